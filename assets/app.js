@@ -1,0 +1,322 @@
+// whib front end: draws the places on a Leaflet map, lets the add-place form
+// take coordinates from a click on the map, and puts places added through the
+// htmx form on the map without a reload.
+//
+// Place names are text, always: they reach the DOM only through textContent
+// and DOM nodes handed to Leaflet, never as HTML strings.
+//
+// Loaded with `defer` after leaflet.js, leaflet.markercluster.js and htmx.
+(function () {
+  "use strict";
+
+  // Must match views.PlaceAddedEvent (a Go test checks it): htmx dispatches it
+  // from the HX-Trigger response header with detail {name, latitude, longitude}.
+  var PLACE_ADDED_EVENT = "place-added";
+  // Browser tests and the benchmark wait for this event / data attribute.
+  var MARKERS_READY_EVENT = "whib:markers-ready";
+  var DEFAULT_CLUSTER_THRESHOLD = 500;
+  var FETCH_TIMEOUT_MS = 20000;
+  var FIT_PADDING = [32, 32];
+  var FIT_MAX_ZOOM = 10;
+
+  function start() {
+    var mapElement = document.getElementById("map");
+    if (!mapElement || typeof window.L === "undefined") {
+      return; // no map on this page, or Leaflet failed to load: the list still works
+    }
+    var config = readConfig(mapElement);
+    mapElement.replaceChildren(); // the "needs JavaScript" note
+
+    var calm = reducedMotion();
+    var map = L.map(mapElement, {
+      worldCopyJump: true,
+      zoomAnimation: !calm,
+      fadeAnimation: !calm,
+      markerZoomAnimation: !calm,
+    }).setView(config.center, config.zoom);
+    L.tileLayer(config.tileURL, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+
+    var state = { map: map, layer: null, count: 0, pending: [], draft: null, calm: calm };
+
+    loadPlaces(config)
+      .then(function (places) {
+        showPlaces(state, places, config.clusterThreshold);
+      })
+      .catch(function (error) {
+        setMapStatus("The places could not be loaded onto the map (" + error.message + "). The list below has them all.");
+        document.documentElement.dataset.markersError = "true";
+      });
+
+    map.on("click", function (event) {
+      fillCoordinates(state, event.latlng.wrap());
+    });
+    document.addEventListener("input", function (event) {
+      followTypedCoordinates(state, event.target);
+    });
+    document.addEventListener(PLACE_ADDED_EVENT, function (event) {
+      addPlace(state, event.detail || {});
+    });
+    watchForm();
+  }
+
+  function reducedMotion() {
+    return typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  function readConfig(element) {
+    var data = element.dataset;
+    var threshold = parseInt(data.clusterThreshold, 10);
+    return {
+      center: [Number(data.centerLatitude), Number(data.centerLongitude)],
+      zoom: Number(data.zoom),
+      tileURL: data.tileUrl,
+      attribution: data.tileAttribution, // trusted configuration, not user input
+      clusterThreshold: isNaN(threshold) ? DEFAULT_CLUSTER_THRESHOLD : threshold,
+      markersURL: data.markersUrl || "",
+    };
+  }
+
+  // loadPlaces reads the embedded JSON block, or fetches the marker URL on large
+  // maps. Either way it resolves to [{name, latitude, longitude}].
+  function loadPlaces(config) {
+    if (!config.markersURL) {
+      var block = document.getElementById("places-data");
+      return Promise.resolve(block ? JSON.parse(block.textContent) : []);
+    }
+    var options = { headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {
+      options.signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    }
+    return fetch(config.markersURL, options).then(function (response) {
+      if (!response.ok) {
+        throw new Error("the server answered " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  function showPlaces(state, places, clusterThreshold) {
+    var markers = [];
+    for (var i = 0; i < places.length; i++) {
+      var marker = markerFor(places[i]);
+      if (marker) {
+        markers.push(marker);
+      }
+    }
+    var done = function () {
+      state.count = markers.length;
+      var waiting = state.pending;
+      state.pending = [];
+      waiting.forEach(function (place) {
+        addPlace(state, place);
+      });
+      markersReady(state.count);
+    };
+
+    if (markers.length > clusterThreshold && typeof L.markerClusterGroup === "function") {
+      state.layer = L.markerClusterGroup({
+        chunkedLoading: true,
+        animate: !state.calm,
+        chunkProgress: function (processed, total) {
+          // Called before the plugin's last bookkeeping step; let it finish first.
+          if (processed === total) {
+            setTimeout(done, 0);
+          }
+        },
+      });
+      state.layer.addTo(state.map);
+      state.layer.addLayers(markers);
+      if (markers.length === 0) {
+        done();
+      }
+    } else {
+      state.layer = L.featureGroup(markers).addTo(state.map);
+      done();
+    }
+    if (markers.length > 0) {
+      var bounds = L.latLngBounds(markers.map(function (m) {
+        return m.getLatLng();
+      }));
+      state.map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+    }
+  }
+
+  // markerFor builds a marker whose popup, tooltip and alt text show the name as
+  // text. Popup and tooltip content are functions so the DOM nodes are only made
+  // when shown, which keeps maps with many thousands of places light.
+  function markerFor(place) {
+    var latitude = Number(place.latitude);
+    var longitude = Number(place.longitude);
+    if (!isFinite(latitude) || !isFinite(longitude) || place.latitude === "" || place.longitude === "") {
+      return null;
+    }
+    var name = String(place.name == null ? "" : place.name);
+    var marker = L.marker([latitude, longitude], { alt: name, keyboard: true });
+    marker.bindPopup(function () {
+      return textElement("strong", "place-popup", name);
+    });
+    marker.bindTooltip(function () {
+      return textElement("span", "place-tooltip", name);
+    });
+    return marker;
+  }
+
+  function textElement(tag, className, text) {
+    var element = document.createElement(tag);
+    element.className = className;
+    element.textContent = text;
+    return element;
+  }
+
+  function markersReady(count) {
+    document.documentElement.dataset.markersReady = String(count);
+    document.dispatchEvent(new CustomEvent(MARKERS_READY_EVENT, { detail: { count: count } }));
+  }
+
+  // addPlace puts a place announced by the server (HX-Trigger) on the map.
+  function addPlace(state, place) {
+    if (!state.layer) {
+      state.pending.push(place); // the markers are still loading
+      return;
+    }
+    var marker = markerFor(place);
+    if (!marker) {
+      return;
+    }
+    removeDraft(state);
+    state.layer.addLayer(marker);
+    state.count += 1;
+    state.map.panInside(marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+    markersReady(state.count);
+  }
+
+  // fillCoordinates copies a clicked position into the form (when there is one)
+  // and shows a temporary marker there.
+  function fillCoordinates(state, latlng) {
+    var form = document.getElementById("add-place");
+    if (!form) {
+      return;
+    }
+    setField(form, "latitude", sixDecimals(latlng.lat));
+    setField(form, "longitude", sixDecimals(latlng.lng));
+    showDraft(state, latlng);
+  }
+
+  function setField(form, name, value) {
+    var input = form.elements.namedItem(name);
+    if (input) {
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+
+  function sixDecimals(value) {
+    var rounded = Math.round(value * 1e6) / 1e6;
+    return (rounded === 0 ? 0 : rounded).toFixed(6); // no "-0.000000"
+  }
+
+  // followTypedCoordinates moves the temporary marker while someone types
+  // coordinates, so they can see where the place will go.
+  function followTypedCoordinates(state, target) {
+    var form = target && target.form;
+    if (!form || form.id !== "add-place" || (target.name !== "latitude" && target.name !== "longitude")) {
+      return;
+    }
+    var latitude = parseCoordinate(form.elements.namedItem("latitude").value, 90);
+    var longitude = parseCoordinate(form.elements.namedItem("longitude").value, 180);
+    if (latitude === null || longitude === null) {
+      return;
+    }
+    showDraft(state, L.latLng(latitude, longitude));
+  }
+
+  function parseCoordinate(text, limit) {
+    var trimmed = String(text).trim();
+    if (!/^[-+]?\d+(\.\d*)?$/.test(trimmed)) {
+      return null;
+    }
+    var value = Number(trimmed);
+    return Math.abs(value) <= limit ? value : null;
+  }
+
+  function showDraft(state, latlng) {
+    if (state.draft) {
+      state.draft.setLatLng(latlng);
+      return;
+    }
+    state.draft = L.marker(latlng, {
+      icon: new L.Icon.Default({ className: "draft-marker" }),
+      alt: "New place",
+      keyboard: false,
+      interactive: false,
+      zIndexOffset: 1000,
+    }).addTo(state.map);
+    state.draft.bindTooltip(textElement("span", "place-tooltip", "New place"), {
+      permanent: true,
+      direction: "top",
+      offset: [0, -36],
+    });
+  }
+
+  function removeDraft(state) {
+    if (state.draft) {
+      state.draft.remove();
+      state.draft = null;
+    }
+  }
+
+  function setMapStatus(text) {
+    var status = document.getElementById("map-status");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  // watchForm improves what happens after htmx swaps in a new form: focus goes
+  // to the first invalid field, and the status text is repeated in a live
+  // region that stays on the page, because a live region that arrives with its
+  // text already in it (the swapped-in form's) is often not read out. Network
+  // failures get a message, because then there is no response to swap in.
+  function watchForm() {
+    var lastForm = document.getElementById("add-place");
+    if (!lastForm) {
+      return;
+    }
+    var announcer = document.createElement("div");
+    announcer.className = "visually-hidden";
+    announcer.setAttribute("aria-live", "polite");
+    announcer.setAttribute("aria-atomic", "true");
+    document.body.appendChild(announcer);
+
+    document.addEventListener("htmx:after:swap", function () {
+      var form = document.getElementById("add-place");
+      if (!form || form === lastForm) {
+        return;
+      }
+      lastForm = form;
+      var invalid = form.querySelector('[aria-invalid="true"]');
+      if (invalid) {
+        invalid.focus();
+      }
+      var status = form.querySelector("#form-status");
+      announcer.textContent = status ? status.textContent : "";
+    });
+    document.addEventListener("htmx:error", function (event) {
+      var ctx = event.detail && event.detail.ctx;
+      var form = document.getElementById("add-place");
+      if (!form || !ctx || ctx.sourceElement !== form || ctx.response) {
+        return; // not our form, or the server answered (its answer was swapped in)
+      }
+      var alert = form.querySelector("#form-error");
+      if (alert) {
+        alert.textContent = "The place could not be sent: the server did not answer. Check your connection and try again.";
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

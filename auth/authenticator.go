@@ -1,0 +1,90 @@
+// Package auth turns a request into a Principal — anonymous, a person from
+// the session cookie, or a machine from a bearer token — and runs the
+// sign-in (OpenID Connect authorization code flow with PKCE), callback and
+// sign-out steps for handlers. It never touches places.
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// Sentences for the page when sign-in cannot work (see LoginHint).
+const (
+	HintNotConfigured = "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET."
+	HintUnavailable   = "Sign-in is unavailable: the identity provider cannot be reached. Try again shortly."
+)
+
+// Authenticator is safe for concurrent use.
+type Authenticator struct {
+	cfg     Config
+	disc    *discovery
+	session *cookieKind // nil when not configured
+	login   *cookieKind // nil when not configured
+}
+
+// New checks cfg and prepares the authenticator. It fails only for an
+// invalid configuration; an unreachable provider is tried now and then
+// again later (at most once per DiscoveryRetryInterval) when needed.
+func New(ctx context.Context, cfg Config) (*Authenticator, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	a := &Authenticator{cfg: cfg, disc: &discovery{cfg: cfg}}
+	if !a.Configured() {
+		cfg.Logger.Info("auth: sign-in is not configured; the site is read-only")
+		return a, nil
+	}
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	a.session, err = newCookieKind(sessionCookieName, "session", cfg.SessionLifetime, secure, cfg.SessionSecret, cfg.SessionSecretPrevious)
+	if err != nil {
+		return nil, err
+	}
+	a.login, err = newCookieKind(loginCookieName, "login", loginStateLifetime, secure, cfg.SessionSecret, cfg.SessionSecretPrevious)
+	if err != nil {
+		return nil, err
+	}
+	_, _ = a.disc.get(ctx) // failure is logged and retried later
+	return a, nil
+}
+
+// Configured reports whether sign-in is set up (an issuer was given).
+func (a *Authenticator) Configured() bool { return a.cfg.Issuer != "" }
+
+// LoginHint is "" when sign-in should work, else a sentence for the page
+// (HintNotConfigured or HintUnavailable). It never waits for the provider.
+func (a *Authenticator) LoginHint(ctx context.Context) string {
+	if !a.Configured() {
+		return HintNotConfigured
+	}
+	if a.disc.status(ctx) != nil {
+		return HintUnavailable
+	}
+	return ""
+}
+
+// Ready reports whether sign-in works now, trying discovery if it has not
+// succeeded yet and the retry interval allows. Errors: ErrNotConfigured,
+// ErrUnavailable.
+func (a *Authenticator) Ready(ctx context.Context) error {
+	if !a.Configured() {
+		return notConfigured("Sign-in is not set up on this server.")
+	}
+	if _, err := a.disc.get(ctx); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Identify says who makes the request. With an Authorization header the
+// header alone decides (errors are *Error: ErrInvalidRequest,
+// ErrInvalidToken, ErrNotConfigured, ErrUnavailable). Otherwise the session
+// cookie does, and a missing, tampered or expired one is simply Anonymous.
+func (a *Authenticator) Identify(r *http.Request) (Principal, error) {
+	if HasAuthorizationHeader(r) {
+		return a.bearerPrincipal(r)
+	}
+	return a.sessionPrincipal(r), nil
+}

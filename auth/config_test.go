@@ -1,0 +1,197 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNotConfigured(t *testing.T) {
+	a, err := New(t.Context(), Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Configured() {
+		t.Error("Configured() with no issuer")
+	}
+	if got := a.LoginHint(t.Context()); got != HintNotConfigured {
+		t.Errorf("LoginHint = %q", got)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/login?return_to=/x", nil)
+	if _, err := a.StartLogin(httptest.NewRecorder(), r); KindOf(err) != ErrNotConfigured {
+		t.Errorf("StartLogin: %v", err)
+	}
+	if _, err := a.FinishLogin(httptest.NewRecorder(), r); KindOf(err) != ErrNotConfigured {
+		t.Errorf("FinishLogin: %v", err)
+	}
+	if err := a.Ready(t.Context()); KindOf(err) != ErrNotConfigured {
+		t.Errorf("Ready: %v", err)
+	}
+	if got := a.Logout(httptest.NewRecorder(), r); got != "/x" {
+		t.Errorf("Logout = %q, want the local path", got)
+	}
+	p, err := identify(t, a, bearer("abc.def.ghi"))
+	var ae *Error
+	if !errors.As(err, &ae) || ae.Kind != ErrNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Kind != Anonymous {
+		t.Errorf("bearer when not configured: %+v, %v", p, err)
+	}
+	if p, err := identify(t, a, nil, &http.Cookie{Name: sessionCookieName, Value: "x"}); err != nil || p.Kind != Anonymous {
+		t.Errorf("cookie when not configured: %+v, %v", p, err)
+	}
+}
+
+func validConfig() Config {
+	return Config{
+		Issuer:        "https://tenant.eu.auth0.com/",
+		ClientID:      "cid",
+		ClientSecret:  "csecret",
+		Audience:      "https://whib/api",
+		BaseURL:       "https://whib.example",
+		SessionSecret: testSecret,
+		Logger:        slog.New(slog.DiscardHandler),
+	}
+}
+
+func TestInvalidConfigurationIsRefusedWithAHint(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(*Config)
+		hint   string
+	}{
+		{"plain http issuer", func(c *Config) { c.Issuer = "http://tenant.eu.auth0.com/" }, "must use https"},
+		{"issuer not a URL", func(c *Config) { c.Issuer = "tenant.eu.auth0.com" }, "not a URL"},
+		{"no session secret", func(c *Config) { c.SessionSecret = "" }, "SESSION_SECRET"},
+		{"short session secret", func(c *Config) { c.SessionSecret = "too-short" }, "at least 32"},
+		{"short previous secret", func(c *Config) { c.SessionSecretPrevious = "short" }, "previous SESSION_SECRET"},
+		{"no client id", func(c *Config) { c.ClientID = "" }, "AUTH0_CLIENT_ID"},
+		{"no client secret", func(c *Config) { c.ClientSecret = "" }, "AUTH0_CLIENT_SECRET"},
+		{"no audience", func(c *Config) { c.Audience = "" }, "AUTH0_AUDIENCE"},
+		{"no base URL", func(c *Config) { c.BaseURL = "" }, "base URL"},
+		{"relative base URL", func(c *Config) { c.BaseURL = "/whib" }, "base URL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := validConfig()
+			tc.change(&cfg)
+			_, err := New(t.Context(), cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.hint) {
+				t.Errorf("New: %v, want an error mentioning %q", err, tc.hint)
+			}
+		})
+	}
+}
+
+func TestLoopbackHTTPIssuerIsAllowed(t *testing.T) {
+	for _, issuer := range []string{"http://127.0.0.1:1", "http://localhost:1/", "http://[::1]:1"} {
+		cfg := validConfig()
+		cfg.Issuer = issuer
+		cfg.HTTPClient = &http.Client{Timeout: time.Second}
+		if _, err := cfg.withDefaults(); err != nil {
+			t.Errorf("%s: %v", issuer, err)
+		}
+	}
+}
+
+func TestHTTPClientAlwaysHasATimeout(t *testing.T) {
+	cfg, err := Config{HTTPClient: &http.Client{}}.withDefaults()
+	if err != nil || cfg.HTTPClient.Timeout == 0 {
+		t.Errorf("timeout = %v, %v", cfg.HTTPClient.Timeout, err)
+	}
+}
+
+func TestProviderDownAtStartThenUp(t *testing.T) {
+	e := newEnv(t)
+	e.idp.SetDown(true)
+	a := e.newAuth(e.cfg)
+	e.use(a)
+	ctx := t.Context()
+
+	if got := a.LoginHint(ctx); got != HintUnavailable {
+		t.Errorf("LoginHint while down = %q", got)
+	}
+	b := e.newBrowser()
+	resp, body := b.get(e.app.URL + "/login")
+	wantErrorPage(t, resp, body, http.StatusServiceUnavailable, ErrUnavailable)
+	if _, err := identify(t, a, bearer(e.idp.SignToken(e.machineClaims()))); KindOf(err) != ErrUnavailable {
+		t.Errorf("bearer while the provider was never reached: %v", err)
+	}
+
+	e.idp.SetDown(false)
+	if err := a.Ready(ctx); KindOf(err) != ErrUnavailable {
+		t.Errorf("Ready right after recovery (within the retry interval): %v, want ErrUnavailable", err)
+	}
+	e.clock.Advance(15 * time.Second)
+	if err := a.Ready(ctx); err != nil {
+		t.Fatalf("Ready after the retry interval: %v", err)
+	}
+	if got := a.LoginHint(ctx); got != "" {
+		t.Errorf("LoginHint when up = %q", got)
+	}
+	b.signIn(e, "Ada", true, "/")
+	if p := b.whoami(e); p.Name != "Ada" {
+		t.Errorf("after recovery: %+v", p)
+	}
+}
+
+func TestProviderStartedAfterNew(t *testing.T) {
+	e := newEnv(t)
+	addr := freePort(t)
+	cfg := e.config("http://" + addr)
+	a := e.newAuth(cfg) // nothing listens there yet
+	if err := a.Ready(t.Context()); KindOf(err) != ErrUnavailable {
+		t.Fatalf("Ready with no provider: %v", err)
+	}
+	if _, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil)); KindOf(err) != ErrUnavailable {
+		t.Fatalf("StartLogin with no provider: %v", err)
+	}
+
+	late := startIDP(t, e.app.URL, addr)
+	e.idp, e.cfg = late, cfg
+	e.use(a)
+	e.clock.Advance(cfg.withDefaultsOrFatal(t).DiscoveryRetryInterval)
+	b := e.newBrowser()
+	b.signIn(e, "Ada", true, "/")
+	if p := b.whoami(e); p.Name != "Ada" || !p.CanWrite {
+		t.Errorf("after the provider started: %+v", p)
+	}
+}
+
+func TestLoginHintNeverWaitsForTheProvider(t *testing.T) {
+	// A provider that accepts connections but never answers.
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(hang) })
+	cfg := validConfig()
+	cfg.Issuer = slow.URL
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	started := time.Now()
+	a, err := New(ctx, cfg) // stops waiting for discovery when ctx ends
+	if err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(started); waited > 5*time.Second {
+		t.Errorf("New waited %v for a provider that never answers", waited)
+	}
+	done := make(chan string)
+	go func() { done <- a.LoginHint(t.Context()) }()
+	select {
+	case hint := <-done:
+		if hint != HintUnavailable {
+			t.Errorf("LoginHint = %q", hint)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("LoginHint waited for the provider")
+	}
+}

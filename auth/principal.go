@@ -1,0 +1,90 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// Kind is who is making a request.
+type Kind int
+
+const (
+	Anonymous Kind = iota
+	Person         // signed in through the browser; from the session cookie
+	Machine        // a bearer token (Auth0 client credentials)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Person:
+		return "person"
+	case Machine:
+		return "machine"
+	}
+	return "anonymous"
+}
+
+// Principal is who a request acts for.
+type Principal struct {
+	Kind        Kind
+	Subject     string   // the provider's "sub"
+	Name        string   // a person's name, or a machine's client id
+	Email       string   // a person's e-mail address, if the provider shared it
+	Permissions []string // from "permissions", "scope" or "scp"
+	CanWrite    bool     // has the write permission, or (people) is listed in Editors
+}
+
+// SignedIn reports whether the principal is a person or a machine.
+func (p Principal) SignedIn() bool { return p.Kind != Anonymous }
+
+// HasPermission reports whether p was granted permission.
+func (p Principal) HasPermission(permission string) bool {
+	return slices.Contains(p.Permissions, permission)
+}
+
+type contextKey struct{}
+
+// NewContext returns ctx carrying p.
+func NewContext(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, contextKey{}, p)
+}
+
+// FromContext returns the principal stored by NewContext, or an anonymous one.
+func FromContext(ctx context.Context) Principal {
+	p, _ := ctx.Value(contextKey{}).(Principal)
+	return p
+}
+
+// permissionsFrom collects permissions the way the common providers grant
+// them: Auth0 RBAC's "permissions" array, OAuth's space-separated "scope"
+// string, and "scp" (an array at Okta, a space-separated string at Azure).
+// Each appears once, in first-seen order.
+func permissionsFrom(claims map[string]json.RawMessage) []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	for _, name := range []string{"permissions", "scope", "scp"} {
+		raw, ok := claims[name]
+		if !ok {
+			continue
+		}
+		var list []string
+		var text string
+		switch {
+		case json.Unmarshal(raw, &list) == nil:
+			for _, p := range list {
+				add(strings.TrimSpace(p))
+			}
+		case json.Unmarshal(raw, &text) == nil:
+			for _, p := range strings.Fields(text) {
+				add(p)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+// Command whibprofile runs whib's handler stack in one process against the
+// fake GitHub and writes CPU and heap profiles of the phases whibbench
+// measures: the first load, the marker data, page views and adds. It exists
+// to explain a number in the benchmark table (where memory or CPU goes),
+// not to produce one: the fake GitHub shares the process, so read the
+// profiles with -focus on whib's packages.
+//
+//	go run ./bench/cmd/whibprofile -places=100000 -memprofile=/tmp/heap.pprof
+//	go tool pprof -sample_index=alloc_space -top /tmp/heap.pprof
+//
+// The wiring mirrors main.go's (store → Live → handlers); sign-in is not
+// configured, adds go through store.Live directly.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/whib/whib/assets"
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/store"
+	"github.com/whib/whib/store/githubtest"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "whibprofile:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("whibprofile", flag.ContinueOnError)
+	places := fs.Int("places", 100_000, "places in the repository")
+	views := fs.Int("views", 20_000, "anonymous GET / to serve")
+	adds := fs.Int("adds", 5, "places to add")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of all phases here")
+	memProfile := fs.String("memprofile", "", "write a heap profile here at the end")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	gh := githubtest.Start(githubtest.WithToken("t"), githubtest.WithRepo("bench", "places", "main"),
+		githubtest.WithFile("places.csv", githubtest.SampleCSV(*places)))
+	defer gh.Close()
+
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	runtime.MemProfileRate = 64 << 10
+
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := store.NewGitHubStore(store.GitHubConfig{Token: "t", Repo: "bench/places", APIURL: gh.URL, Logger: logger})
+	if err != nil {
+		return err
+	}
+	live := store.NewLive(st, logger)
+	authn, err := auth.New(ctx, auth.Config{Logger: logger})
+	if err != nil {
+		return err
+	}
+	files, err := assets.New()
+	if err != nil {
+		return err
+	}
+	h := handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authn, Assets: files,
+		Config: handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://127.0.0.1"}})
+
+	stage(out, "started")
+	if _, err := live.Refresh(ctx); err != nil {
+		return err
+	}
+	stage(out, "loaded")
+
+	_, page := get(h, "/")
+	stage(out, fmt.Sprintf("first GET / (%d bytes HTML)", len(page)))
+	if m := regexp.MustCompile(`data-markers-url="([^"]*)"`).FindSubmatch(page); m != nil {
+		u := strings.ReplaceAll(string(m[1]), "&amp;", "&")
+		wire, body := get(h, u)
+		stage(out, fmt.Sprintf("GET markers (%d bytes, %d gzip)", len(body), len(wire)))
+	}
+	for range *views {
+		get(h, "/")
+	}
+	stage(out, fmt.Sprintf("%d × GET /", *views))
+	for i := range *adds {
+		p, err := store.NewPlace(fmt.Sprintf("Profile place %d", i), "47.07", "15.44")
+		if err != nil {
+			return err
+		}
+		if _, err := live.Add(ctx, p, store.Author{Name: "whibprofile"}); err != nil {
+			return err
+		}
+		stage(out, fmt.Sprintf("add %d", i+1))
+	}
+	runtime.GC()
+	stage(out, "after GC")
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+			return err
+		}
+	}
+	// The app must still be reachable when the heap is measured, or the
+	// GC would have collected it: what is in use is what whib keeps.
+	runtime.KeepAlive(h)
+	runtime.KeepAlive(live)
+	return nil
+}
+
+// get serves target as a browser would ask for it (gzip accepted) and
+// returns the body as sent, and decompressed.
+func get(h http.Handler, target string) (wire, body []byte) {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	wire = rec.Body.Bytes()
+	if rec.Header().Get("Content-Encoding") != "gzip" {
+		return wire, wire
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(wire))
+	if err != nil {
+		return wire, nil
+	}
+	body, _ = io.ReadAll(zr)
+	return wire, body
+}
+
+// stage prints the Go heap and the process's resident memory. The fake
+// GitHub's share (every version of the file it stores) is included.
+func stage(w io.Writer, name string) {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	rss, hwm := "?", "?"
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				rss = strings.TrimSpace(v)
+			}
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				hwm = strings.TrimSpace(v)
+			}
+		}
+	}
+	fmt.Fprintf(w, "%-48s heap in use %6.1f MB  heap sys %6.1f MB  total alloc %7.1f MB  GCs %3d  RSS %s (peak %s)\n",
+		name, mb(m.HeapInuse), mb(m.HeapSys), mb(m.TotalAlloc), m.NumGC, rss, hwm)
+}
+
+func mb(n uint64) float64 { return float64(n) / 1e6 }

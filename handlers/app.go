@@ -1,0 +1,129 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/whib/whib/views"
+)
+
+const (
+	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
+
+	// loadTimeout bounds a load that visitors are waiting on.
+	loadTimeout = 20 * time.Second
+
+	// maxPlaceBody bounds POST /places: a place is three short fields.
+	maxPlaceBody = 16 << 10
+)
+
+// app holds what the handlers share. It is built once by Routes.
+type app struct {
+	log          *slog.Logger
+	deps         Deps
+	cfg          Config
+	now          func() time.Time
+	pages        *pageCache
+	data         *dataCache
+	firstLoad    singleflight.Group
+	csp          string
+	hsts         bool
+	writeLimiter *clientLimiter
+	loginLimiter *clientLimiter
+}
+
+func newApp(d Deps) *app {
+	cfg := d.Config
+	if cfg.TileURL == "" {
+		cfg.TileURL = defaultTileURL
+	}
+	if cfg.TileAttribution == "" {
+		cfg.TileAttribution = defaultTileAttribution
+	}
+	if cfg.WritePermission == "" {
+		cfg.WritePermission = "write:places"
+	}
+	if cfg.InlineMarkerLimit <= 0 {
+		cfg.InlineMarkerLimit = 2000
+	}
+	if cfg.ClusterThreshold <= 0 {
+		cfg.ClusterThreshold = 500
+	}
+	if cfg.ListPageSize <= 0 {
+		cfg.ListPageSize = 200
+	}
+	if cfg.WritesPerMinute <= 0 {
+		cfg.WritesPerMinute = 30
+	}
+	if cfg.LoginsPerMinute <= 0 {
+		cfg.LoginsPerMinute = 20
+	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &app{
+		log:          logger,
+		deps:         d,
+		cfg:          cfg,
+		now:          now,
+		pages:        newPageCache(),
+		data:         newDataCache(),
+		csp:          contentSecurityPolicy(cfg.TileURL, cfg.Issuer),
+		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
+		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now),
+		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
+	}
+}
+
+func (a *app) viewAssets() views.Assets {
+	return views.Assets{Prefix: a.deps.Assets.Prefix()}
+}
+
+// contentSecurityPolicy allows scripts and styles from this site only; the
+// page has no inline script (marker data is a JSON block, which is never
+// executed). Map tiles come from the tile server's origin.
+func contentSecurityPolicy(tileURL, issuer string) string {
+	img := "'self' data:"
+	if origin := originOf(strings.ReplaceAll(tileURL, "{s}.", "")); origin != "" {
+		img += " " + origin
+		if strings.Contains(tileURL, "{s}.") {
+			if u, err := url.Parse(strings.ReplaceAll(tileURL, "{s}.", "")); err == nil {
+				img += " " + u.Scheme + "://*." + u.Host
+			}
+		}
+	}
+	formAction := "'self'"
+	if origin := originOf(issuer); origin != "" {
+		formAction += " " + origin
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src " + img,
+		"connect-src 'self'",
+		"font-src 'self'",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action " + formAction,
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" || strings.ContainsAny(u.Host, "{}") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}

@@ -1,0 +1,222 @@
+package handlers_test
+
+import (
+	"bytes"
+	"github.com/whib/whib/internal/apptest"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/whib/whib/handlers"
+)
+
+const graz = `{"name":"Graz","latitude":47.07,"longitude":15.44}`
+
+func TestWritersMustBeAllowed(t *testing.T) {
+	app := apptest.New(t)
+	before := app.GitHub.File("places.csv")
+	expired := app.IdP.SignToken(map[string]any{
+		"iss": app.IdP.Issuer(), "aud": []string{apptest.Audience}, "sub": "m@clients",
+		"exp": time.Now().Add(-time.Hour).Unix(), "iat": time.Now().Add(-2 * time.Hour).Unix(), "permissions": []string{apptest.Permission},
+	})
+	cases := []struct {
+		name      string
+		header    map[string]string
+		want      int
+		challenge string
+	}{
+		{"no credentials", nil, http.StatusUnauthorized, `Bearer realm="whib"`},
+		{"expired token", map[string]string{"Authorization": "Bearer " + expired}, http.StatusUnauthorized, `error="invalid_token"`},
+		{"garbage token", map[string]string{"Authorization": "Bearer not.a.jwt"}, http.StatusUnauthorized, `error="invalid_token"`},
+		{"basic scheme", map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}, http.StatusUnauthorized, "Bearer"},
+		{"valid token without the permission", map[string]string{"Authorization": "Bearer " + app.MachineToken("read:places")}, http.StatusForbidden, `error="insufficient_scope"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, path := range []string{"/places", "/ping"} {
+				h := map[string]string{"Content-Type": "application/json", "Accept": "application/json"}
+				for k, v := range c.header {
+					h[k] = v
+				}
+				method := "POST"
+				if path == "/ping" {
+					method = "GET"
+				}
+				resp, body := app.Do(nil, apptest.Request{Method: method, Path: path, Body: graz, Header: h})
+				if resp.StatusCode != c.want {
+					t.Errorf("%s %s = %d %s, want %d", method, path, resp.StatusCode, body, c.want)
+				}
+				if ch := resp.Header.Get("WWW-Authenticate"); !strings.Contains(ch, c.challenge) {
+					t.Errorf("%s WWW-Authenticate = %q, want %q", path, ch, c.challenge)
+				}
+				m := apptest.DecodeJSON(t, body)
+				if m["code"] == "" || m["description"] == "" {
+					t.Errorf("%s body = %s, want {code, description}", path, body)
+				}
+			}
+		})
+	}
+	if !bytes.Equal(app.GitHub.File("places.csv"), before) {
+		t.Error("a refused request wrote to the file")
+	}
+}
+
+func TestABearerRequestIsJudgedByTheTokenAlone(t *testing.T) {
+	app := apptest.New(t)
+	browser := app.SignIn("Jess", true)
+	resp, body := app.Do(browser, apptest.Request{Method: "POST", Path: "/places", Body: graz,
+		Header: map[string]string{"Content-Type": "application/json", "Accept": "application/json", "Authorization": "Bearer forged"}})
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a bad token with a good session cookie = %d %s, want 401", resp.StatusCode, body)
+	}
+}
+
+func TestPingRefreshesNow(t *testing.T) {
+	app := apptest.New(t)
+	app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	app.GitHub.SetFile("places.csv", append(apptest.SeedCSV(t), []byte("Lisbon,38.7223,-9.1393\n")...))
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/ping",
+		Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + app.MachineToken(apptest.Permission)}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /ping = %d %s", resp.StatusCode, body)
+	}
+	m := apptest.DecodeJSON(t, body)
+	if m["places"] != float64(12) || m["version"] == "" || m["refreshed_at"] == "" {
+		t.Errorf("GET /ping = %s, want 12 places with a version and time", body)
+	}
+	if _, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"}); !strings.Contains(page, "Lisbon") {
+		t.Error("after /ping the map does not show the place committed elsewhere")
+	}
+}
+
+func TestSignedInPeople(t *testing.T) {
+	app := apptest.New(t)
+	t.Run("with the permission see their name and the form", func(t *testing.T) {
+		_, page := app.Do(app.SignIn("Jess Temporal", true), apptest.Request{Method: "GET", Path: "/"})
+		if !strings.Contains(page, "Jess Temporal") || !strings.Contains(page, `id="add-place"`) || !strings.Contains(page, "/logout") {
+			t.Error("a signed-in writer does not see their name, the form and a log-out button")
+		}
+	})
+	t.Run("without the permission see why there is no form", func(t *testing.T) {
+		client := app.SignIn("Guest", false)
+		_, page := app.Do(client, apptest.Request{Method: "GET", Path: "/"})
+		if strings.Contains(page, `id="add-place"`) || !strings.Contains(page, apptest.Permission) {
+			t.Error("a signed-in person without the permission sees the form, or no reason why not")
+		}
+		resp, _ := app.Do(client, apptest.Request{Method: "POST", Path: "/places", Body: apptest.Form(map[string]string{"name": "X", "latitude": "1", "longitude": "2"}),
+			Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a post by a person without the permission = %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("log out returns to the anonymous map", func(t *testing.T) {
+		client := app.SignIn("Jess", true)
+		resp, _ := app.Do(client, apptest.Request{Method: "GET", Path: "/logout"})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), app.IdP.Issuer()) {
+			t.Fatalf("GET /logout = %d to %q, want a redirect to the provider's logout", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		_, page := app.Do(client, apptest.Request{Method: "GET", Path: "/"})
+		if strings.Contains(page, `id="add-place"`) || !strings.Contains(page, `href="/login`) {
+			t.Error("after log out the page still shows a signed-in view")
+		}
+	})
+}
+
+func TestCrossSiteFormPostIsRefused(t *testing.T) {
+	app := apptest.New(t)
+	browser := app.SignIn("Jess", true)
+	before := app.GitHub.File("places.csv")
+	resp, _ := app.Do(browser, apptest.Request{Method: "POST", Path: "/places", Body: apptest.Form(map[string]string{"name": "Evil", "latitude": "1", "longitude": "2"}),
+		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site form post = %d, want 403", resp.StatusCode)
+	}
+	if !bytes.Equal(app.GitHub.File("places.csv"), before) {
+		t.Error("a cross-site post wrote to the file")
+	}
+	// A bearer request from another origin cannot be forged by a site, so
+	// it is not refused as CSRF.
+	resp, body := app.Do(nil, apptest.Request{Method: "POST", Path: "/places", Body: `{"name":"Bearer From Elsewhere","latitude":1,"longitude":2}`,
+		Header: map[string]string{"Content-Type": "application/json", "Accept": "application/json", "Sec-Fetch-Site": "cross-site", "Origin": "https://tool.example",
+			"Authorization": "Bearer " + app.MachineToken(apptest.Permission)}})
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("cross-origin bearer post = %d %s, want 201", resp.StatusCode, body)
+	}
+}
+
+func TestCORSPreflightForListedOrigins(t *testing.T) {
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{CORSOrigins: []string{"https://tool.example"}}))
+	resp, _ := app.Do(nil, apptest.Request{Method: "OPTIONS", Path: "/places", Header: map[string]string{
+		"Origin": "https://tool.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}})
+	if resp.Header.Get("Access-Control-Allow-Origin") != "https://tool.example" || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight from a listed origin: %v", resp.Header)
+	}
+	if resp.Header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Error("preflight allows credentials")
+	}
+	resp, _ = app.Do(nil, apptest.Request{Method: "OPTIONS", Path: "/places", Header: map[string]string{
+		"Origin": "https://other.example", "Access-Control-Request-Method": "POST"}})
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("preflight from an unlisted origin was allowed")
+	}
+}
+
+func TestWithoutAProviderTheMapWorksAndWritesExplain(t *testing.T) {
+	app := apptest.New(t, apptest.WithoutSignIn())
+	resp, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "AUTH0_DOMAIN") {
+		t.Errorf("GET / without a provider = %d; the log-in control should say what to set", resp.StatusCode)
+	}
+	resp, body := app.PostJSON("anything", graz)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "AUTH0_DOMAIN") {
+		t.Errorf("POST /places without a provider = %d %s, want 503 naming what to set", resp.StatusCode, body)
+	}
+}
+
+func TestOpenRedirectsAreRefused(t *testing.T) {
+	app := apptest.New(t)
+	for _, target := range []string{"https://evil.example/", "//evil.example/", `/\evil.example`, "javascript:alert(1)", "/%2F%2Fevil.example"} {
+		for _, path := range []string{"/logout", "/login"} {
+			resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: path + "?return_to=" + url.QueryEscape(target)})
+			loc, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case loc.Host == "":
+				if !strings.HasPrefix(loc.Path, "/") || strings.HasPrefix(loc.Path, "//") {
+					t.Errorf("%s?return_to=%q redirects to %q", path, target, loc)
+				}
+			case strings.HasPrefix(loc.String(), app.IdP.Issuer()):
+				// The provider gets our callback or our map as the way back.
+				app, _ := url.Parse(app.URL)
+				for _, key := range []string{"redirect_uri", "post_logout_redirect_uri", "returnTo"} {
+					for _, s := range loc.Query()[key] {
+						if back, err := url.Parse(s); err == nil && back.Host != "" && back.Host != app.Host {
+							t.Errorf("%s?return_to=%q hands the provider %q", path, target, s)
+						}
+					}
+				}
+			default:
+				t.Errorf("%s?return_to=%q redirects off-site to %q", path, target, loc)
+			}
+		}
+	}
+}
+
+func TestWritesAreRateLimitedPerClient(t *testing.T) {
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3}))
+	token := app.MachineToken(apptest.Permission)
+	var last *http.Response
+	for i := range 10 {
+		last, _ = app.PostJSON(token, `{"name":"Spam `+string(rune('A'+i))+`","latitude":1,"longitude":2}`)
+		if last.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("10 quick writes with a limit of 3/min: last = %d, want 429 with Retry-After", last.StatusCode)
+	}
+}

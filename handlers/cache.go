@@ -1,0 +1,186 @@
+package handlers
+
+import (
+	"bytes"
+	"compress/gzip"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// encoded is a response body kept with its gzip form, so a popular body is
+// compressed once rather than once per request.
+type encoded struct {
+	raw  []byte
+	once sync.Once
+	gz   []byte
+	etag string
+}
+
+// minGzipSize: below this, gzip framing costs more than it saves.
+const minGzipSize = 1024
+
+func newEncoded(raw []byte, etag string) *encoded {
+	return &encoded{raw: raw, etag: etag}
+}
+
+func (e *encoded) gzipped() []byte {
+	e.once.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		_, _ = zw.Write(e.raw)
+		_ = zw.Close()
+		e.gz = buf.Bytes()
+	})
+	return e.gz
+}
+
+// write sends the body, gzip-compressed when the client accepts it, and
+// answers 304 when the client already holds this version.
+func (e *encoded) write(w http.ResponseWriter, r *http.Request, status int) {
+	h := w.Header()
+	h.Add("Vary", "Accept-Encoding")
+	if e.etag != "" {
+		h.Set("ETag", e.etag)
+		if status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), e.etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	body := e.raw
+	if len(e.raw) >= minGzipSize && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body = e.gzipped()
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
+	}
+	return false
+}
+
+// etagMatches is If-None-Match's weak comparison (RFC 9110 §13.1.2).
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *app) writeHTML(w http.ResponseWriter, r *http.Request, status int, body *encoded, shared bool) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if shared {
+		// The same bytes for every anonymous visitor of this version, but
+		// a visitor who signs in must not be shown a cached anonymous page.
+		h.Set("Cache-Control", "no-cache")
+		h.Add("Vary", "Cookie")
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
+	body.write(w, r, status)
+}
+
+type pageKey struct {
+	version   string
+	page      int
+	stale     bool
+	loginHint string
+}
+
+// pageCache keeps the rendered anonymous pages of the current version
+// only: a new version drops the old pages, so memory stays bounded by the
+// pages of one version.
+type pageCache struct {
+	mu      sync.RWMutex
+	version string
+	pages   map[pageKey]*encoded
+}
+
+// maxCachedPages bounds the pages kept for one version (the list is
+// paginated; crawlers walking every page must not grow memory unbounded).
+const maxCachedPages = 64
+
+func newPageCache() *pageCache { return &pageCache{pages: map[pageKey]*encoded{}} }
+
+func (c *pageCache) get(k pageKey) (*encoded, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.version != k.version {
+		return nil, false
+	}
+	e, ok := c.pages[k]
+	return e, ok
+}
+
+func (c *pageCache) put(k pageKey, raw []byte) *encoded {
+	body := bytes.Clone(raw)
+	sum := fnv.New64a()
+	_, _ = sum.Write(body)
+	e := newEncoded(body, `W/"p-`+strconv.FormatUint(sum.Sum64(), 36)+`"`)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != k.version {
+		c.version = k.version
+		clear(c.pages)
+	}
+	if len(c.pages) < maxCachedPages {
+		c.pages[k] = e
+	}
+	return e
+}
+
+// dataCache keeps the encoded data downloads (JSON, GeoJSON) of the
+// current version, built on first request.
+type dataCache struct {
+	mu      sync.Mutex
+	version string
+	bodies  map[string]*encoded
+}
+
+func newDataCache() *dataCache { return &dataCache{bodies: map[string]*encoded{}} }
+
+func (c *dataCache) get(version, kind string, build func() ([]byte, error)) (*encoded, error) {
+	c.mu.Lock()
+	if c.version != version {
+		c.version = version
+		clear(c.bodies)
+	}
+	if e, ok := c.bodies[kind]; ok {
+		c.mu.Unlock()
+		return e, nil
+	}
+	c.mu.Unlock()
+	raw, err := build()
+	if err != nil {
+		return nil, err
+	}
+	e := newEncoded(raw, `W/"`+kind+`-`+version+`"`)
+	c.mu.Lock()
+	if c.version == version {
+		c.bodies[kind] = e
+	}
+	c.mu.Unlock()
+	return e, nil
+}

@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/whib/whib/store"
+)
+
+// placeInput is a place as a client sent it, before validation.
+type placeInput struct {
+	Name, Latitude, Longitude string
+}
+
+// decodePlace reads a place from a JSON or form body of at most
+// maxPlaceBody bytes. It reports malformed bodies as request errors and
+// wrongly typed fields as field errors, so a client learns everything that
+// is wrong with one request.
+func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string]string, error) {
+	media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		media = ""
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	switch media {
+	case "application/json":
+		return decodePlaceJSON(r.Body)
+	case "application/x-www-form-urlencoded", "multipart/form-data":
+		if media == "multipart/form-data" {
+			err = r.ParseMultipartForm(maxPlaceBody)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			return placeInput{}, nil, bodyError(err, "The form data could not be read.")
+		}
+		return placeInput{
+			Name:      r.PostForm.Get("name"),
+			Latitude:  r.PostForm.Get("latitude"),
+			Longitude: r.PostForm.Get("longitude"),
+		}, nil, nil
+	}
+	return placeInput{}, nil, badRequest(http.StatusUnsupportedMediaType, "unsupported_media_type",
+		"Send the place as application/json or as a form (application/x-www-form-urlencoded).")
+}
+
+func bodyError(err error, fallback string) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return badRequest(http.StatusRequestEntityTooLarge, "body_too_large",
+			fmt.Sprintf("The request body is larger than %d KB.", maxPlaceBody>>10))
+	}
+	return badRequest(http.StatusBadRequest, "malformed_body", fallback)
+}
+
+// decodePlaceJSON reads one JSON object. Unknown keys are ignored so that
+// clients may send more than whib needs, but a repeated key is refused:
+// encoding/json would silently keep the last one, and a place must mean
+// one thing.
+func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return placeInput{}, nil, bodyError(err, "The request body could not be read.")
+	}
+	const malformed = `The body must be one JSON object like {"name": "Graz", "latitude": 47.07, "longitude": 15.44}.`
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+	}
+	fields := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+		}
+		if _, seen := fields[key]; seen {
+			return placeInput{}, nil, badRequest(http.StatusBadRequest, "duplicate_key",
+				fmt.Sprintf("The key %q appears more than once.", key))
+		}
+		fields[key] = value
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+	}
+
+	var in placeInput
+	typeErrs := map[string]string{}
+	in.Name = jsonString(fields["name"], "name", "The name must be text.", typeErrs)
+	in.Latitude = jsonNumber(fields["latitude"], "latitude", "The latitude must be a number.", typeErrs)
+	in.Longitude = jsonNumber(fields["longitude"], "longitude", "The longitude must be a number.", typeErrs)
+	return in, typeErrs, nil
+}
+
+func jsonString(raw json.RawMessage, field, msg string, errs map[string]string) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		errs[field] = msg
+	}
+	return s
+}
+
+// jsonNumber accepts a JSON number, keeping its digits, or a numeric string
+// as the talk's clients send ("-27.597724533718875").
+func jsonNumber(raw json.RawMessage, field, msg string, errs map[string]string) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			errs[field] = msg
+		}
+		return s
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		errs[field] = msg
+		return ""
+	}
+	return n.String()
+}
+
+// validatePlace turns input into a place, reporting every wrong field at
+// once as a store.KindInvalid error.
+func validatePlace(in placeInput, typeErrs map[string]string) (store.Place, error) {
+	place, err := store.NewPlace(in.Name, in.Latitude, in.Longitude)
+	if len(typeErrs) == 0 {
+		return place, err
+	}
+	fields := map[string]string{}
+	var invalid *store.Error
+	if errors.As(err, &invalid) {
+		for k, v := range invalid.Fields {
+			fields[k] = v
+		}
+	}
+	for k, v := range typeErrs {
+		fields[k] = v
+	}
+	return store.Place{}, &store.Error{Kind: store.KindInvalid, Op: "validate place", Fields: fields, Err: errors.New("invalid place")}
+}

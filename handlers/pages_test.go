@@ -1,0 +1,191 @@
+package handlers_test
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/store/githubtest"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestAnonymousVisitorSeesTheMapButNoForm(t *testing.T) {
+	app := apptest.New(t)
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET / = %d", resp.StatusCode)
+	}
+	for _, name := range []string{"Graz", "Taipei", "Brasília", "São José"} {
+		if !strings.Contains(body, name) {
+			t.Errorf("map page does not list %s", name)
+		}
+	}
+	if strings.Contains(body, `id="add-place"`) {
+		t.Error("an anonymous visitor sees the add-place form")
+	}
+	if !strings.Contains(body, `href="/login`) {
+		t.Error("no log-in link for an anonymous visitor")
+	}
+}
+
+func TestHostileNamesAreTextEverywhere(t *testing.T) {
+	const hostile = `<img src=x onerror=alert(1)>`
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude\n"+hostile+",1,2\n")))
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if strings.Contains(page, hostile) {
+		t.Error("the map page contains the name as raw HTML")
+	}
+	if !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Error("the list does not show the name as text")
+	}
+	_, list := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+	var places []map[string]any
+	if err := json.Unmarshal([]byte(list), &places); err != nil || len(places) != 1 || places[0]["name"] != hostile {
+		t.Errorf("GET /places = %s, want the name intact as a JSON string", list)
+	}
+	if strings.Contains(list, "<img") {
+		t.Error("GET /places carries a raw tag (it should be \\u003c-escaped)")
+	}
+}
+
+func TestFirstLoadFailureShowsTheOopsPageWithARequestID(t *testing.T) {
+	app := apptest.New(t)
+	app.GitHub.FailNext(1000, http.StatusInternalServerError)
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/", Header: map[string]string{"Accept": "text/html"}})
+	if resp.StatusCode < 500 {
+		t.Fatalf("GET / with GitHub down and nothing loaded = %d, want a 5xx page (not a redirect)", resp.StatusCode)
+	}
+	id := resp.Header.Get("X-Request-Id")
+	if id == "" || !strings.Contains(body, id) {
+		t.Errorf("the error page does not show the request id %q", id)
+	}
+}
+
+func TestMapKeepsServingTheLastGoodSnapshotWhenGitHubFails(t *testing.T) {
+	app := apptest.New(t)
+	if resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/"}); resp.StatusCode != http.StatusOK {
+		t.Fatal("first view failed")
+	}
+	app.GitHub.FailNext(1000, http.StatusBadGateway)
+	if _, err := app.Live.Refresh(t.Context()); err == nil {
+		t.Fatal("refresh against a failing GitHub succeeded")
+	}
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Taipei") {
+		t.Fatalf("GET / after a failed refresh = %d, want the last good map", resp.StatusCode)
+	}
+}
+
+func TestOopsAndHealthz(t *testing.T) {
+	app := apptest.New(t, apptest.WithoutSignIn())
+	if resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/oops"}); resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="/"`) {
+		t.Errorf("GET /oops = %d, want a friendly page linking back to the map", resp.StatusCode)
+	}
+	if resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/healthz"}); resp.StatusCode != http.StatusOK || !strings.Contains(body, "ok") {
+		t.Errorf("GET /healthz = %d %q", resp.StatusCode, body)
+	}
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/no/such/page", Header: map[string]string{"Accept": "text/html"}})
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "<html") {
+		t.Errorf("unknown page = %d, want the 404 page", resp.StatusCode)
+	}
+}
+
+func TestSecurityHeadersOnHTML(t *testing.T) {
+	app := apptest.New(t)
+	resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("CSP allows unsafe scripts: %q", csp)
+	}
+	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") == "" {
+		t.Error("nosniff or Referrer-Policy missing")
+	}
+	if resp.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS sent over plain http")
+	}
+}
+
+func TestDataDownloads(t *testing.T) {
+	app := apptest.New(t)
+	t.Run("CSV is the file as stored", func(t *testing.T) {
+		resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.csv"})
+		if resp.StatusCode != http.StatusOK || body != string(app.GitHub.File("places.csv")) {
+			t.Errorf("GET /places.csv = %d, not the stored bytes", resp.StatusCode)
+		}
+	})
+	t.Run("GeoJSON puts longitude first", func(t *testing.T) {
+		resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.geojson"})
+		var fc struct {
+			Type     string
+			Features []struct {
+				Geometry struct {
+					Type        string
+					Coordinates []float64
+				}
+				Properties map[string]string
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &fc); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /places.geojson = %d %v", resp.StatusCode, err)
+		}
+		if fc.Type != "FeatureCollection" || len(fc.Features) != 11 {
+			t.Fatalf("got %s with %d features, want a FeatureCollection of 11", fc.Type, len(fc.Features))
+		}
+		graz := fc.Features[0]
+		if graz.Properties["name"] != "Graz" || graz.Geometry.Coordinates[0] != 15.475817295884497 || graz.Geometry.Coordinates[1] != 47.09113253131379 {
+			t.Errorf("first feature = %+v, want Graz at [15.47…, 47.09…]", graz)
+		}
+	})
+	t.Run("ETag and 304", func(t *testing.T) {
+		for _, path := range []string{"/places", "/places.geojson", "/places.csv"} {
+			resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: path})
+			etag := resp.Header.Get("ETag")
+			if etag == "" {
+				t.Fatalf("%s has no ETag", path)
+			}
+			resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: path, Header: map[string]string{"If-None-Match": etag}})
+			if resp.StatusCode != http.StatusNotModified || body != "" {
+				t.Errorf("%s with If-None-Match = %d, want 304 and no body", path, resp.StatusCode)
+			}
+		}
+	})
+	t.Run("gzip when accepted", func(t *testing.T) {
+		app := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(200)))
+		req, _ := http.NewRequest("GET", app.URL+"/places", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding = %q, want gzip", resp.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _ := io.ReadAll(zr)
+		if !strings.HasPrefix(string(plain), `[{"name":`) || len(plain) < 200*40 {
+			t.Error("the gzip body does not decode to the places")
+		}
+	})
+	t.Run("versioned marker URL is immutable", func(t *testing.T) {
+		snap, _, _ := app.Live.Current()
+		resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/places?v=" + snap.Version})
+		if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+			t.Errorf("Cache-Control = %q, want immutable for the current version", cc)
+		}
+		resp, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+		if cc := resp.Header.Get("Cache-Control"); strings.Contains(cc, "immutable") {
+			t.Errorf("unversioned Cache-Control = %q, must revalidate", cc)
+		}
+	})
+}

@@ -1,0 +1,292 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/store"
+	"github.com/whib/whib/views"
+)
+
+// placeJSON is a place as the API shows it; coordinates are JSON numbers
+// with the digits they were stored with.
+type placeJSON struct {
+	Name      string      `json:"name"`
+	Latitude  store.Coord `json:"latitude"`
+	Longitude store.Coord `json:"longitude"`
+}
+
+func toPlaceJSON(p store.Place) placeJSON {
+	return placeJSON{Name: p.Name, Latitude: p.Latitude, Longitude: p.Longitude}
+}
+
+// requireWriter lets through only principals with the write permission,
+// and tells everyone else what to do about it in the shape they asked for.
+func (a *app) requireWriter(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := clientOf(r)
+		if !a.deps.Auth.Configured() {
+			a.refuseWriter(w, r, c, &auth.Error{Kind: auth.ErrNotConfigured, Code: "auth_not_configured",
+				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())})
+			return
+		}
+		if err := authErrFrom(r.Context()); err != nil {
+			a.refuseWriter(w, r, c, err)
+			return
+		}
+		p := auth.FromContext(r.Context())
+		switch {
+		case p.Kind == auth.Anonymous && (c == clientPage || c == clientForm):
+			http.Redirect(w, r, "/login?return_to="+loginReturnPath(r), http.StatusSeeOther)
+		case p.Kind == auth.Anonymous:
+			err := badRequest(http.StatusUnauthorized, "unauthorized", "Log in, or send an access token as Authorization: Bearer <token>.")
+			w.Header().Set("WWW-Authenticate", `Bearer realm="whib"`)
+			if c == clientHTMX {
+				err = badRequest(http.StatusUnauthorized, "unauthorized", "Your session has ended. Log in again to add places; what you typed is kept here.")
+			}
+			a.refuseWriter(w, r, c, err)
+		case !p.CanWrite:
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission))
+			a.refuseWriter(w, r, c, badRequest(http.StatusForbidden, "insufficient_scope",
+				fmt.Sprintf("You may not add places: the %q permission is missing.", a.cfg.WritePermission)))
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// loginReturnPath brings a person back to where the refused request was
+// made from: the map for form posts, the address itself for GETs.
+func loginReturnPath(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.EscapedPath()
+	}
+	return "/"
+}
+
+// refuseWriter answers a refused write. The htmx form keeps what the
+// person typed, so nothing is lost while they sign in again.
+func (a *app) refuseWriter(w http.ResponseWriter, r *http.Request, c client, err error) {
+	if c == clientHTMX && r.Method == http.MethodPost {
+		in, _, _ := decodePlace(w, r)
+		a.failPlace(w, r, c, in, err)
+		return
+	}
+	a.fail(w, r, c, err)
+}
+
+func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
+	c := clientOf(r)
+	in, typeErrs, err := decodePlace(w, r)
+	if err != nil {
+		a.failPlace(w, r, c, in, err)
+		return
+	}
+	place, err := validatePlace(in, typeErrs)
+	if err != nil {
+		a.failPlace(w, r, c, in, err)
+		return
+	}
+	p := auth.FromContext(r.Context())
+	res, err := a.deps.Places.Add(r.Context(), place, store.Author{Name: p.Name, Email: p.Email})
+	if err != nil {
+		a.failPlace(w, r, c, in, err)
+		return
+	}
+	status, message := http.StatusCreated, fmt.Sprintf("Added %s to the map.", res.Place.Name)
+	if !res.Added {
+		status, message = http.StatusOK, fmt.Sprintf("%s is already on the map.", res.Place.Name)
+	} else {
+		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "by", principalKind(p), "version", res.Snapshot.Version)
+	}
+
+	switch c {
+	case clientAPI:
+		writeJSON(w, status, struct {
+			placeJSON
+			Message string `json:"message"`
+		}{toPlaceJSON(res.Place), message})
+	case clientHTMX:
+		form := views.Form{Status: message}
+		if !res.Added {
+			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(form))
+			return
+		}
+		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place))
+		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, toViewPlace(res.Place), len(res.Snapshot.Places)))
+	case clientForm:
+		http.Redirect(w, r, "/#places", http.StatusSeeOther)
+	default:
+		st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
+		a.renderMap(w, r, status, res.Snapshot, st, 1, views.Form{Status: message})
+	}
+}
+
+// failPlace answers a failed add so that nothing the person typed is lost:
+// the htmx form and the no-JavaScript page both show the input again with
+// the errors next to their fields.
+func (a *app) failPlace(w http.ResponseWriter, r *http.Request, c client, in placeInput, err error) {
+	p := problemFor(err)
+	switch c {
+	case clientHTMX:
+		p.RequestID = requestIDFrom(r.Context())
+		if p.Status >= 500 {
+			a.log.Error("add place failed", "request_id", p.RequestID, "status", p.Status, "err", err)
+		}
+		setRetryAfter(w, p.RetryAfter)
+		a.renderFragment(w, r, p.Status, views.PlaceForm(formWith(in, p)))
+	case clientForm:
+		if p.Status != http.StatusUnprocessableEntity {
+			a.fail(w, r, c, err)
+			return
+		}
+		snap, st, loadErr := a.snapshot(r.Context())
+		if loadErr != nil {
+			a.fail(w, r, c, err)
+			return
+		}
+		a.renderMap(w, r, p.Status, snap, st, 1, formWith(in, p))
+	case clientPage:
+		if len(p.Fields) > 0 {
+			err = badRequest(p.Status, p.Code, describeFields(p.Fields))
+		}
+		a.fail(w, r, c, err)
+	default:
+		a.fail(w, r, c, err)
+	}
+}
+
+func formWith(in placeInput, p problem) views.Form {
+	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Errors: p.Fields}
+	if len(p.Fields) == 0 {
+		f.Error = withRequestID(p)
+	}
+	return f
+}
+
+func describeFields(fields map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		parts = append(parts, fields[k])
+	}
+	return "The place was not saved: " + strings.Join(parts, " ")
+}
+
+// placeAddedTrigger is the HX-Trigger header that tells the page script to
+// add a marker. Header values must be ASCII, so the JSON escapes the rest.
+func placeAddedTrigger(p store.Place) string {
+	body, _ := json.Marshal(map[string]placeJSON{views.PlaceAddedEvent: toPlaceJSON(p)})
+	return asciiJSON(body)
+}
+
+func asciiJSON(b []byte) string {
+	var sb strings.Builder
+	for _, r := range string(b) {
+		switch {
+		case r < 0x80:
+			sb.WriteRune(r)
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&sb, `\u%04x\u%04x`, hi, lo)
+		default:
+			fmt.Fprintf(&sb, `\u%04x`, r)
+		}
+	}
+	return sb.String()
+}
+
+func (a *app) ping(w http.ResponseWriter, r *http.Request) {
+	c := clientOf(r)
+	snap, err := a.deps.Places.Refresh(r.Context())
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	if c == clientAPI {
+		writeJSON(w, http.StatusOK, struct {
+			Places      int       `json:"places"`
+			Version     string    `json:"version"`
+			RefreshedAt time.Time `json:"refreshed_at"`
+		}{len(snap.Places), snap.Version, snap.LoadedAt.UTC()})
+		return
+	}
+	a.renderMap(w, r, http.StatusOK, snap, store.Status{LoadedAt: snap.LoadedAt}, 1, views.Form{})
+}
+
+// The data downloads are public, cacheable per version and shareable with
+// any origin: they hold nothing that the map page does not show.
+
+func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
+	a.serveData(w, r, "json", "application/json; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
+		out := make([]placeJSON, len(s.Places))
+		for i, p := range s.Places {
+			out[i] = toPlaceJSON(p)
+		}
+		return json.Marshal(out)
+	})
+}
+
+func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
+	type geometry struct {
+		Type        string         `json:"type"`
+		Coordinates [2]store.Coord `json:"coordinates"`
+	}
+	type feature struct {
+		Type       string            `json:"type"`
+		Geometry   geometry          `json:"geometry"`
+		Properties map[string]string `json:"properties"`
+	}
+	a.serveData(w, r, "geojson", "application/geo+json", func(s store.Snapshot) ([]byte, error) {
+		features := make([]feature, len(s.Places))
+		for i, p := range s.Places {
+			// RFC 7946: longitude first.
+			features[i] = feature{
+				Type:       "Feature",
+				Geometry:   geometry{Type: "Point", Coordinates: [2]store.Coord{p.Longitude, p.Latitude}},
+				Properties: map[string]string{"name": p.Name},
+			}
+		}
+		return json.Marshal(struct {
+			Type     string    `json:"type"`
+			Features []feature `json:"features"`
+		}{"FeatureCollection", features})
+	})
+}
+
+func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Disposition", `inline; filename="places.csv"`)
+	a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
+		return s.Content, nil
+	})
+}
+
+func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) {
+	snap, _, err := a.snapshot(r.Context())
+	if err != nil {
+		a.fail(w, r, clientAPI, err)
+		return
+	}
+	body, err := a.data.get(snap.Version, kind, func() ([]byte, error) { return build(snap) })
+	if err != nil {
+		a.fail(w, r, clientAPI, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Access-Control-Allow-Origin", "*")
+	if v := r.URL.Query().Get("v"); v != "" && v == snap.Version {
+		// A versioned URL never changes meaning: the page asks for the
+		// next version by a new URL.
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	body.write(w, r, http.StatusOK)
+}

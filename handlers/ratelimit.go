@@ -1,0 +1,95 @@
+package handlers
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/whib/whib/auth"
+)
+
+// clientLimiter gives each client its own token bucket. Buckets idle for
+// longer than a refill are dropped, so a scan from many addresses cannot
+// grow memory without bound.
+type clientLimiter struct {
+	mu      sync.Mutex
+	perMin  int
+	now     func() time.Time
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	limiter *rate.Limiter
+	seen    time.Time
+}
+
+func newClientLimiter(perMinute int, now func() time.Time) *clientLimiter {
+	return &clientLimiter{perMin: perMinute, now: now, buckets: map[string]*bucket{}}
+}
+
+// allow reports whether the client may go ahead, and if not, how long it
+// should wait.
+func (l *clientLimiter) allow(client string) (bool, time.Duration) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	b, ok := l.buckets[client]
+	if !ok {
+		every := rate.Every(time.Minute / time.Duration(l.perMin))
+		b = &bucket{limiter: rate.NewLimiter(every, max(1, l.perMin/3))}
+		l.buckets[client] = b
+	}
+	b.seen = now
+	res := b.limiter.ReserveN(now, 1)
+	if delay := res.DelayFrom(now); delay > 0 {
+		res.CancelAt(now)
+		return false, delay
+	}
+	return true, 0
+}
+
+// limited answers 429 with Retry-After once a client goes over its rate.
+func (a *app) limited(l *clientLimiter, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok, wait := l.allow(a.clientKey(r))
+		if !ok {
+			setRetryAfter(w, max(wait, time.Second))
+			a.fail(w, r, clientOf(r), badRequest(http.StatusTooManyRequests, "rate_limited",
+				"Too many requests from you in a short time. Wait a moment and try again."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientKey is who a request counts against: the signed-in person or
+// machine when known, else the client address.
+func (a *app) clientKey(r *http.Request) string {
+	if p := auth.FromContext(r.Context()); p.Kind != auth.Anonymous && p.Subject != "" {
+		return "sub:" + p.Subject
+	}
+	if a.cfg.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			parts := strings.Split(fwd, ",")
+			return "ip:" + strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "ip:" + host
+}

@@ -1,0 +1,198 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/store"
+)
+
+// client is the kind of answer a request wants. Every handler that can
+// answer more than one way asks clientOf once, so content negotiation lives
+// in this one place.
+type client int
+
+const (
+	// clientAPI wants JSON: machines, scripts, fetch() calls.
+	clientAPI client = iota
+	// clientHTMX is the add-place form on the map page, enhanced by htmx:
+	// it wants HTML fragments that htmx swaps in.
+	clientHTMX
+	// clientForm is a browser posting the form without JavaScript: it
+	// wants a redirect after success (POST/redirect/GET) and pages after
+	// failure.
+	clientForm
+	// clientPage wants a whole HTML page: a browser navigating, or an API
+	// client that only accepts HTML (the talk's client did).
+	clientPage
+)
+
+func clientOf(r *http.Request) client {
+	if r.Header.Get("HX-Request") == "true" {
+		return clientHTMX
+	}
+	accept := r.Header.Get("Accept")
+	if acceptsJSON(accept) {
+		return clientAPI
+	}
+	if strings.Contains(accept, "text/html") {
+		if r.Method == http.MethodPost && isFormContent(r.Header.Get("Content-Type")) {
+			return clientForm
+		}
+		return clientPage
+	}
+	return clientAPI
+}
+
+func acceptsJSON(accept string) bool {
+	return strings.Contains(accept, "application/json") || strings.Contains(accept, "+json")
+}
+
+func isFormContent(contentType string) bool {
+	media, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return media == "application/x-www-form-urlencoded" || media == "multipart/form-data"
+}
+
+// problem is an error as the app tells it to a client: the status, a
+// stable machine-readable code and a sentence a person can act on.
+type problem struct {
+	Status      int               `json:"-"`
+	Code        string            `json:"code"`
+	Description string            `json:"description"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	RequestID   string            `json:"request_id,omitempty"`
+	RetryAfter  time.Duration     `json:"-"`
+	// authenticate is the WWW-Authenticate challenge for 401/403 (RFC 6750).
+	authenticate string
+}
+
+// problemFor is the one place that maps a domain error to what the client
+// is told. Unknown errors become a 500 whose details stay in the log.
+func problemFor(err error) problem {
+	var authErr *auth.Error
+	if errors.As(err, &authErr) {
+		return authProblem(authErr)
+	}
+	var storeErr *store.Error
+	if errors.As(err, &storeErr) {
+		return storeProblem(storeErr)
+	}
+	var reqErr *requestError
+	if errors.As(err, &reqErr) {
+		return problem{Status: reqErr.status, Code: reqErr.code, Description: reqErr.description}
+	}
+	return problem{
+		Status:      http.StatusInternalServerError,
+		Code:        "internal_error",
+		Description: "Something went wrong on our side; nothing was saved. Please try again.",
+	}
+}
+
+func authProblem(e *auth.Error) problem {
+	switch e.Kind {
+	case auth.ErrInvalidToken:
+		return problem{
+			Status: http.StatusUnauthorized, Code: "invalid_token", Description: e.Description,
+			authenticate: fmt.Sprintf(`Bearer realm="whib", error="invalid_token", error_description=%q`, e.Description),
+		}
+	case auth.ErrInvalidRequest:
+		return problem{
+			Status: http.StatusUnauthorized, Code: "invalid_request", Description: e.Description,
+			authenticate: fmt.Sprintf(`Bearer realm="whib", error="invalid_request", error_description=%q`, e.Description),
+		}
+	case auth.ErrNotConfigured:
+		return problem{Status: http.StatusServiceUnavailable, Code: "auth_not_configured", Description: e.Description}
+	case auth.ErrUnavailable:
+		return problem{Status: http.StatusServiceUnavailable, Code: "auth_unavailable", Description: e.Description, RetryAfter: 30 * time.Second}
+	case auth.ErrLoginFailed:
+		return problem{Status: http.StatusBadRequest, Code: "login_failed", Description: e.Description}
+	}
+	return problem{Status: http.StatusInternalServerError, Code: "internal_error", Description: "Sign-in failed unexpectedly. Please try again."}
+}
+
+func storeProblem(e *store.Error) problem {
+	switch e.Kind {
+	case store.KindInvalid:
+		return problem{Status: http.StatusUnprocessableEntity, Code: "invalid_place", Description: "The place is not valid; see fields.", Fields: e.Fields}
+	case store.KindConflict:
+		return problem{
+			Status: http.StatusServiceUnavailable, Code: "busy",
+			Description: "The places file is being changed by someone else right now; nothing was saved. Please try again.",
+			RetryAfter:  5 * time.Second,
+		}
+	case store.KindRateLimited:
+		return problem{
+			Status: http.StatusServiceUnavailable, Code: "rate_limited",
+			Description: "GitHub's rate limit is used up for now; nothing was saved. Please try again later.",
+			RetryAfter:  retryAfterOr(e.RetryAfter, time.Minute),
+		}
+	case store.KindUnavailable:
+		return problem{
+			Status: http.StatusServiceUnavailable, Code: "storage_unavailable",
+			Description: "The places storage cannot be reached right now; nothing was saved. Please try again in a minute.",
+			RetryAfter:  retryAfterOr(e.RetryAfter, 30*time.Second),
+		}
+	case store.KindUnauthorized:
+		return problem{
+			Status: http.StatusBadGateway, Code: "storage_refused",
+			Description: "The places storage refused our credentials; nothing was saved. The site owner needs to check GITHUB_TOKEN.",
+		}
+	case store.KindNotFound:
+		return problem{
+			Status: http.StatusBadGateway, Code: "storage_not_found",
+			Description: "The places file or repository was not found; nothing was saved. The site owner needs to check GITHUB_REPO and GITHUB_PATH.",
+		}
+	}
+	return problem{Status: http.StatusInternalServerError, Code: "internal_error", Description: "Something went wrong on our side; nothing was saved. Please try again."}
+}
+
+func retryAfterOr(d, fallback time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return fallback
+}
+
+// requestError is bad input found by the handlers themselves (before the
+// store sees it): wrong content type, oversized body, malformed JSON.
+type requestError struct {
+	status      int
+	code        string
+	description string
+}
+
+func (e *requestError) Error() string { return e.description }
+
+func badRequest(status int, code, description string) error {
+	return &requestError{status: status, code: code, description: description}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "cannot encode response", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+}

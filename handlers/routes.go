@@ -1,0 +1,92 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/whib/whib/assets"
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/store"
+)
+
+// Config holds the presentation and policy settings the handlers need.
+// Zero values get sensible defaults in Routes.
+type Config struct {
+	TileURL         string
+	TileAttribution string
+	// BaseURL is the public address; https turns on HSTS.
+	BaseURL string
+	// Issuer is the identity provider's address; forms may redirect there
+	// (log out), so the Content-Security-Policy allows it as a form action.
+	Issuer string
+	// WritePermission is named to signed-in people who may not write.
+	WritePermission string
+	// CORSOrigins may call the bearer endpoints from a browser.
+	CORSOrigins []string
+	// TrustProxy takes the client address from the last X-Forwarded-For
+	// entry, which Heroku's router appends.
+	TrustProxy bool
+	// InlineMarkerLimit: up to this many places ride inside the page; above
+	// it the page stays small and the script fetches a versioned URL.
+	InlineMarkerLimit int
+	// ClusterThreshold: above this many markers the map clusters them.
+	ClusterThreshold int
+	// ListPageSize bounds the no-JavaScript list per page.
+	ListPageSize int
+	// WritesPerMinute and LoginsPerMinute bound each client.
+	WritesPerMinute int
+	LoginsPerMinute int
+}
+
+// Deps are the parts the handlers connect.
+type Deps struct {
+	Logger *slog.Logger
+	Places *store.Live
+	Auth   *auth.Authenticator
+	Assets *assets.Assets
+	Config Config
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Routes is the whole route table of whib.
+func Routes(d Deps) http.Handler {
+	a := newApp(d)
+	r := httprouter.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.NotFound = http.HandlerFunc(a.notFound)
+	r.MethodNotAllowed = http.HandlerFunc(a.methodNotAllowed)
+	r.GlobalOPTIONS = http.HandlerFunc(a.preflight)
+	r.PanicHandler = a.panicked
+
+	// get also answers HEAD, which httprouter does not do by itself.
+	get := func(path string, h http.Handler) {
+		r.Handler(http.MethodGet, path, h)
+		r.Handler(http.MethodHead, path, h)
+	}
+
+	// The public map and its data.
+	get("/", http.HandlerFunc(a.mapPage))
+	get("/oops", http.HandlerFunc(a.oops))
+	get("/healthz", http.HandlerFunc(a.healthz))
+	get("/places", http.HandlerFunc(a.placesJSON))
+	get("/places.geojson", http.HandlerFunc(a.placesGeoJSON))
+	get("/places.csv", http.HandlerFunc(a.placesCSV))
+	get("/assets/*file", d.Assets.Handler())
+
+	// Sign-in for people.
+	r.Handler(http.MethodGet, "/login", a.limited(a.loginLimiter, http.HandlerFunc(a.login)))
+	r.HandlerFunc(http.MethodGet, "/callback", a.callback)
+	r.HandlerFunc(http.MethodGet, "/logout", a.logout)
+	r.HandlerFunc(http.MethodPost, "/logout", a.logout)
+
+	// Writers: people with a session, machines with a bearer token.
+	r.Handler(http.MethodGet, "/ping", a.requireWriter(http.HandlerFunc(a.ping)))
+	r.Handler(http.MethodPost, "/places", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.addPlace))))
+
+	return a.middleware(r)
+}

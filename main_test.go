@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startRun runs whib as `go run .` would, with the given environment, and
+// returns its base URL once it listens. The server stops with the test.
+func startRun(t *testing.T, env map[string]string, args ...string) (string, <-chan error, context.CancelFunc) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, logs := io.Pipe()
+	getenv := func(k string) string { return env[k] }
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, getenv, logs, io.Discard)
+		logs.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		listening := regexp.MustCompile(`address=(http://\S+)`)
+		scanner := bufio.NewScanner(out)
+		for scanner.Scan() {
+			if m := listening.FindStringSubmatch(scanner.Text()); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	stopped := make(chan error, 1)
+	t.Cleanup(func() {
+		cancel()
+		<-stopped
+	})
+	go func() {
+		err := <-done
+		stopped <- err
+		close(stopped)
+	}()
+	select {
+	case base := <-addr:
+		return base, stopped, cancel
+	case err := <-stopped:
+		t.Fatalf("run stopped before listening: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not start listening within 10s")
+	}
+	return "", nil, nil
+}
+
+func TestRunServesTheTalksPlacesWithNoConfiguration(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "data", "places.csv")
+	base, _, _ := startRun(t, map[string]string{"PORT": "0", "PLACES_FILE": file})
+
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz = %d, want 200", resp.StatusCode)
+	}
+
+	resp, err = http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET / = %d, want 200", resp.StatusCode)
+	}
+	for _, name := range []string{"Graz", "Taipei", "São Paulo", "Ribeirão Preto", "Florianópolis", "Salvador", "Maceió", "Belo Horizonte", "Brasília"} {
+		if !strings.Contains(string(body), name) {
+			t.Errorf("the map page does not list %s", name)
+		}
+	}
+}
+
+func TestRunStopsCleanlyWhenAskedTo(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "places.csv")
+	_, done, cancel := startRun(t, map[string]string{"PORT": "0", "PLACES_FILE": file})
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after a clean shutdown, want nil", err)
+		}
+	case <-time.After(shutdownGrace):
+		t.Fatal("run did not stop within the shutdown grace period")
+	}
+}
+
+func TestConfigErrorsNameTheVariableToFix(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"PORT": "eighty"}, nil, "PORT"},
+		{map[string]string{"BASE_URL": "example.com"}, nil, "BASE_URL"},
+		{map[string]string{"REFRESH_INTERVAL": "soon"}, nil, "REFRESH_INTERVAL"},
+		{map[string]string{"REFRESH_INTERVAL": "1s"}, nil, "REFRESH_INTERVAL"},
+		{map[string]string{"GITHUB_REPO": "places-repo"}, nil, "GITHUB_TOKEN"},
+		{map[string]string{"CORS_ORIGINS": "not an origin"}, nil, "CORS_ORIGINS"},
+		{map[string]string{"BASE_URL": "https://whib.example.com"}, []string{"-dev"}, "-dev"},
+		{map[string]string{"AUTH0_DOMAIN": "example.eu.auth0.com"}, []string{"-dev"}, "-dev"},
+	}
+	for _, c := range cases {
+		_, err := loadConfig(c.args, func(k string) string { return c.env[k] }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("loadConfig(%v, %v) = %v, want an error naming %s", c.args, c.env, err, c.want)
+		}
+	}
+}
+
+func TestConfigAcceptsTheTalksVariableNames(t *testing.T) {
+	env := map[string]string{"DOMAIN": "jesstemporal.us.auth0.com", "API_AUDIENCE": "https://whib/api"}
+	cfg, err := loadConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Issuer != "https://jesstemporal.us.auth0.com/" {
+		t.Errorf("issuer from DOMAIN = %q, want https://jesstemporal.us.auth0.com/ (Auth0's issuer ends in a slash)", cfg.Issuer)
+	}
+	if cfg.Audience != "https://whib/api" {
+		t.Errorf("audience from API_AUDIENCE = %q", cfg.Audience)
+	}
+}

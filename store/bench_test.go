@@ -1,0 +1,99 @@
+package store
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/whib/whib/store/githubtest"
+)
+
+var benchSizes = []int{10, 1_000, 100_000}
+
+func BenchmarkDecodeCSV(b *testing.B) {
+	for _, n := range benchSizes {
+		content := githubtest.SampleCSV(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(content)))
+			for b.Loop() {
+				if _, err := decodeCSV(content); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkEncodeCSV(b *testing.B) {
+	for _, n := range benchSizes {
+		places, err := decodeCSV(githubtest.SampleCSV(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				encodeCSV(places)
+			}
+		})
+	}
+}
+
+// BenchmarkAppendCSV is the write path of an add: copy the file and append
+// one encoded row.
+func BenchmarkAppendCSV(b *testing.B) {
+	p, err := NewPlace("São José", "-27.597724533718875", "-48.61495221317449")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range benchSizes {
+		content := githubtest.SampleCSV(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				appendCSV(content, p)
+			}
+		})
+	}
+}
+
+// BenchmarkSnapshotBuild is what a load of changed content costs: hash the
+// bytes for the version and parse them.
+func BenchmarkSnapshotBuild(b *testing.B) {
+	for _, n := range benchSizes {
+		content := githubtest.SampleCSV(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				places, err := decodeCSV(content)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = Snapshot{Places: places, Version: contentVersion(content), Content: content}
+			}
+		})
+	}
+}
+
+// BenchmarkDedupe is the check every add makes against all stored places
+// (worst case: the place is new).
+func BenchmarkDedupe(b *testing.B) {
+	p, err := NewPlace("São José", "-27.597724533718875", "-48.61495221317449")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range benchSizes {
+		places, err := decodeCSV(githubtest.SampleCSV(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := findSame(places, p); ok {
+					b.Fatal("unexpected duplicate")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// The places file is CSV (RFC 4180, via encoding/csv) in UTF-8 with exactly
+// this header. A UTF-8 byte order mark at the start is tolerated on read and
+// left in place on write.
+const csvHeader = "name,latitude,longitude"
+
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// Formula neutralisation (CSV injection): spreadsheets run a cell that starts
+// with = + - @ TAB or CR as a formula, so a place named "=HYPERLINK(...)"
+// could run in the owner's spreadsheet. On write such a name gets a leading
+// apostrophe ('), which spreadsheets treat as "this is text". On read one
+// leading apostrophe is removed when it is followed by an apostrophe run that
+// ends in one of those characters. So that the round trip is exact, a name
+// that itself starts with apostrophes followed by one of those characters
+// gets one more apostrophe on write: "'=x" is stored as "”=x" and reads back
+// as "'=x". Any other name is stored as is.
+func isFormulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// needsFormulaEscape reports whether name matches ^'*[=+\-@\t\r].
+func needsFormulaEscape(name string) bool {
+	i := 0
+	for i < len(name) && name[i] == '\'' {
+		i++
+	}
+	return i < len(name) && isFormulaStart(name[i])
+}
+
+func escapeFormula(name string) string {
+	if needsFormulaEscape(name) {
+		return "'" + name
+	}
+	return name
+}
+
+// unescapeFormula undoes escapeFormula: it removes one apostrophe from names
+// matching ^'+[=+\-@\t\r] and returns anything else unchanged.
+func unescapeFormula(stored string) string {
+	if len(stored) > 1 && stored[0] == '\'' && needsFormulaEscape(stored) {
+		return stored[1:]
+	}
+	return stored
+}
+
+// decodeCSV parses a places file. An empty file (no bytes, or only a BOM) has
+// no places. Duplicate rows are fine: the file is a log of
+// additions and hand edits are allowed. Errors name the line.
+func decodeCSV(content []byte) ([]Place, error) {
+	if isEmptyFile(content) {
+		return nil, nil
+	}
+	body := bytes.TrimPrefix(content, utf8BOM)
+	r := csv.NewReader(bytes.NewReader(body))
+	r.FieldsPerRecord = 3
+	r.ReuseRecord = true // the strings are fresh per record; only the slice is reused
+
+	header, err := r.Read()
+	if err != nil || strings.Join(header, ",") != csvHeader {
+		return nil, fmt.Errorf("line 1: header must be exactly %q", csvHeader)
+	}
+	places := make([]Place, 0, bytes.Count(body, []byte{'\n'}))
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return places, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("line %d: %w", pe.StartLine, pe.Err)
+			}
+			return nil, err
+		}
+		p, err := placeFromRecord(rec)
+		if err != nil {
+			line, _ := r.FieldPos(0)
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		places = append(places, p)
+	}
+}
+
+// placeFromRecord reads one stored row. It is more lenient than NewPlace
+// (the file is the owner's, possibly hand-edited: no length limit, no
+// normalisation, spaces around numbers) but still refuses rows the map could
+// not show: an empty name, control characters in it, or a coordinate that is
+// not a finite number in range.
+func placeFromRecord(rec []string) (Place, error) {
+	name := unescapeFormula(rec[0])
+	if strings.TrimSpace(name) == "" {
+		return Place{}, errors.New("name is empty")
+	}
+	// Control characters (line breaks, tabs, NUL) have no place in a name,
+	// and a CR LF inside a quoted field would not even survive encoding/csv
+	// (it reads it back as LF).
+	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return Place{}, fmt.Errorf("name %q contains a control character", name)
+	}
+	lat, err := parseStoredCoord(rec[1], 90)
+	if err != nil {
+		return Place{}, fmt.Errorf("latitude: %w", err)
+	}
+	lon, err := parseStoredCoord(rec[2], 180)
+	if err != nil {
+		return Place{}, fmt.Errorf("longitude: %w", err)
+	}
+	return Place{Name: name, Latitude: lat, Longitude: lon}, nil
+}
+
+// parseStoredCoord keeps text verbatim (for byte-identical writes) and
+// tolerates surrounding spaces from hand edits like "Graz, 47.1, 15.4".
+func parseStoredCoord(text string, limit float64) (Coord, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return Coord{}, fmt.Errorf("%q is not a number", text)
+	}
+	if v < -limit || v > limit {
+		return Coord{}, fmt.Errorf("%s is not between %v and %v", text, -limit, limit)
+	}
+	return Coord{text: text, value: v}, nil
+}
+
+// encodeCSV writes a complete file: header and one row per place.
+func encodeCSV(places []Place) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(csvHeader) + 1 + 48*len(places))
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"name", "latitude", "longitude"}) // writes to a bytes.Buffer cannot fail
+	rec := make([]string, 3)
+	for _, p := range places {
+		_ = w.Write(placeRecord(p, rec))
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+func placeRecord(p Place, rec []string) []string {
+	rec[0] = escapeFormula(p.Name)
+	rec[1] = p.Latitude.String()
+	rec[2] = p.Longitude.String()
+	return rec
+}
+
+// appendCSV returns a new slice holding content followed by one row for p:
+// the write is append-only, so every existing byte stays where it was. A
+// missing final newline is completed first; the row uses the file's line ending
+// (CRLF when the first line ends in CRLF). An empty file gets the header.
+// content is never modified, so snapshots sharing it stay intact.
+func appendCSV(content []byte, p Place) []byte {
+	crlf := usesCRLF(content)
+	var row bytes.Buffer
+	w := csv.NewWriter(&row)
+	w.UseCRLF = crlf
+	if isEmptyFile(content) {
+		_ = w.Write([]string{"name", "latitude", "longitude"})
+	}
+	_ = w.Write(placeRecord(p, make([]string, 3)))
+	w.Flush()
+
+	eol := "\n"
+	if crlf {
+		eol = "\r\n"
+	}
+	out := make([]byte, 0, len(content)+len(eol)+row.Len())
+	out = append(out, content...)
+	switch {
+	case len(out) == 0 || out[len(out)-1] == '\n':
+	case out[len(out)-1] == '\r':
+		// A cut-off CRLF: complete it. Adding a whole CRLF would turn the
+		// last value's "2\r" (read as "2" at the end of the file) into a
+		// "2\r" that stays, changing what the existing row says.
+		out = append(out, '\n')
+	default:
+		out = append(out, eol...)
+	}
+	return append(out, row.Bytes()...)
+}
+
+func usesCRLF(content []byte) bool {
+	i := bytes.IndexByte(content, '\n')
+	return i > 0 && content[i-1] == '\r'
+}
+
+func isEmptyFile(content []byte) bool { return len(bytes.TrimPrefix(content, utf8BOM)) == 0 }

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Kind says what went wrong in terms a caller can act on; handlers map each
+// kind to an HTTP status in one place.
+type Kind int
+
+const (
+	KindInternal     Kind = iota
+	KindInvalid           // bad input (422)
+	KindNotFound          // file/repo missing
+	KindConflict          // CAS retries exhausted
+	KindUnauthorized      // GitHub rejected our token (401) or refused access (403 without rate limit)
+	KindRateLimited       // GitHub 403/429 rate limit (RetryAfter set)
+	KindUnavailable       // upstream down / timeout / 5xx
+)
+
+// String names the kind for logs.
+func (k Kind) String() string {
+	switch k {
+	case KindInternal:
+		return "internal"
+	case KindInvalid:
+		return "invalid"
+	case KindNotFound:
+		return "not found"
+	case KindConflict:
+		return "conflict"
+	case KindUnauthorized:
+		return "unauthorized"
+	case KindRateLimited:
+		return "rate limited"
+	case KindUnavailable:
+		return "unavailable"
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Error is the only error type the store returns, so callers can decide with
+// KindOf instead of matching messages.
+type Error struct {
+	Kind       Kind
+	Op         string            // "github: update places.csv"
+	Err        error             // cause, may be nil
+	Fields     map[string]string // KindInvalid only: field name → message for a person
+	RetryAfter time.Duration     // KindRateLimited/KindUnavailable when known
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	switch {
+	case len(e.Fields) > 0:
+		keys := make([]string, 0, len(e.Fields))
+		for k := range e.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(e.Fields[k])
+		}
+	case e.Err != nil:
+		b.WriteString(e.Err.Error())
+	default:
+		b.WriteString(e.Kind.String())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf reports the kind of err; KindInternal when err is not (or does not
+// wrap) a *Error. KindOf(nil) is KindInternal too; check err != nil first.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// RetryAfter reports how long the caller should wait before trying again;
+// zero when unknown.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// wrapErr gives err an operation name while keeping the kind of an inner
+// *Error, so a GitHub rate limit stays a rate limit when it surfaces from Add.
+func wrapErr(op string, kind Kind, err error) *Error {
+	var inner *Error
+	if errors.As(err, &inner) {
+		return &Error{Kind: inner.Kind, Op: op, Err: err, RetryAfter: inner.RetryAfter, Fields: inner.Fields}
+	}
+	return &Error{Kind: kind, Op: op, Err: err}
+}

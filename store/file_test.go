@@ -1,0 +1,211 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestFileStoreCreatesDefaultFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "nested", "places.csv")
+	s := NewFileStore(path)
+	snap, err := s.Load(context.Background())
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if len(snap.Places) != 9 {
+		t.Errorf("got %d places, want the talk's nine", len(snap.Places))
+	}
+	onDisk, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("default file not created: %v", err)
+	}
+	if !bytes.Equal(onDisk, defaultPlaces) || !bytes.Equal(snap.Content, onDisk) {
+		t.Error("file and snapshot content should be the embedded default")
+	}
+	if snap.Version != contentVersion(onDisk) || len(snap.Version) != 64 {
+		t.Errorf("version = %q, want hex sha256 of the content", snap.Version)
+	}
+	if s.String() != "file "+path {
+		t.Errorf("String() = %q", s.String())
+	}
+}
+
+func TestFileStoreAddAppendsOneRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "places.csv")
+	talk, err := os.ReadFile("testdata/talk_places.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, talk, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	s := NewFileStore(path)
+	ctx := context.Background()
+
+	res, err := s.Add(ctx, mustPlace(t, "Graz West", " 47.0707 ", "15.3912"), Author{Name: "Ana"})
+	if err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	if !res.Added || res.Place.Latitude.String() != "47.0707" {
+		t.Errorf("result = %+v", res)
+	}
+	after, _ := os.ReadFile(path)
+	if want := string(talk) + "Graz West,47.0707,15.3912\n"; string(after) != want {
+		t.Errorf("file after add:\n%s\nwant\n%s", after, want)
+	}
+	if len(res.Snapshot.Places) != 12 || !bytes.Equal(res.Snapshot.Content, after) || res.Snapshot.Version != contentVersion(after) {
+		t.Errorf("snapshot does not match the file: %d places, version %s", len(res.Snapshot.Places), res.Snapshot.Version)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode = %v, want 0640 kept", fi.Mode().Perm())
+	}
+
+	// The same place again, spelled differently: nothing is written.
+	res, err = s.Add(ctx, mustPlace(t, "graz  WEST", "47.07070", "15.3912"), Author{Name: "Bo"})
+	if err != nil {
+		t.Fatalf("second Add: %v", err)
+	}
+	if res.Added || res.Place.Name != "Graz West" {
+		t.Errorf("duplicate should report the stored place, not added: %+v", res)
+	}
+	again, _ := os.ReadFile(path)
+	if !bytes.Equal(again, after) {
+		t.Error("a duplicate add changed the file")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestFileStoreKeepsExternalEdits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "places.csv")
+	s := NewFileStore(path)
+	ctx := context.Background()
+	if _, err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Someone edits the file by hand between our load and our add.
+	edited := append(append([]byte{}, defaultPlaces...), "Wien,48.2082,16.3738"...) // and forgets the newline
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if want := string(edited) + "\nLinz,48.3069,14.2858\n"; string(got) != want {
+		t.Errorf("file:\n%s\nwant\n%s", got, want)
+	}
+	if len(res.Snapshot.Places) != 11 {
+		t.Errorf("snapshot has %d places, want 11", len(res.Snapshot.Places))
+	}
+	// A hand-added place counts for dedupe.
+	res, err = s.Add(ctx, mustPlace(t, "WIEN", "48.2082", "16.3738"), Author{})
+	if err != nil || res.Added {
+		t.Errorf("Wien should already be there: %+v %v", res, err)
+	}
+}
+
+func TestFileStoreRejectsBrokenFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "places.csv")
+	if err := os.WriteFile(path, []byte("name,latitude,longitude\nA,1,2\nB,north,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := NewFileStore(path)
+	_, err := s.Load(context.Background())
+	if KindOf(err) != KindInternal || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("Load error = %v, want an internal error naming line 3", err)
+	}
+	_, err = s.Add(context.Background(), mustPlace(t, "C", "1", "2"), Author{})
+	if err == nil {
+		t.Error("Add to a broken file should fail rather than append")
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != "name,latitude,longitude\nA,1,2\nB,north,3\n" {
+		t.Error("broken file was modified")
+	}
+}
+
+func TestFileStoreRejectsInvalidPlace(t *testing.T) {
+	s := NewFileStore(filepath.Join(t.TempDir(), "places.csv"))
+	_, err := s.Add(context.Background(), Place{Name: "", Latitude: Coord{text: "100", value: 100}}, Author{})
+	if KindOf(err) != KindInvalid {
+		t.Errorf("kind = %v, want invalid", KindOf(err))
+	}
+}
+
+// concurrentAdds adds n distinct places at once and checks that every one
+// lands exactly once after the untouched original bytes.
+func concurrentAdds(t *testing.T, s Store, n int, original []byte, read func() []byte) {
+	t.Helper()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := NewPlace(fmt.Sprintf("Concurrent %02d", i), fmt.Sprintf("%d.5", i%80), fmt.Sprintf("-%d.25", i))
+			if err != nil {
+				errs <- err
+				return
+			}
+			res, err := s.Add(ctx, p, Author{Name: fmt.Sprintf("writer %d", i)})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if !res.Added {
+				errs <- fmt.Errorf("%s: not added", p.Name)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	final := read()
+	if !bytes.HasPrefix(final, original) {
+		t.Fatal("original rows were changed")
+	}
+	places, err := decodeCSV(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprintf("Concurrent %02d", i)
+		count := 0
+		for _, p := range places {
+			if p.Name == name {
+				count++
+			}
+		}
+		if count != 1 {
+			t.Errorf("%s appears %d times, want once", name, count)
+		}
+	}
+	if got := bytes.Count(final[len(original):], []byte("\n")); got != n {
+		t.Errorf("%d rows appended, want %d", got, n)
+	}
+}
+
+func TestFileStoreConcurrentAdds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "places.csv")
+	talk, _ := os.ReadFile("testdata/talk_places.csv")
+	if err := os.WriteFile(path, talk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	concurrentAdds(t, NewFileStore(path), 50, talk, func() []byte {
+		b, _ := os.ReadFile(path)
+		return b
+	})
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+)
+
+// Add appends p to the file with compare-and-swap on the blob SHA: the write
+// only lands if the file is still the version p was deduplicated against.
+// When another writer was first (409, or 422 for a stale SHA or a ref that
+// would not fast-forward) it re-reads, checks for the place again and
+// retries, up to MaxRetries times, then gives up with KindConflict.
+//
+// If a write fails ambiguously (timeout or 5xx: it may have landed) Add
+// re-reads the file; when the place is there now, it was our write, and Add
+// reports Added=true.
+//
+// A missing file is not created (KindNotFound): a wrong Path should be
+// noticed, not papered over with a new file.
+func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
+	p, err := checkPlace(p)
+	if err != nil {
+		return AddResult{}, err
+	}
+	t, err := s.resolve(ctx)
+	if err != nil {
+		return AddResult{}, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+
+	op := "github: add to " + s.path
+	base := s.cached()
+	if base == nil {
+		if base, err = s.fetchFile(ctx, t, t.branch, "", nil); err != nil {
+			return AddResult{}, err
+		}
+		s.remember(base)
+	}
+	message := commitMessage(p, by)
+	for attempt := 0; ; {
+		if existing, ok := findSame(base.places, p); ok {
+			return AddResult{Snapshot: base.snapshot(), Place: existing}, nil
+		}
+		content := appendCSV(base.content, p)
+		large := len(content) > largeFileThreshold
+		if large && base.pin == nil {
+			// A Git Data commit needs the head commit the content was read at.
+			if base, err = s.readPinned(ctx, t, base); err != nil {
+				return AddResult{}, err
+			}
+			s.remember(base)
+			continue // the file may have changed: check for the place again
+		}
+		var next *fileState
+		var werr error
+		if large {
+			next, werr = s.commitViaGitData(ctx, t, base, content, message)
+		} else {
+			next, werr = s.putContents(ctx, t, base, content, message)
+		}
+		if werr == nil {
+			next.places = withPlace(base.places, p)
+			s.remember(next)
+			return AddResult{Snapshot: next.snapshot(), Place: p, Added: true}, nil
+		}
+		switch KindOf(werr) {
+		case KindConflict:
+			attempt++
+			if attempt > s.maxRetries {
+				return AddResult{}, &Error{Kind: KindConflict, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
+			}
+			s.logger.Info("github: places file changed by another writer, retrying", "store", s.String(), "attempt", attempt)
+			if err := sleepCtx(ctx, s.backoff(attempt-1)); err != nil {
+				return AddResult{}, wrapErr(op, KindUnavailable, err)
+			}
+			if large {
+				base, err = s.readPinned(ctx, t, base)
+			} else {
+				base, err = s.fetchFile(ctx, t, t.branch, "", base)
+			}
+			if err != nil {
+				return AddResult{}, err
+			}
+			s.remember(base)
+		case KindUnavailable:
+			return s.afterAmbiguousWrite(ctx, t, base, p, werr)
+		default:
+			return AddResult{}, werr
+		}
+	}
+}
+
+// afterAmbiguousWrite decides what a failed write did. The place was absent
+// from base; if a fresh read has it, our write landed.
+func (s *GitHubStore) afterAmbiguousWrite(ctx context.Context, t target, base *fileState, p Place, werr error) (AddResult, error) {
+	fresh, err := s.fetchFile(ctx, t, t.branch, "", base)
+	if err != nil {
+		return AddResult{}, werr // outcome unknown; the next Load will tell
+	}
+	s.remember(fresh)
+	if existing, ok := findSame(fresh.places, p); ok {
+		s.logger.Info("github: write reported failure but landed", "store", s.String(), "err", werr)
+		return AddResult{Snapshot: fresh.snapshot(), Place: existing, Added: true}, nil
+	}
+	return AddResult{}, werr
+}
+
+// putContents replaces the file through the contents API, conditional on the
+// blob SHA of base: 1 API call.
+func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState, content []byte, message string) (*fileState, error) {
+	op := "github: update " + s.path
+	opts := &github.RepositoryContentFileOptions{
+		Message: github.String(message),
+		Content: content,
+		SHA:     github.String(base.sha),
+		Branch:  github.String(t.branch),
+	}
+	var res *github.RepositoryContentResponse
+	_, err := s.call(ctx, op, false, func(ctx context.Context) (resp *github.Response, err error) {
+		res, resp, err = s.client.Repositories.UpdateFile(ctx, url.PathEscape(t.owner), url.PathEscape(t.repo), s.urlPath, opts)
+		return resp, err
+	})
+	if err != nil {
+		if isShaMismatch(err) {
+			return nil, &Error{Kind: KindConflict, Op: op, Err: err}
+		}
+		return nil, err
+	}
+	sha := res.GetContent().GetSHA()
+	if sha == "" {
+		sha = gitBlobSHA(content)
+	}
+	return &fileState{sha: sha, content: content, loadedAt: time.Now()}, nil
+}
+
+// commitViaGitData writes a large file as git does: a blob, a tree based on
+// the pinned commit's tree, a commit whose parent is the pinned commit, and a
+// fast-forward-only update of the branch (4 API calls). The ref update is the
+// compare-and-swap: if the branch moved on, GitHub answers 422.
+func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *fileState, content []byte, message string) (*fileState, error) {
+	op := "github: commit " + s.path
+	owner, repo := url.PathEscape(t.owner), url.PathEscape(t.repo)
+
+	var blob *github.Blob
+	_, err := s.call(ctx, op+" (blob)", true, func(ctx context.Context) (resp *github.Response, err error) {
+		blob, resp, err = s.client.Git.CreateBlob(ctx, owner, repo, &github.Blob{
+			Content:  github.String(base64.StdEncoding.EncodeToString(content)),
+			Encoding: github.String("base64"),
+		})
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var tree *github.Tree
+	_, err = s.call(ctx, op+" (tree)", true, func(ctx context.Context) (resp *github.Response, err error) {
+		tree, resp, err = s.client.Git.CreateTree(ctx, owner, repo, base.pin.tree, []*github.TreeEntry{{
+			Path: github.String(s.path),
+			Mode: github.String("100644"),
+			Type: github.String("blob"),
+			SHA:  blob.SHA,
+		}})
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var commit *github.Commit
+	_, err = s.call(ctx, op+" (commit)", true, func(ctx context.Context) (resp *github.Response, err error) {
+		commit, resp, err = s.client.Git.CreateCommit(ctx, owner, repo, &github.Commit{
+			Message: github.String(message),
+			Tree:    &github.Tree{SHA: tree.SHA},
+			Parents: []*github.Commit{{SHA: github.String(base.pin.commit)}},
+		}, nil)
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.call(ctx, op+" (update "+t.branch+")", false, func(ctx context.Context) (resp *github.Response, err error) {
+		_, resp, err = s.client.Git.UpdateRef(ctx, owner, repo, &github.Reference{
+			Ref:    github.String("refs/heads/" + t.branch),
+			Object: &github.GitObject{SHA: commit.SHA},
+		}, false)
+		return resp, err
+	})
+	if err != nil {
+		if isShaMismatch(err) {
+			return nil, &Error{Kind: KindConflict, Op: op, Err: err}
+		}
+		return nil, err
+	}
+	return &fileState{
+		sha:      blob.GetSHA(),
+		content:  content,
+		loadedAt: time.Now(),
+		pin:      &headPin{commit: commit.GetSHA(), tree: tree.GetSHA()},
+	}, nil
+}
+
+// gitBlobSHA is git's object id for content: SHA-1 of "blob <len>\x00" and
+// the bytes. Used only when GitHub's answer leaves the SHA out.
+func gitBlobSHA(content []byte) string {
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(content)) + "\x00"))
+	h.Write(content)
+	return hex.EncodeToString(h.Sum(nil))
+}

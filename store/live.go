@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Status says how fresh the snapshot served by Live is.
+type Status struct {
+	LoadedAt time.Time // last successful load (zero: never)
+	LastErr  error     // last refresh error (nil when last refresh succeeded)
+	Stale    bool      // last refresh failed
+}
+
+// Live keeps the current snapshot in memory so page views never wait on the
+// backend. A failed refresh keeps the last good snapshot and marks it stale.
+type Live struct {
+	store  Store
+	logger *slog.Logger
+
+	mu      sync.RWMutex
+	snap    Snapshot
+	ok      bool
+	status  Status
+	started uint64 // tickets handed out to loads and adds
+	applied uint64 // ticket of the snapshot being served
+}
+
+// NewLive wraps s; nothing is loaded until Refresh or Run.
+func NewLive(s Store, logger *slog.Logger) *Live {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Live{store: s, logger: logger}
+}
+
+// Current returns the snapshot being served; ok is false until the first
+// successful load.
+func (l *Live) Current() (Snapshot, Status, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.snap, l.status, l.ok
+}
+
+// Refresh loads now. On error the last good snapshot stays in place, the
+// status turns stale and the error is returned. Failures are logged when the
+// state changes (healthy → failing, or a different kind of failure), not on
+// every tick, so an outage does not flood the log.
+func (l *Live) Refresh(ctx context.Context) (Snapshot, error) {
+	ticket := l.ticket()
+	snap, err := l.store.Load(ctx)
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err != nil {
+		if !l.status.Stale || KindOf(err) != KindOf(l.status.LastErr) {
+			l.logger.Warn("places refresh failed; serving the last good snapshot",
+				"store", l.store.String(), "kind", KindOf(err).String(), "err", err, "loaded_at", l.status.LoadedAt)
+		}
+		l.status.LastErr = err
+		l.status.Stale = true
+		return l.snap, err
+	}
+	if l.status.Stale {
+		l.logger.Info("places refresh recovered", "store", l.store.String(), "places", len(snap.Places))
+	}
+	l.status.LastErr = nil
+	l.status.Stale = false
+	l.status.LoadedAt = snap.LoadedAt
+	l.apply(ticket, snap)
+	return l.snap, nil
+}
+
+// Add adds through the store and serves the resulting snapshot right away,
+// so the person who added a place sees it on the next page view.
+func (l *Live) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
+	res, err := l.store.Add(ctx, p, by)
+	if err != nil {
+		return res, err
+	}
+	// The ticket is taken after the write: any load that started before it
+	// may predate the write and must not replace this snapshot.
+	ticket := l.ticket()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.apply(ticket, res.Snapshot) {
+		// The backend just answered with its current state: fresh again.
+		l.status = Status{LoadedAt: res.Snapshot.LoadedAt}
+	}
+	return res, nil
+}
+
+// Run refreshes every interval until ctx is done. It does not load first:
+// call Refresh at startup to decide what to do when that fails.
+func (l *Live) Run(ctx context.Context, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			_, _ = l.Refresh(ctx) // failures are kept in Status and logged by Refresh
+		}
+	}
+}
+
+func (l *Live) ticket() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.started++
+	return l.started
+}
+
+// apply serves snap unless a newer operation has already been applied: a slow
+// load that started before an add finished must not bring back older data.
+// It reports whether snap is now served. Callers hold l.mu.
+func (l *Live) apply(ticket uint64, snap Snapshot) bool {
+	if ticket < l.applied {
+		return false
+	}
+	l.applied = ticket
+	l.snap = snap
+	l.ok = true
+	return true
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/whib/whib/store/githubtest"
+)
+
+func TestLiveKeepsLastGoodSnapshotAndRecovers(t *testing.T) {
+	srv := githubtest.New(t, githubtest.WithToken(testToken), githubtest.WithFile("places.csv", defaultPlaces))
+	var logs bytes.Buffer
+	live := NewLive(newTestGitHub(t, srv, GitHubConfig{Branch: "main"}), slog.New(slog.NewTextHandler(&logs, nil)))
+	ctx := context.Background()
+
+	if _, _, ok := live.Current(); ok {
+		t.Fatal("Current before any load should not be ok")
+	}
+	good, err := live.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// GitHub goes down for two refreshes (each retries internally).
+	srv.FailNext(2*(1+readRetries), http.StatusBadGateway)
+	for range 2 {
+		snap, err := live.Refresh(ctx)
+		if KindOf(err) != KindUnavailable {
+			t.Fatalf("refresh error kind = %v (%v), want unavailable", KindOf(err), err)
+		}
+		if snap.Version != good.Version {
+			t.Error("a failed refresh should return the last good snapshot")
+		}
+	}
+	snap, status, ok := live.Current()
+	if !ok || snap.Version != good.Version || len(snap.Places) != 9 {
+		t.Errorf("Current during outage: ok %v, %d places", ok, len(snap.Places))
+	}
+	if !status.Stale || KindOf(status.LastErr) != KindUnavailable || !status.LoadedAt.Equal(good.LoadedAt) {
+		t.Errorf("status during outage = %+v", status)
+	}
+	if n := strings.Count(logs.String(), "places refresh failed"); n != 1 {
+		t.Errorf("logged the outage %d times, want once:\n%s", n, logs.String())
+	}
+
+	// GitHub is back, and someone added a place meanwhile.
+	srv.SetFile("places.csv", append(append([]byte{}, defaultPlaces...), "Wien,48.2082,16.3738\n"...))
+	if _, err := live.Refresh(ctx); err != nil {
+		t.Fatalf("refresh after recovery: %v", err)
+	}
+	snap, status, _ = live.Current()
+	if status.Stale || status.LastErr != nil || len(snap.Places) != 10 {
+		t.Errorf("after recovery: status %+v, %d places", status, len(snap.Places))
+	}
+	if !strings.Contains(logs.String(), "places refresh recovered") {
+		t.Error("recovery should be logged")
+	}
+}
+
+func TestLiveAddServesNewSnapshotAtOnce(t *testing.T) {
+	live := NewLive(NewFileStore(t.TempDir()+"/places.csv"), nil)
+	ctx := context.Background()
+	if _, err := live.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := live.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
+	if err != nil || !res.Added {
+		t.Fatalf("Add: %+v, %v", res, err)
+	}
+	snap, _, _ := live.Current()
+	if len(snap.Places) != 10 || snap.Places[9].Name != "Wien" || snap.Version != res.Snapshot.Version {
+		t.Errorf("Current after add has %d places", len(snap.Places))
+	}
+}
+
+// gatedStore lets a test decide when Load returns and what.
+type gatedStore struct {
+	loadStarted chan struct{}
+	release     chan struct{}
+	loadResult  Snapshot
+	addResult   AddResult
+	loads       chan struct{}
+}
+
+func (g *gatedStore) Load(ctx context.Context) (Snapshot, error) {
+	if g.loads != nil {
+		select {
+		case g.loads <- struct{}{}:
+		case <-ctx.Done():
+		}
+		return g.loadResult, nil
+	}
+	close(g.loadStarted)
+	<-g.release
+	return g.loadResult, nil
+}
+
+func (g *gatedStore) Add(context.Context, Place, Author) (AddResult, error) { return g.addResult, nil }
+func (g *gatedStore) String() string                                        { return "gated" }
+
+func TestLiveSlowRefreshDoesNotUndoAnAdd(t *testing.T) {
+	g := &gatedStore{
+		loadStarted: make(chan struct{}),
+		release:     make(chan struct{}),
+		loadResult:  Snapshot{Version: "old"},
+		addResult:   AddResult{Snapshot: Snapshot{Version: "new"}, Added: true},
+	}
+	live := NewLive(g, nil)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, _ = live.Refresh(ctx) // starts before the add, finishes after it
+	}()
+	<-g.loadStarted
+	if _, err := live.Add(ctx, Place{}, Author{}); err != nil {
+		t.Fatal(err)
+	}
+	close(g.release)
+	wg.Wait()
+	if snap, _, _ := live.Current(); snap.Version != "new" {
+		t.Errorf("served version %q, want the add's %q", snap.Version, "new")
+	}
+}
+
+func TestLiveRunRefreshesUntilCancelled(t *testing.T) {
+	g := &gatedStore{loads: make(chan struct{}), loadResult: Snapshot{Version: "v1", LoadedAt: time.Now()}}
+	live := NewLive(g, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		live.Run(ctx, time.Millisecond)
+		close(done)
+	}()
+	for range 3 {
+		<-g.loads // each tick loads once
+	}
+	cancel()
+	<-done
+	if snap, status, ok := live.Current(); !ok || snap.Version != "v1" || status.Stale {
+		t.Errorf("after Run: ok %v, version %q, status %+v", ok, snap.Version, status)
+	}
+}

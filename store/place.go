@@ -1,0 +1,142 @@
+package store
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Place is one visited place. Build new ones with NewPlace; places read from
+// a file keep the exact text they were stored with.
+type Place struct {
+	Name      string `json:"name"`
+	Latitude  Coord  `json:"latitude"`
+	Longitude Coord  `json:"longitude"`
+}
+
+// sameCoordTolerance is about 11 cm on the ground: two markers closer than that
+// are the same pin on any map zoom.
+const sameCoordTolerance = 1e-6
+
+// SameAs reports whether p and o describe the same place: names equal after
+// collapsing runs of white space, Unicode normalisation (NFC) and case folding,
+// and both coordinates within 1e-6 degrees.
+func (p Place) SameAs(o Place) bool {
+	// Coordinates first: comparing two floats is far cheaper than folding
+	// names, and dedupe runs over every stored place on each add.
+	if math.Abs(p.Latitude.value-o.Latitude.value) > sameCoordTolerance ||
+		math.Abs(p.Longitude.value-o.Longitude.value) > sameCoordTolerance {
+		return false
+	}
+	if p.Name == o.Name {
+		return true
+	}
+	return strings.EqualFold(comparableName(p.Name), comparableName(o.Name))
+}
+
+// comparableName collapses white space and composes characters so "São  José"
+// typed on a Mac (decomposed) matches "São José" from the file.
+func comparableName(name string) string {
+	return norm.NFC.String(strings.Join(strings.Fields(name), " "))
+}
+
+// Coord is one coordinate in degrees. It remembers the digits it was written
+// with, so a file read and written back is byte-identical and the map shows
+// exactly what the traveller typed.
+type Coord struct {
+	text  string // as stored; "" only for the zero Coord
+	value float64
+}
+
+// Float returns the coordinate in degrees.
+func (c Coord) Float() float64 { return c.value }
+
+// String returns the digits as written (NewPlace normalises input that is not
+// a plain decimal, such as "1e2", to "100").
+func (c Coord) String() string {
+	if c.text == "" {
+		return formatCoord(c.value)
+	}
+	return c.text
+}
+
+// MarshalJSON writes the coordinate as a JSON number with the stored digits.
+// Text from a hand-edited file that is not valid JSON (" 47.1", "+5") falls
+// back to the shortest representation of the value.
+func (c Coord) MarshalJSON() ([]byte, error) {
+	if isJSONNumber(c.text) {
+		return []byte(c.text), nil
+	}
+	return []byte(formatCoord(c.value)), nil
+}
+
+func formatCoord(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// isPlainDecimal matches -?(0|[1-9][0-9]*)(\.[0-9]+)? : text that is already
+// both a readable decimal and a valid JSON number, so it can be kept as typed.
+func isPlainDecimal(s string) bool {
+	i := skipJSONInteger(s)
+	if i < 0 {
+		return false
+	}
+	if i == len(s) {
+		return true
+	}
+	if s[i] != '.' {
+		return false
+	}
+	j := skipDigits(s, i+1)
+	return j > i+1 && j == len(s)
+}
+
+// isJSONNumber matches the JSON number grammar (RFC 8259 section 6).
+func isJSONNumber(s string) bool {
+	i := skipJSONInteger(s)
+	if i < 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		j := skipDigits(s, i+1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := skipDigits(s, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(s)
+}
+
+// skipJSONInteger returns the index after -?(0|[1-9][0-9]*) at the start of s,
+// or -1 when s does not start with one.
+func skipJSONInteger(s string) int {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		return i + 1
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		return skipDigits(s, i+1)
+	}
+	return -1
+}
+
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxNameRunes bounds a name in characters (runes), not bytes, so "São José"
+// costs the same as "Sao Jose".
+const maxNameRunes = 100
+
+// NewPlace validates and normalises raw input from a form or JSON body.
+//
+// The name is trimmed, put in Unicode NFC form and must be 1–100 characters
+// without control characters, line/paragraph separators or bidirectional
+// formatting characters (which could make a name display as something else).
+// Coordinates must be finite decimal numbers ("-27.59", " 1e2 ") with latitude
+// in −90…90 and longitude in −180…180. A plain decimal keeps the digits as
+// typed; other forms are normalised ("1e2" → "100").
+//
+// On failure the error is a *Error of KindInvalid whose Fields hold one
+// message per failing field ("name", "latitude", "longitude"), written for
+// the person who typed the value.
+func NewPlace(name, latitude, longitude string) (Place, error) {
+	fields := map[string]string{}
+	cleanName, msg := normaliseName(name)
+	if msg != "" {
+		fields["name"] = msg
+	}
+	lat, msg := parseInputCoord(latitude, "Latitude", "-27.59", 90)
+	if msg != "" {
+		fields["latitude"] = msg
+	}
+	lon, msg := parseInputCoord(longitude, "Longitude", "-48.61", 180)
+	if msg != "" {
+		fields["longitude"] = msg
+	}
+	if len(fields) > 0 {
+		return Place{}, &Error{Kind: KindInvalid, Op: "validate place", Err: errors.New("invalid place"), Fields: fields}
+	}
+	return Place{Name: cleanName, Latitude: lat, Longitude: lon}, nil
+}
+
+// normaliseName returns the cleaned name, or a message for a person.
+func normaliseName(raw string) (string, string) {
+	if !utf8.ValidString(raw) {
+		return "", "Name must be valid text (UTF-8)."
+	}
+	name := norm.NFC.String(strings.TrimSpace(raw))
+	if name == "" {
+		return "", "Name is required."
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || isLineSeparator(r) {
+			return "", "Name must be a single line without control characters."
+		}
+		if isBidiControl(r) {
+			return "", "Name must not contain text-direction control characters."
+		}
+	}
+	if n := utf8.RuneCountInString(name); n > maxNameRunes {
+		return "", fmt.Sprintf("Name must be at most %d characters (it has %d).", maxNameRunes, n)
+	}
+	return name, ""
+}
+
+func isLineSeparator(r rune) bool { return r == '\u2028' || r == '\u2029' }
+
+// isBidiControl reports the explicit directional formatting characters
+// (embeddings, overrides, isolates and marks) that can reorder how a name is
+// displayed, the trick behind "Trojan Source" spoofing.
+func isBidiControl(r rune) bool {
+	switch {
+	case r >= '\u202A' && r <= '\u202E', // LRE, RLE, PDF, LRO, RLO
+		r >= '\u2066' && r <= '\u2069', // LRI, RLI, FSI, PDI
+		r == '\u200E', r == '\u200F',   // LRM, RLM
+		r == '\u061C': // ALM
+		return true
+	}
+	return false
+}
+
+// parseInputCoord validates one typed coordinate; limit is 90 or 180.
+func parseInputCoord(raw, label, example string, limit float64) (Coord, string) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return Coord{}, label + " is required."
+	}
+	notNumber := fmt.Sprintf("%s must be a number, like %s.", label, example)
+	outOfRange := fmt.Sprintf("%s must be between %v and %v.", label, -limit, limit)
+	// Only decimal notation: ParseFloat alone would also take "NaN", "Inf",
+	// "infinity" and hex floats like "0x1p-2", none of which a person means.
+	if strings.TrimLeft(s, "0123456789+-.eE") != "" {
+		return Coord{}, notNumber
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if errors.Is(err, strconv.ErrRange) { // 1e999
+			return Coord{}, outOfRange
+		}
+		return Coord{}, notNumber
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return Coord{}, notNumber
+	}
+	if v < -limit || v > limit {
+		return Coord{}, outOfRange
+	}
+	text := s
+	if !isPlainDecimal(s) {
+		text = formatCoord(v)
+	}
+	return Coord{text: text, value: v}, ""
+}
+
+// checkPlace re-validates a Place handed to Add, which may have been built
+// without NewPlace; it returns the place as it will be stored.
+func checkPlace(p Place) (Place, error) {
+	return NewPlace(p.Name, p.Latitude.String(), p.Longitude.String())
+}

@@ -1,0 +1,146 @@
+package views
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The talk's folium map opened here; fitBounds takes over once there are places.
+const (
+	initialLatitude  = "13.133932434766733"
+	initialLongitude = "16.103938729508073"
+	initialZoom      = "3"
+)
+
+// Defaults for an unset model, so a zero value still renders a working map.
+const (
+	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
+)
+
+// marker is one entry of the JSON marker data app.js reads. The coordinates
+// are json.Number so the stored digits reach the browser unchanged.
+type marker struct {
+	Name      string      `json:"name"`
+	Latitude  json.Number `json:"latitude"`
+	Longitude json.Number `json:"longitude"`
+}
+
+// markersOf converts places for templ.JSONScript. A coordinate that is not a
+// JSON number (which the store never produces) is reformatted from its float
+// value; a place whose coordinates are not numbers at all is left off the map
+// (it is still in the list) rather than breaking the page.
+func markersOf(places []Place) []marker {
+	out := make([]marker, 0, len(places))
+	for _, p := range places {
+		lat, okLat := jsonNumber(p.Latitude)
+		lng, okLng := jsonNumber(p.Longitude)
+		if okLat && okLng {
+			out = append(out, marker{Name: p.Name, Latitude: lat, Longitude: lng})
+		}
+	}
+	return out
+}
+
+func jsonNumber(digits string) (json.Number, bool) {
+	digits = strings.TrimSpace(digits)
+	if isJSONNumber(digits) {
+		return json.Number(digits), true
+	}
+	f, err := strconv.ParseFloat(digits, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", false
+	}
+	return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), true
+}
+
+// isJSONNumber reports whether s is exactly one JSON number (RFC 8259 §6):
+// json.Valid alone would also accept strings, literals and objects.
+func isJSONNumber(s string) bool {
+	if s == "" || !json.Valid([]byte(s)) {
+		return false
+	}
+	c := s[0]
+	return c == '-' || (c >= '0' && c <= '9')
+}
+
+// coordinates formats a place's position for people: "47.0911° N, 15.4758° E".
+// Unreadable digits are shown as stored rather than hidden.
+func coordinates(p Place) string {
+	return hemisphere(p.Latitude, "N", "S") + ", " + hemisphere(p.Longitude, "E", "W")
+}
+
+func hemisphere(digits, positive, negative string) string {
+	f, err := strconv.ParseFloat(strings.TrimSpace(digits), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return digits
+	}
+	rounded := math.Round(math.Abs(f)*1e4) / 1e4
+	side := positive
+	if f < 0 && rounded != 0 {
+		side = negative
+	}
+	return strconv.FormatFloat(rounded, 'f', 4, 64) + "° " + side
+}
+
+// updatedAt is the time shown in the stale-data note, e.g. "27 Nov 2026 16:20 UTC".
+func updatedAt(t time.Time) string {
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+// pageHref links to one page of the list and jumps to the list itself.
+func pageHref(page int) string {
+	return "/?page=" + strconv.Itoa(page) + "#places"
+}
+
+// pageInfo normalises the pagination fields of a (possibly zero) model.
+func pageInfo(m Map) (page, pages int) {
+	pages = max(m.Pages, 1)
+	page = min(max(m.Page, 1), pages)
+	return page, pages
+}
+
+// listStart is the number of the first place on this page, so the ordered
+// list keeps counting across pages. Full pages all have len(m.Places) entries;
+// the last page is counted back from the total.
+func listStart(m Map) int {
+	page, pages := pageInfo(m)
+	if page == 1 {
+		return 1
+	}
+	if page == pages {
+		return max(m.Total-len(m.Places)+1, 1)
+	}
+	return (page-1)*len(m.Places) + 1
+}
+
+// isLastPage: a place added with htmx belongs at the end of the list, so only
+// the page that shows the end accepts the out-of-band list item.
+func isLastPage(m Map) bool {
+	page, pages := pageInfo(m)
+	return page == pages
+}
+
+func orDefault(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}
+
+// addedStatus is the text the live region reads out after a successful add.
+func addedStatus(f Form, added Place) string {
+	if f.Status != "" {
+		return f.Status
+	}
+	return "Added " + added.Name + " to the map."
+}
+
+func fieldError(f Form, field string) string {
+	return f.Errors[field]
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,69 @@
+// Package views renders whib's pages and htmx fragments with templ. Components
+// take plain values (no I/O, no globals): what they show comes in as arguments.
+// Place names are always text: templ escapes them in HTML, JSON encoding
+// escapes them in the embedded marker data, and app.js only ever puts them into
+// the DOM as text nodes.
+package views
+
+import "time"
+
+// PlaceAddedEvent is the event htmx dispatches on the page when a POST /places
+// response carries it in its HX-Trigger header, e.g.
+//
+//	HX-Trigger: {"place-added":{"name":"Graz","latitude":47.09,"longitude":15.47}}
+//
+// app.js listens for it to put the new marker on the map.
+const PlaceAddedEvent = "place-added"
+
+// Assets tells the pages where the versioned static files live.
+type Assets struct {
+	Prefix string // e.g. "/assets/3fa9c1d2e4"
+}
+
+// Place is one place as the views need it; coordinates are the stored digits.
+type Place struct{ Name, Latitude, Longitude string }
+
+// Viewer is who is looking at the page, reduced to what the page shows.
+type Viewer struct {
+	SignedIn  bool
+	Name      string // shown when signed in
+	CanWrite  bool   // shows the add-place form
+	WriteHint string // signed in but may not write: short line saying why
+	LoginHint string // non-empty: signing in is impossible right now; shown instead of a working button
+}
+
+// Form is the add-place form's state.
+type Form struct {
+	Name, Latitude, Longitude string            // values kept on error
+	Errors                    map[string]string // per field: "name", "latitude", "longitude"
+	Error                     string            // general failure, shown as an alert
+	Status                    string            // success text for the aria-live region
+}
+
+// Map is the model of MapPage. (The contract called this type MapPage too, but
+// Go cannot have a type and a function of the same name in one package; the
+// name mirrors Oops/OopsPage.)
+type Map struct {
+	Assets           Assets
+	Viewer           Viewer
+	Places           []Place // the part of the list shown on this page (no-JS list)
+	Total            int
+	Page, Pages      int     // 1-based list pagination via /?page=N when Pages > 1
+	Markers          []Place // embedded as JSON when MarkersURL == ""
+	MarkersURL       string  // large maps: app.js fetches this (JSON array of {name, latitude, longitude})
+	ClusterThreshold int     // app.js clusters markers above this many
+	TileURL          string
+	TileAttribution  string // trusted configuration HTML, handed to Leaflet's attribution control
+	UpdatedAt        time.Time
+	Stale            bool // the last refresh failed: show when the shown places are from
+	Form             Form
+}
+
+// Oops is the model of OopsPage.
+type Oops struct {
+	Assets    Assets
+	Status    int
+	Title     string
+	Message   string
+	RequestID string
+}
