@@ -93,31 +93,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	srv := &http.Server{
-		Handler: handlers.Routes(handlers.Deps{
-			Logger: logger,
-			Places: live,
-			Auth:   authenticator,
-			Assets: staticFiles,
-			Config: handlers.Config{
-				TileURL:         cfg.TileURL,
-				TileAttribution: cfg.TileAttribution,
-				BaseURL:         cfg.BaseURL,
-				Issuer:          cfg.Issuer,
-				WritePermission: cfg.WritePermission,
-				CORSOrigins:     cfg.CORSOrigins,
-				TrustProxy:      cfg.TrustProxy,
-				WritesPerMinute: cfg.WritesPerMinute,
-				LoginsPerMinute: cfg.LoginsPerMinute,
-			},
-		}),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := handlers.NewServer(handlers.Routes(handlers.Deps{
+		Logger: logger,
+		Places: live,
+		Auth:   authenticator,
+		Assets: staticFiles,
+		Config: handlers.Config{
+			TileURL:         cfg.TileURL,
+			TileAttribution: cfg.TileAttribution,
+			BaseURL:         cfg.BaseURL,
+			Issuer:          cfg.Issuer,
+			WritePermission: cfg.WritePermission,
+			CORSOrigins:     cfg.CORSOrigins,
+			TrustProxy:      cfg.TrustProxy,
+			WritesPerMinute: cfg.WritesPerMinute,
+			LoginsPerMinute: cfg.LoginsPerMinute,
+		},
+	}), logger)
 
 	refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRefresh()

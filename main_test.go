@@ -5,11 +5,17 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/store/githubtest"
 )
 
 // startRun runs whib as `go run .` would, with the given environment, and
@@ -135,5 +141,93 @@ func TestConfigAcceptsTheTalksVariableNames(t *testing.T) {
 	}
 	if cfg.Audience != "https://whib/api" {
 		t.Errorf("audience from API_AUDIENCE = %q", cfg.Audience)
+	}
+}
+
+// TestSIGTERMDuringAWriteFinishesTheWrite stops whib while a place is being
+// committed: the write completes and is answered, new connections are
+// refused, and run returns well within Heroku's 30 s.
+func TestSIGTERMDuringAWriteFinishesTheWrite(t *testing.T) {
+	gh := githubtest.New(t, githubtest.WithToken("gh-token"), githubtest.WithRepo("traveller", "places", "main"),
+		githubtest.WithFile("places.csv", []byte("name,latitude,longitude\nGraz,47.07,15.44\n")),
+		githubtest.WithLatency(300*time.Millisecond))
+	// A proxy in front of the fake tells the test when the commit starts.
+	writeStarted := make(chan struct{}, 1)
+	target, _ := url.Parse(gh.URL)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut || r.Method == http.MethodPost {
+			select {
+			case writeStarted <- struct{}{}:
+			default:
+			}
+		}
+		httputil.NewSingleHostReverseProxy(target).ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+
+	idp, err := devoidc.Start(t.Context(), devoidc.Options{Addr: "127.0.0.1:0", Audience: "https://whib.test/api",
+		WebClientID: "web", WebClientSecret: "web-secret", MachineClientID: "m", MachineClientSecret: "m-secret", Permission: "write:places"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Close() })
+	base, done, stop := startRun(t, map[string]string{
+		"PORT": "0", "GITHUB_REPO": "traveller/places", "GITHUB_TOKEN": "gh-token", "GITHUB_API_URL": proxy.URL + "/",
+		"OIDC_ISSUER": idp.Issuer(), "AUTH0_CLIENT_ID": "web", "AUTH0_CLIENT_SECRET": "web-secret",
+		"AUTH0_AUDIENCE": "https://whib.test/api", "SESSION_SECRET": strings.Repeat("k", 40),
+	})
+	if resp, err := http.Get(base + "/places"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the first load failed: %v", err)
+	}
+	token := idp.SignToken(map[string]any{"iss": idp.Issuer(), "aud": []string{"https://whib.test/api"}, "sub": "m@clients",
+		"exp": time.Now().Add(time.Hour).Unix(), "iat": time.Now().Unix(), "permissions": []string{"write:places"}})
+
+	answered := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", base+"/places", strings.NewReader(`{"name":"Vienna","latitude":48.2082,"longitude":16.3738}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	select {
+	case <-writeStarted:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the write never reached GitHub")
+	}
+	stopped := time.Now()
+	stop() // what SIGTERM does through signal.NotifyContext
+
+	if status := <-answered; status != http.StatusCreated {
+		t.Fatalf("the write in flight was answered %d, want 201", status)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("a new request was served after SIGTERM")
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run returned %v", err)
+		}
+	case <-time.After(shutdownGrace):
+		t.Fatal("run did not return within 25 s of SIGTERM")
+	}
+	t.Logf("stopped %v after SIGTERM", time.Since(stopped).Round(time.Millisecond))
+	if !strings.Contains(string(gh.File("places.csv")), "Vienna,48.2082,16.3738\n") {
+		t.Errorf("the write was lost:\n%s", gh.File("places.csv"))
+	}
+}
+
+func TestDevModeRefusesNonLoopbackAddresses(t *testing.T) {
+	_, err := loadConfig([]string{"-dev"}, func(k string) string {
+		return map[string]string{"BASE_URL": "http://203.0.113.7:8080"}[k]
+	}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("-dev with a public BASE_URL: %v, want a refusal", err)
 	}
 }

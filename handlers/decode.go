@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/whib/whib/store"
 )
@@ -67,6 +68,9 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 	if err != nil {
 		return placeInput{}, nil, bodyError(err, "The request body could not be read.")
 	}
+	if !utf8.Valid(raw) {
+		return placeInput{}, nil, badRequest(http.StatusBadRequest, "invalid_utf8", "The body must be UTF-8 text.")
+	}
 	const malformed = `The body must be one JSON object like {"name": "Graz", "latitude": 47.07, "longitude": 15.44}.`
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
@@ -79,13 +83,20 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
 		}
 		key, _ := tok.(string)
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
-		}
 		if _, seen := fields[key]; seen {
 			return placeInput{}, nil, badRequest(http.StatusBadRequest, "duplicate_key",
 				fmt.Sprintf("The key %q appears more than once.", key))
+		}
+		if key != "name" && key != "latitude" && key != "longitude" {
+			if err := skipValue(dec, maxJSONDepth); err != nil {
+				return placeInput{}, nil, err
+			}
+			fields[key] = nil
+			continue
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
 		}
 		fields[key] = value
 	}
@@ -102,6 +113,33 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 	in.Latitude = jsonNumber(fields["latitude"], "latitude", "The latitude must be a number.", typeErrs)
 	in.Longitude = jsonNumber(fields["longitude"], "longitude", "The longitude must be a number.", typeErrs)
 	return in, typeErrs, nil
+}
+
+// maxJSONDepth bounds the nesting of fields whib ignores: nothing a place
+// needs is nested, and deep nesting only costs the server.
+const maxJSONDepth = 32
+
+// skipValue reads past one JSON value, refusing nesting deeper than max.
+func skipValue(dec *json.Decoder, max int) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return badRequest(http.StatusBadRequest, "malformed_json", "The body is not valid JSON.")
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			if depth > max {
+				return badRequest(http.StatusBadRequest, "too_deep", fmt.Sprintf("The JSON is nested more than %d levels deep.", max))
+			}
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
 }
 
 func jsonString(raw json.RawMessage, field, msg string, errs map[string]string) string {

@@ -94,7 +94,9 @@ func New(t *testing.T, opts ...Option) *App {
 	// The app's own server is started first so the provider can be told
 	// the callback address.
 	mux := &switchHandler{}
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config = handlers.NewServer(mux, logger)
+	srv.Start()
 	t.Cleanup(srv.Close)
 
 	authCfg := auth.Config{BaseURL: srv.URL, WritePermission: Permission, Logger: logger}
