@@ -203,7 +203,7 @@ func startDevProvider(ctx context.Context, cfg *config, logger *slog.Logger, std
 whib -dev: a local sign-in provider runs at %s
   People: open %s and press "Log in"; type any name on the provider's page.
   Machines: get a token, then add a place:
-    %s
+    TOKEN=$(%s | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
     curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
       -d '{"name":"Graz","latitude":47.0707,"longitude":15.4395}' %s/places
 

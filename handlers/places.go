@@ -104,7 +104,7 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 	if !res.Added {
 		status, message = http.StatusOK, fmt.Sprintf("%s is already on the map.", res.Place.Name)
 	} else {
-		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "by", principalKind(p), "version", res.Snapshot.Version)
+		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", principalKind(p), "version", res.Snapshot.Version)
 	}
 
 	switch c {

@@ -182,11 +182,17 @@ func addOne(ctx context.Context, client *http.Client, appURL string, id *identit
 		return add
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
 	add.created = resp.StatusCode == http.StatusCreated
 	if !add.created {
-		add.refused = resp.Status
+		// whib's error body names the reason, e.g. "busy" when the
+		// compare-and-swap retries ran out.
+		var problem struct {
+			Code string `json:"code"`
+		}
+		_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&problem)
+		add.refused = strings.TrimSpace(resp.Status + " " + problem.Code)
 	}
+	_, _ = io.Copy(io.Discard, resp.Body)
 	return add
 }
 

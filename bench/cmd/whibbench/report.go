@@ -199,8 +199,13 @@ func (r report) writeTargets(w io.Writer) {
 			thousands(s.Places), ms(s.Healthy), ms(targetHealthy))
 	}
 	if in := r.Instances; in != nil {
-		verdict(in.Pass(), "%d instances on one repository: stored rows %s; every instance listed every place %s after its 201 at worst (refresh interval %s; allowed %s = interval + the refresh's GitHub call + %s list-read resolution)",
-			in.Instances, okWord(in.Check.OK), ms(in.Worst), in.Refresh, ms(in.Allowed), pollEvery)
+		refused := ""
+		if n := in.Sent - in.Created; n > 0 {
+			refused = fmt.Sprintf(", %d refused (%s: the client was told, nothing stored)", n, routes(in.Refused))
+		}
+		verdict(in.Pass(), "%d instances on one repository: %d of %d concurrent adds answered 201%s; stored rows %s (none lost or doubled); "+
+			"every instance listed every place %s after its 201 at worst (refresh interval %s; allowed %s = interval + the refresh's GitHub call + %s list-read resolution)",
+			in.Instances, in.Created, in.Sent, refused, okWord(in.Check.OK), ms(in.Worst), in.Refresh, ms(in.Allowed), pollEvery)
 	}
 }
 
