@@ -98,16 +98,16 @@ func openTab(t *testing.T) *tab {
 		t.Fatalf("start Chromium (%s): %v", execPath, err)
 	}
 	b.watch()
+	t.Cleanup(b.finish)
+	b.do("set the viewport", chromedp.EmulateViewport(viewportWidth, viewportHeight))
 	// Reduced motion turns off Leaflet's animations, so what the test sees
 	// is settled as soon as the page says it is.
-	b.do("set the viewport", chromedp.EmulateViewport(viewportWidth, viewportHeight))
 	b.call("prefer reduced motion", func(ctx context.Context) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
 		})
 		return err
 	})
-	t.Cleanup(b.finish)
 	return b
 }
 

@@ -57,7 +57,7 @@ func TestTravellerAddsPlaceByClickingTheMapWithoutReload(t *testing.T) {
 	commitsBefore := len(app.GitHub.Commits())
 
 	clicked := b.clickMap()
-	latitude, longitude := b.value(latitudeField), b.value(longitudeFld)
+	latitude, longitude := b.value(latitudeField), b.value(longitudeField)
 	sixDecimals := regexp.MustCompile(`^-?\d{1,3}\.\d{6}$`)
 	if !sixDecimals.MatchString(latitude) || !sixDecimals.MatchString(longitude) {
 		t.Fatalf("the map click filled in latitude %q, longitude %q; want decimal degrees", latitude, longitude)
@@ -79,7 +79,7 @@ func TestTravellerAddsPlaceByClickingTheMapWithoutReload(t *testing.T) {
 		t.Errorf("the map shows %d markers after adding, want %d", got, places+1)
 	}
 	if got := b.listedNames(); len(got) != places+1 || got[places] != name {
-		t.Errorf("the list ends with %q, want the new place %q last of %d", got[len(got)-1], name, places+1)
+		t.Errorf("the list shows %q, want the new place %q last of %d", got, name, places+1)
 	}
 	if got := b.text("#place-count"); got != strconv.Itoa(places+1) {
 		t.Errorf("the list's count says %q, want %d", got, places+1)
@@ -127,7 +127,7 @@ func TestInvalidLatitudeIsShownNextToItsFieldWithInputKept(t *testing.T) {
 	b.do("fill in a latitude out of range and save",
 		chromedp.SendKeys(chromedp.CSS(nameField), "Atlantis"),
 		chromedp.SendKeys(chromedp.CSS(latitudeField), "123"),
-		chromedp.SendKeys(chromedp.CSS(longitudeFld), "10"),
+		chromedp.SendKeys(chromedp.CSS(longitudeField), "10"),
 		chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS("#latitude-error")))
 
@@ -139,7 +139,7 @@ func TestInvalidLatitudeIsShownNextToItsFieldWithInputKept(t *testing.T) {
 		t.Errorf("the latitude field has aria-invalid=%q aria-describedby=%q, want it marked invalid and pointing at its message",
 			attrs["aria-invalid"], attrs["aria-describedby"])
 	}
-	for field, want := range map[string]string{nameField: "Atlantis", latitudeField: "123", longitudeFld: "10"} {
+	for field, want := range map[string]string{nameField: "Atlantis", latitudeField: "123", longitudeField: "10"} {
 		if got := b.value(field); got != want {
 			t.Errorf("%s holds %q after the error, want the typed %q kept", field, got, want)
 		}
@@ -201,7 +201,7 @@ func TestHostileNameIsShownAsTextEverywhere(t *testing.T) {
 	// A fresh page renders the name on the server: list and marker data.
 	b.openMap(app.URL + "/")
 	if got := b.listedNames(); len(got) != places+1 || got[places] != hostile {
-		t.Errorf("after a reload the list ends with %q, want %q", got[len(got)-1], hostile)
+		t.Errorf("after a reload the list shows %q, want %q last of %d", got, hostile, places+1)
 	}
 	if got := b.markerCount(); got != places+1 {
 		t.Errorf("after a reload the map shows %d markers, want %d", got, places+1)

@@ -14,20 +14,20 @@ import (
 // Selectors of whib's pages (views/*.templ) and of the development
 // provider's login page (auth/devoidc/login.go).
 const (
-	placeList     = "#place-list"
-	placeForm     = "form#add-place"
-	nameField     = "#place-name"
-	latitudeField = "#place-latitude"
-	longitudeFld  = "#place-longitude"
-	submitButton  = "#add-place-submit"
-	logInLink     = `.account a[href="/login"]`
-	logOutButton  = ".account form.logout button"
-	signedInAs    = ".account-name"
-	panelNote     = ".add-place-panel .panel-note"
+	placeList      = "#place-list"
+	placeForm      = "form#add-place"
+	nameField      = "#place-name"
+	latitudeField  = "#place-latitude"
+	longitudeField = "#place-longitude"
+	submitButton   = "#add-place-submit"
+	logInLink      = `.account a[href="/login"]`
+	logOutButton   = ".account form.logout button"
+	signedInAs     = ".account-name"
+	panelNote      = ".add-place-panel .panel-note"
 
-	providerName     = "#name"
-	providerMayAdd   = `input[type="checkbox"][name="may_add"]`
-	providerSignInBt = `main form button[type="submit"]`
+	providerName   = "#name"
+	providerMayAdd = `input[type="checkbox"][name="may_add"]`
+	providerSubmit = `main form button[type="submit"]`
 )
 
 // startApp runs whib with the talk's places. Map tiles point at a loopback
@@ -122,7 +122,7 @@ func (b *tab) signIn(app *apptest.App, name string, mayAdd bool) {
 	if !mayAdd {
 		steps = append(steps, chromedp.Click(chromedp.CSS(providerMayAdd), chromedp.NodeVisible)) // ticked by default
 	}
-	steps = append(steps, chromedp.Click(chromedp.CSS(providerSignInBt), chromedp.NodeVisible),
+	steps = append(steps, chromedp.Click(chromedp.CSS(providerSubmit), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(signedInAs)))
 	b.do("sign in on the provider's page as "+name, steps...)
 	if at := b.location(); !strings.HasPrefix(at, app.URL) {

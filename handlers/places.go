@@ -224,40 +224,60 @@ func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 // any origin: they hold nothing that the map page does not show.
 
 func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
-	a.serveData(w, r, "json", "application/json; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
-		out := make([]placeJSON, len(s.Places))
-		for i, p := range s.Places {
-			out[i] = toPlaceJSON(p)
-		}
-		return json.Marshal(out)
-	})
+	a.serveData(w, r, "json", "application/json; charset=utf-8", encodePlacesJSON)
 }
 
 func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
-	type geometry struct {
-		Type        string         `json:"type"`
-		Coordinates [2]store.Coord `json:"coordinates"`
-	}
-	type feature struct {
-		Type       string            `json:"type"`
-		Geometry   geometry          `json:"geometry"`
-		Properties map[string]string `json:"properties"`
-	}
-	a.serveData(w, r, "geojson", "application/geo+json", func(s store.Snapshot) ([]byte, error) {
-		features := make([]feature, len(s.Places))
-		for i, p := range s.Places {
-			// RFC 7946: longitude first.
-			features[i] = feature{
-				Type:       "Feature",
-				Geometry:   geometry{Type: "Point", Coordinates: [2]store.Coord{p.Longitude, p.Latitude}},
-				Properties: map[string]string{"name": p.Name},
-			}
+	a.serveData(w, r, "geojson", "application/geo+json", encodePlacesGeoJSON)
+}
+
+// encodePlacesJSON and encodePlacesGeoJSON write the fixed framing around
+// each place directly and leave the escaping of names to encoding/json: at
+// 100,000 places this is several times faster, with a fraction of the
+// garbage, than marshalling a slice of structs.
+func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
+	buf := make([]byte, 0, 64*len(s.Places)+2)
+	buf = append(buf, '[')
+	for i, p := range s.Places {
+		if i > 0 {
+			buf = append(buf, ',')
 		}
-		return json.Marshal(struct {
-			Type     string    `json:"type"`
-			Features []feature `json:"features"`
-		}{"FeatureCollection", features})
-	})
+		name, err := json.Marshal(p.Name)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, `{"name":`...)
+		buf = append(buf, name...)
+		buf = append(buf, `,"latitude":`...)
+		buf = append(buf, p.Latitude.String()...)
+		buf = append(buf, `,"longitude":`...)
+		buf = append(buf, p.Longitude.String()...)
+		buf = append(buf, '}')
+	}
+	return append(buf, ']'), nil
+}
+
+func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
+	buf := make([]byte, 0, 128*len(s.Places)+64)
+	buf = append(buf, `{"type":"FeatureCollection","features":[`...)
+	for i, p := range s.Places {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		name, err := json.Marshal(p.Name)
+		if err != nil {
+			return nil, err
+		}
+		// RFC 7946: longitude first.
+		buf = append(buf, `{"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
+		buf = append(buf, p.Longitude.String()...)
+		buf = append(buf, ',')
+		buf = append(buf, p.Latitude.String()...)
+		buf = append(buf, `]},"properties":{"name":`...)
+		buf = append(buf, name...)
+		buf = append(buf, `}}`...)
+	}
+	return append(buf, `]}`...), nil
 }
 
 func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) {
