@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/whib/whib/auth"
 )
 
 // config is everything whib reads from its environment, read once at start
@@ -160,21 +162,13 @@ func issuerFrom(oidcIssuer, auth0Domain string) string {
 // checkDev keeps -dev, which signs anyone in, off the open network.
 func (c config) checkDev() error {
 	u, err := url.Parse(c.BaseURL)
-	if err != nil || !isLoopback(u.Hostname()) {
+	if err != nil || !auth.IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("-dev: BASE_URL %q is not a loopback address; -dev signs anyone in and only runs on this machine", c.BaseURL)
 	}
 	if c.Issuer != "" {
 		return errors.New("-dev: AUTH0_DOMAIN or OIDC_ISSUER is set; -dev brings its own provider, so unset them")
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func positiveInt(s string) (int, error) {

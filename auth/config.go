@@ -145,7 +145,7 @@ func checkIssuer(issuer string) error {
 	switch {
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
 		return nil // the development provider
 	case u.Scheme == "http":
 		return fmt.Errorf("the issuer %q must use https (plain http is only accepted on loopback)", issuer)
@@ -161,7 +161,9 @@ func checkBaseURL(base string) error {
 	return nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopbackHost reports whether host names this machine only: plain
+// http and the -dev provider are allowed there and nowhere else.
+func IsLoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}
