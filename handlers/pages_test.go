@@ -189,3 +189,40 @@ func TestDataDownloads(t *testing.T) {
 		}
 	})
 }
+
+// TestLargeDownloadsWithAndWithoutGzip: large bodies are kept compressed
+// only; a client that does not accept gzip still gets every byte.
+func TestLargeDownloadsWithAndWithoutGzip(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(30_000)))
+	req, _ := http.NewRequest("GET", app.URL+"/places", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("gzip response: %v, Content-Encoding %q", err, resp.Header.Get("Content-Encoding"))
+	}
+	viaGzip, _ := io.ReadAll(zr)
+	resp.Body.Close()
+
+	req, _ = http.NewRequest("GET", app.URL+"/places", nil)
+	req.Header.Set("Accept-Encoding", "identity")
+	resp, err = http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "" || resp.ContentLength != int64(len(plain)) {
+		t.Errorf("identity response: Content-Encoding %q, Content-Length %d for %d bytes", resp.Header.Get("Content-Encoding"), resp.ContentLength, len(plain))
+	}
+	var places []map[string]any
+	if err := json.Unmarshal(plain, &places); err != nil || len(places) != 30_000 {
+		t.Fatalf("identity body: %d places, %v", len(places), err)
+	}
+	if string(plain) != string(viaGzip) {
+		t.Error("the gzip and identity bodies differ")
+	}
+}

@@ -21,14 +21,14 @@ import (
 type GitHubConfig struct {
 	Token, Repo, Path, Branch, APIURL string       // Repo "owner/name" or bare "name" (owner = token's user via GET /user)
 	HTTPClient                        *http.Client // with timeouts; nil = default with 10s timeout
-	MaxRetries                        int          // CAS retries on 409, default 5
+	MaxRetries                        int          // CAS retries on 409, default 8
 	Logger                            *slog.Logger
 }
 
 const (
 	defaultAPIURL      = "https://api.github.com/"
 	defaultPath        = "places.csv"
-	defaultMaxRetries  = 5
+	defaultMaxRetries  = 8
 	defaultCallTimeout = 10 * time.Second
 	// readRetries bounds extra attempts for idempotent calls after a 5xx or
 	// timeout: enough to ride out a blip, short enough to answer a person.

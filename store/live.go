@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Status says how fresh the snapshot served by Live is.
@@ -20,6 +22,7 @@ type Live struct {
 	store  Store
 	logger *slog.Logger
 
+	loads   singleflight.Group
 	mu      sync.RWMutex
 	snap    Snapshot
 	ok      bool
@@ -48,7 +51,15 @@ func (l *Live) Current() (Snapshot, Status, bool) {
 // status turns stale and the error is returned. Failures are logged when the
 // state changes (healthy → failing, or a different kind of failure), not on
 // every tick, so an outage does not flood the log.
+//
+// Concurrent callers (the background loop, /ping, the first visitors) share
+// one load rather than each costing GitHub requests.
 func (l *Live) Refresh(ctx context.Context) (Snapshot, error) {
+	v, err, _ := l.loads.Do("refresh", func() (any, error) { return l.refresh(ctx) })
+	return v.(Snapshot), err
+}
+
+func (l *Live) refresh(ctx context.Context) (Snapshot, error) {
 	ticket := l.ticket()
 	snap, err := l.store.Load(ctx)
 

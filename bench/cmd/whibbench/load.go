@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -143,18 +144,32 @@ func getTargeter(url string, acceptGzip bool) vegeta.Targeter {
 }
 
 // pageComparison is GET / on whib and on the ceiling, measured in turns.
+// App and Ceiling pool every round (latency percentiles over all
+// requests); the requests/s and the ratio are medians over the rounds, so
+// one round disturbed by another process on a shared machine does not
+// decide them.
 type pageComparison struct {
-	App, Ceiling *loadStats
+	App, Ceiling       *loadStats
+	AppRPS, CeilingRPS []float64 // per round
 	// RoundRatios is app ÷ ceiling requests/s per round: their spread shows
 	// how steady the machine was.
 	RoundRatios []float64
 }
 
-func (c pageComparison) Ratio() float64 {
-	if c.Ceiling.RPS() == 0 {
+func (c pageComparison) Ratio() float64         { return median(c.RoundRatios) }
+func (c pageComparison) MedianApp() float64     { return median(c.AppRPS) }
+func (c pageComparison) MedianCeiling() float64 { return median(c.CeilingRPS) }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
 		return 0
 	}
-	return c.App.RPS() / c.Ceiling.RPS()
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // comparePages warms both servers up, then attacks them in alternating
@@ -176,6 +191,8 @@ func comparePages(ctx context.Context, o options, appURL, ceilingURL string) pag
 		ceiling, app := newLoadStats(), newLoadStats()
 		attack(ctx, spec("ceiling", ceilingURL+"/", o.Duration), nil, ceiling, c.Ceiling)
 		attack(ctx, spec("app", appURL+"/", o.Duration), nil, app, c.App)
+		c.AppRPS = append(c.AppRPS, app.RPS())
+		c.CeilingRPS = append(c.CeilingRPS, ceiling.RPS())
 		if ceiling.RPS() > 0 {
 			c.RoundRatios = append(c.RoundRatios, app.RPS()/ceiling.RPS())
 		}

@@ -125,8 +125,8 @@ func (r report) writeTable(w io.Writer) {
 		row = append(row, bytesSize(len(s.Page.Body))+" / "+bytesSize(len(s.Page.HTML)))
 		if p := s.Pages; p != nil {
 			row = append(row,
-				thousands(int(p.App.RPS()+0.5)),
-				thousands(int(p.Ceiling.RPS()+0.5)),
+				thousands(int(p.MedianApp()+0.5)),
+				thousands(int(p.MedianCeiling()+0.5)),
 				fmt.Sprintf("%.0f %%", p.Ratio()*100),
 				ms(p.App.P50())+" / "+ms(p.App.P99()),
 				ms(p.Ceiling.P50())+" / "+ms(p.Ceiling.P99()),
@@ -238,7 +238,8 @@ func (r report) writeMethodNotes(w io.Writer) {
 		rate = fmt.Sprintf("%d/s", o.Rate)
 	}
 	fmt.Fprintf(w, "- GET /: vegeta, %d connections, %s, Accept-Encoding gzip=%t; %s warm-up per target, then %d alternating rounds (ceiling, app) of %s each. "+
-		"The ceiling is a minimal net/http server in its own process sending whib's response (status, headers, body bytes). Client and servers share the machine's cores.\n",
+		"The ceiling is a minimal net/http server in its own process sending whib's response (status, headers, body bytes). Client and servers share the machine's cores. "+
+		"Requests/s and app ÷ ceiling are medians over the rounds (one round disturbed by another process does not decide them); p50 and p99 are over all requests.\n",
 		o.Workers, rate, o.Gzip, o.Warmup, o.Rounds, o.Duration)
 	fmt.Fprintf(w, "- Fake GitHub latency %s per call. Apps run with REFRESH_INTERVAL=%s in the per-size runs, so no background refresh falls into a measurement.\n",
 		o.Latency, sizeRefresh)
