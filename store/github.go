@@ -52,8 +52,9 @@ const (
 //     costs 1 more (GET the raw blob) when it changed.
 //   - Add, file up to 900 KB: 1 (PUT contents with the known SHA), plus 1 read
 //     when nothing was loaded yet.
-//   - Add, larger file: 4 (create blob, tree, commit; fast-forward the branch)
-//     when this process made the previous commit; otherwise 2–3 more first to
+//   - Add, larger file: 3 through the Git Data API (create a tree carrying the
+//     new content inline, a commit, then fast-forward the branch as the
+//     compare-and-swap) when this process made the previous commit; otherwise 2–3 more first to
 //     learn the head commit and the file at that commit.
 //   - A conflict (another writer was first) costs a re-read and a retry.
 type GitHubStore struct {

@@ -507,8 +507,8 @@ func TestGitHubLargeFile(t *testing.T) {
 	}
 	second := srv.Calls() - before
 	t.Logf("large file (%d bytes): first add after a load %d calls, next add %d calls", len(large), first, second)
-	if first > 6 || second > 4 {
-		t.Errorf("large adds took %d and %d calls, want ≤ 6 and ≤ 4", first, second)
+	if first > 5 || second > 3 {
+		t.Errorf("large adds took %d and %d calls, want ≤ 5 and ≤ 3 (tree with inline content, commit, ref)", first, second)
 	}
 	routes := srv.CallsByRoute()
 	if routes["PATCH /repos/{owner}/{repo}/git/refs/{ref...}"] != 2 || routes["PUT /repos/{owner}/{repo}/contents/{path...}"] != 0 {

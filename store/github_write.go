@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-github/v62/github"
 )
@@ -150,25 +151,31 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	op := "github: commit " + s.path
 	owner, repo := url.PathEscape(t.owner), url.PathEscape(t.repo)
 
-	var blob *github.Blob
-	_, err := s.call(ctx, op+" (blob)", true, func(ctx context.Context) (resp *github.Response, err error) {
-		blob, resp, err = s.client.Git.CreateBlob(ctx, owner, repo, &github.Blob{
-			Content:  github.String(base64.StdEncoding.EncodeToString(content)),
-			Encoding: github.String("base64"),
+	// The tree carries the new content inline, so GitHub writes the blob
+	// itself: one call fewer than creating the blob first. Inline content
+	// must be UTF-8, which a valid places file is; anything else goes
+	// through a base64 blob.
+	entry := &github.TreeEntry{Path: github.String(s.path), Mode: github.String("100644"), Type: github.String("blob")}
+	blobSHA := gitBlobSHA(content)
+	if utf8.Valid(content) {
+		entry.Content = github.String(string(content))
+	} else {
+		var blob *github.Blob
+		_, err := s.call(ctx, op+" (blob)", true, func(ctx context.Context) (resp *github.Response, err error) {
+			blob, resp, err = s.client.Git.CreateBlob(ctx, owner, repo, &github.Blob{
+				Content:  github.String(base64.StdEncoding.EncodeToString(content)),
+				Encoding: github.String("base64"),
+			})
+			return resp, err
 		})
-		return resp, err
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
+		entry.SHA, blobSHA = blob.SHA, blob.GetSHA()
 	}
 	var tree *github.Tree
-	_, err = s.call(ctx, op+" (tree)", true, func(ctx context.Context) (resp *github.Response, err error) {
-		tree, resp, err = s.client.Git.CreateTree(ctx, owner, repo, base.pin.tree, []*github.TreeEntry{{
-			Path: github.String(s.path),
-			Mode: github.String("100644"),
-			Type: github.String("blob"),
-			SHA:  blob.SHA,
-		}})
+	_, err := s.call(ctx, op+" (tree)", true, func(ctx context.Context) (resp *github.Response, err error) {
+		tree, resp, err = s.client.Git.CreateTree(ctx, owner, repo, base.pin.tree, []*github.TreeEntry{entry})
 		return resp, err
 	})
 	if err != nil {
@@ -200,7 +207,7 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 		return nil, err
 	}
 	return &fileState{
-		sha:      blob.GetSHA(),
+		sha:      blobSHA,
 		content:  content,
 		loadedAt: time.Now(),
 		pin:      &headPin{commit: commit.GetSHA(), tree: tree.GetSHA()},
