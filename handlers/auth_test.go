@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"bytes"
-	"github.com/whib/whib/internal/apptest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/apptest"
 )
 
 const graz = `{"name":"Graz","latitude":47.07,"longitude":15.44}`

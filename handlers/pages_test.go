@@ -3,12 +3,14 @@ package handlers_test
 import (
 	"compress/gzip"
 	"encoding/json"
-	"github.com/whib/whib/internal/apptest"
-	"github.com/whib/whib/store/githubtest"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/store/githubtest"
 )
 
 func TestAnonymousVisitorSeesTheMapButNoForm(t *testing.T) {
@@ -224,5 +226,23 @@ func TestLargeDownloadsWithAndWithoutGzip(t *testing.T) {
 	}
 	if string(plain) != string(viaGzip) {
 		t.Error("the gzip and identity bodies differ")
+	}
+}
+
+// TestTheListIsPagedWithoutJavaScript: a long list is cut into pages that
+// link to each other, so the page stays small and every place is reachable.
+func TestTheListIsPagedWithoutJavaScript(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(450)), apptest.WithConfig(handlers.Config{ListPageSize: 200}))
+	_, first := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	_, last := app.Do(nil, apptest.Request{Method: "GET", Path: "/?page=3"})
+	if !strings.Contains(first, `href="/?page=2#places"`) || strings.Count(first, "<li") < 200 {
+		t.Error("page 1 does not link to page 2 or lists fewer than 200 places")
+	}
+	if strings.Contains(last, `href="/?page=4#places"`) || !strings.Contains(last, `href="/?page=2#places"`) {
+		t.Error("the last page links past the end, or not back")
+	}
+	resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/?page=abc", Header: map[string]string{"Accept": "text/html"}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /?page=abc = %d, want 400", resp.StatusCode)
 	}
 }

@@ -3,11 +3,12 @@ package handlers_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/whib/whib/internal/apptest"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/whib/whib/internal/apptest"
 )
 
 const talkPayload = `{"name":"São José","latitude":"-27.597724533718875","longitude":"-48.61495221317449"}`
