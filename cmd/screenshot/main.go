@@ -1,6 +1,9 @@
 // Command screenshot makes the README's picture of whib, docs/screenshot.png:
-// it runs the app in-process on loopback with the talk's places, opens the map
-// in headless Chromium at 1280×800 and saves what a visitor sees.
+// it runs the app in-process on loopback with the talk's places and a
+// development OpenID provider (auth/devoidc), opens the map in headless
+// Chromium, signs in as a traveller through the provider's login page,
+// starts adding a place (a click on the map, a name typed, nothing sent) and
+// saves the top 1280×800 of what she sees.
 //
 //	go run ./cmd/screenshot                  # offline: blank map tiles
 //	go run ./cmd/screenshot -tile-url https://tile.openstreetmap.org/{z}/{x}/{y}.png
@@ -10,6 +13,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,24 +27,60 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/auth/devoidc"
 	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/store"
 )
 
 const (
+	// width×height is the picture. The page is laid out for a window
+	// layoutHeight tall and the picture is the top width×height of it: the
+	// map is 60vh tall, and in an 800-pixel window it pushes the add-place
+	// form's coordinates and button below the picture's edge.
 	width, height = 1280, 800
+	layoutHeight  = 540
 	// offlineTiles is a loopback address where nothing listens: the map
 	// stays blank, but the browser never tries the internet.
 	offlineTiles = "http://127.0.0.1:1/{z}/{x}/{y}.png"
-	// timeout bounds the whole run; it normally takes a second or two.
-	timeout = 60 * time.Second
+	// timeout bounds the whole run; it normally takes a few seconds.
+	timeout = 90 * time.Second
+	// stepTimeout bounds each browser step (a page load, a wait, a click).
+	stepTimeout = 20 * time.Second
+
+	audience   = "https://whib.screenshot/api"
+	permission = "write:places"
+	clientID   = "whib-screenshot-web"
+
+	// The traveller in the picture and the place she is about to add.
+	traveller = "Jess"
+	placeName = "Dakar"
+	placeLat  = 14.6928
+	placeLng  = -17.4467
+)
+
+// Selectors of whib's pages (views/*.templ) and of the development
+// provider's login page (auth/devoidc/login.go).
+const (
+	logInLink      = `.account a[href="/login"]`
+	signedInAs     = ".account-name"
+	logOutButton   = ".account form.logout button"
+	placeForm      = "form#add-place"
+	nameField      = "#place-name"
+	latitudeField  = "#place-latitude"
+	longitudeField = "#place-longitude"
+	providerName   = "#name"
+	providerMayAdd = `input[type="checkbox"][name="may_add"]`
+	providerSubmit = `main form button[type="submit"]`
 )
 
 func main() {
@@ -79,13 +121,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	url, stopServer, err := serve(ctx, csvPath, *tileURL, logger)
+	app, err := serve(ctx, csvPath, *tileURL, logger)
 	if err != nil {
 		return err
 	}
-	defer stopServer()
+	defer app.stop()
 
-	png, err := capture(ctx, url)
+	png, err := capture(ctx, app)
 	if err != nil {
 		return err
 	}
@@ -99,36 +141,69 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// serve starts whib on a loopback port as main.go wires it, with places from
-// a file and sign-in not configured, and returns its address.
-func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (string, func(), error) {
+// app is whib and its sign-in provider, both running on loopback.
+type app struct {
+	url, issuer string
+	stop        func()
+}
+
+// serve starts the development OpenID provider and whib, wired as
+// `go run . -dev` wires them, with places from a file; both listen on
+// 127.0.0.1 only.
+func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (*app, error) {
 	// A missing file is created with the store's default: the talk's places.
 	live := store.NewLive(store.NewFileStore(csvPath), logger)
 	if _, err := live.Refresh(ctx); err != nil {
-		return "", nil, fmt.Errorf("load places: %w", err)
+		return nil, fmt.Errorf("load places: %w", err)
 	}
+	// whib listens first so the provider can be told its callback address.
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	url := "http://" + listener.Addr().String()
-	authenticator, err := auth.New(ctx, auth.Config{BaseURL: url, Logger: logger})
+
+	clientSecret, sessionSecret := randomSecret(), randomSecret()
+	provider, err := devoidc.Start(ctx, devoidc.Options{
+		Addr:                   "127.0.0.1:0",
+		Audience:               audience,
+		WebClientID:            clientID,
+		WebClientSecret:        clientSecret,
+		RedirectURIs:           []string{url + "/callback"},
+		PostLogoutRedirectURIs: []string{url + "/"},
+		Permission:             permission,
+		Logger:                 logger,
+	})
 	if err != nil {
 		listener.Close()
-		return "", nil, err
+		return nil, fmt.Errorf("start the sign-in provider: %w", err)
+	}
+	fail := func(err error) (*app, error) {
+		listener.Close()
+		provider.Close()
+		return nil, err
+	}
+	authenticator, err := auth.New(ctx, auth.Config{
+		Issuer:          provider.Issuer(),
+		ClientID:        clientID,
+		ClientSecret:    clientSecret,
+		Audience:        audience,
+		BaseURL:         url,
+		SessionSecret:   sessionSecret,
+		WritePermission: permission,
+		Logger:          logger,
+	})
+	if err != nil {
+		return fail(err)
 	}
 	static, err := assets.New()
 	if err != nil {
-		listener.Close()
-		return "", nil, err
+		return fail(err)
 	}
-	srv := &http.Server{
-		Handler: handlers.Routes(handlers.Deps{
-			Logger: logger, Places: live, Auth: authenticator, Assets: static,
-			Config: handlers.Config{TileURL: tileURL, BaseURL: url},
-		}),
-		ReadHeaderTimeout: 5 * time.Second,
-	}
+	srv := handlers.NewServer(handlers.Routes(handlers.Deps{
+		Logger: logger, Places: live, Auth: authenticator, Assets: static,
+		Config: handlers.Config{TileURL: tileURL, BaseURL: url, Issuer: provider.Issuer(), WritePermission: permission},
+	}), logger)
 	go func() {
 		if err := srv.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("serve", "err", err)
@@ -138,13 +213,62 @@ func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (s
 		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdownCtx)
+		_ = provider.Close()
 	}
-	return url, stop, nil
+	return &app{url: url, issuer: provider.Issuer(), stop: stop}, nil
 }
 
-// capture opens the map in headless Chromium and takes the picture once
-// app.js says the markers are on the map.
-func capture(ctx context.Context, url string) ([]byte, error) {
+func randomSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// tab is a Chromium tab; every step it runs has its own deadline.
+type tab struct{ ctx context.Context }
+
+func (b tab) do(what string, steps ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		return fmt.Errorf("%s: %w", what, explain(err))
+	}
+	return nil
+}
+
+// get runs one step that returns a value (methods cannot have type parameters).
+func get[T any](b tab, what string, a chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", what, explain(err))
+	}
+	return v, nil
+}
+
+// until waits for a JavaScript condition (a function called with args).
+func (b tab) until(what, function string, args ...any) error {
+	opts := []chromedp.PollOption{chromedp.WithPollingTimeout(stepTimeout), chromedp.WithPollingInterval(25 * time.Millisecond)}
+	if len(args) > 0 {
+		opts = append(opts, chromedp.WithPollingArgs(args...))
+	}
+	_, err := get(b, "wait until "+what, chromedp.PollFunction[chromedp.Void](function, opts...))
+	return err
+}
+
+func explain(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, chromedp.ErrPollingTimeout) {
+		return fmt.Errorf("not within %s (%w)", stepTimeout, err)
+	}
+	return err
+}
+
+const markersReady = `() => document.documentElement.dataset.markersReady !== undefined`
+
+// capture opens the map in headless Chromium, signs in on the provider's
+// page, clicks the map and types a place name, and takes the picture.
+func capture(ctx context.Context, a *app) ([]byte, error) {
 	execPath, err := chromium()
 	if err != nil {
 		return nil, err
@@ -160,12 +284,21 @@ func capture(ctx context.Context, url string) ([]byte, error) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("no-proxy-server", true), // the app and provider are on loopback
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.WindowSize(width, height),
 	)
 	defer cancelAlloc()
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
+	b := tab{ctx: tabCtx}
+	// The first action starts the browser, bound to the tab's context (a
+	// step deadline here would close the browser when the step ends); the
+	// run's timeout still bounds it.
+	if err := chromedp.Do(tabCtx); err != nil {
+		return nil, fmt.Errorf("start Chromium (%s): %w", execPath, err)
+	}
 
 	// Still pictures: no half-finished zoom animation in the shot.
 	reducedMotion := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -174,23 +307,185 @@ func capture(ctx context.Context, url string) ([]byte, error) {
 		})
 		return err
 	})
-	if err := chromedp.Do(tabCtx,
-		chromedp.EmulateViewport(width, height),
+	if err := b.do("open the map",
+		chromedp.EmulateViewport(width, layoutHeight),
 		reducedMotion,
-		chromedp.Navigate(url+"/"),
+		chromedp.Navigate(a.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(logInLink)),
 	); err != nil {
-		return nil, fmt.Errorf("open the map: %w", err)
+		return nil, err
 	}
-	if _, err := chromedp.Run(tabCtx, chromedp.Poll[chromedp.Void](
-		`document.documentElement.dataset.markersReady !== undefined`,
-		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		return nil, fmt.Errorf("wait for the markers: %w", err)
+	if err := signIn(b, a); err != nil {
+		return nil, err
 	}
-	png, err := chromedp.Run(tabCtx, chromedp.CaptureScreenshot())
+	if err := startAddingPlace(b); err != nil {
+		return nil, err
+	}
+	// Typing may have scrolled the form into view; the picture is the top.
+	if err := b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+		return nil, err
+	}
+	if err := b.until("the page is at the top", `() => window.scrollY === 0`); err != nil {
+		return nil, err
+	}
+	// The top width×height of the page, beyond the layoutHeight window.
+	png, err := get(b, "take the screenshot", chromedp.Action[[]byte](func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+		r, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Clip:                  &page.Viewport{Width: width, Height: height, Scale: 1},
+			CaptureBeyondViewport: ptr(true),
+			FromSurface:           ptr(true),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	}))
 	if err != nil {
-		return nil, fmt.Errorf("take the screenshot: %w", err)
+		return nil, err
 	}
 	return png, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// signIn goes through the real sign-in: "Log in" on the map, the provider's
+// login page (name typed, "May add places" left ticked), back on the map.
+func signIn(b tab, a *app) error {
+	if err := b.do("click Log in",
+		chromedp.Click(chromedp.CSS(logInLink), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(providerName)),
+	); err != nil {
+		return err
+	}
+	if at, err := get(b, "read the address", chromedp.Location()); err != nil {
+		return err
+	} else if !strings.HasPrefix(at, a.issuer+"/") {
+		return fmt.Errorf("Log in led to %s, want the provider's login page at %s", at, a.issuer)
+	}
+	mayAdd, err := get(b, "look at May add places", chromedp.Evaluate[bool](
+		`document.querySelector(`+jsString(providerMayAdd)+`)?.checked === true`))
+	if err != nil {
+		return err
+	}
+	if !mayAdd {
+		return errors.New(`"May add places" is not ticked on the provider's login page`)
+	}
+	if err := b.do("sign in as "+traveller,
+		chromedp.SendKeys(chromedp.CSS(providerName), traveller),
+		chromedp.Click(chromedp.CSS(providerSubmit), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(signedInAs)),
+		chromedp.WaitVisible(chromedp.CSS(logOutButton)),
+	); err != nil {
+		return err
+	}
+	if at, err := get(b, "read the address", chromedp.Location()); err != nil {
+		return err
+	} else if !strings.HasPrefix(at, a.url+"/") {
+		return fmt.Errorf("after signing in the browser is at %s, want back on the map at %s", at, a.url)
+	}
+	header, err := get(b, "read the header", chromedp.TextContent(chromedp.CSS(signedInAs)))
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(header, traveller) {
+		return fmt.Errorf("the header says %q, want the name %q", strings.TrimSpace(header), traveller)
+	}
+	if err := b.until("the markers are on the map", markersReady); err != nil {
+		return err
+	}
+	return b.do("see the add-place form", chromedp.WaitVisible(chromedp.CSS(placeForm)))
+}
+
+// startAddingPlace fills in the add-place form without sending it: a click
+// on the map where the place is fills in its coordinates and shows the
+// temporary marker, then the name is typed. When that point is not on the
+// visible map, or is on a marker or a control, the coordinates are typed
+// instead (the temporary marker follows typed coordinates too).
+func startAddingPlace(b tab) error {
+	p, err := get(b, "find "+placeName+" on the map", chromedp.Evaluate[*spot](
+		fmt.Sprintf("(%s)(%g, %g)", whereOnMap, placeLat, placeLng), chromedp.EvalAwaitPromise))
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		err = b.do("click the map at "+placeName, chromedp.MouseClickXY(p.X, p.Y))
+	} else {
+		err = b.do("type the coordinates of "+placeName,
+			chromedp.SendKeys(chromedp.CSS(latitudeField), strconv.FormatFloat(placeLat, 'f', -1, 64)),
+			chromedp.SendKeys(chromedp.CSS(longitudeField), strconv.FormatFloat(placeLng, 'f', -1, 64)))
+	}
+	if err != nil {
+		return err
+	}
+	if err := b.until("the coordinates are filled in and the new place's marker shows", `() =>
+		document.querySelector("#place-latitude").value !== "" &&
+		document.querySelector("#place-longitude").value !== "" &&
+		document.querySelector("#map .draft-marker") !== null`); err != nil {
+		return err
+	}
+	if err := b.do("type the name", chromedp.SendKeys(chromedp.CSS(nameField), placeName)); err != nil {
+		return err
+	}
+	return b.until("the name field shows the name",
+		`name => document.querySelector("#place-name").value === name`, placeName)
+}
+
+// spot is a point in the viewport, in CSS pixels.
+type spot struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// whereOnMap finds the viewport point of a latitude and longitude from where
+// the markers of two known places are (Web Mercator: both axes share one
+// scale), or null when that point is not on the visible map, is too close to
+// its edge (the temporary marker's label would be cut off) or to a marker,
+// or is covered by a control.
+const whereOnMap = `async (lat, lng) => {
+	const map = document.getElementById("map");
+	const box = map.getBoundingClientRect();
+	const icons = [...map.querySelectorAll(".leaflet-marker-icon")];
+	const mercator = (lat, lng) => [lng / 360, -Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) / (2 * Math.PI)];
+
+	const response = await fetch("/places", {headers: {Accept: "application/json"}});
+	if (!response.ok) return null;
+	const byName = new Map();
+	for (const p of await response.json()) byName.set(p.name, byName.has(p.name) ? null : p); // duplicates: ambiguous
+	const known = [];
+	for (const icon of icons) {
+		const p = byName.get(icon.alt);
+		if (!p || icon.classList.contains("marker-cluster") || icon.classList.contains("draft-marker")) continue;
+		const r = icon.getBoundingClientRect();
+		known.push({m: mercator(Number(p.latitude), Number(p.longitude)), x: r.left + r.width / 2, y: r.bottom}); // the pin's tip
+	}
+	let pair = null;
+	for (let i = 0; i < known.length; i++) {
+		for (let j = i + 1; j < known.length; j++) {
+			const d = Math.abs(known[i].m[0] - known[j].m[0]);
+			if (d > 0 && (!pair || d > pair.d)) pair = {d, a: known[i], b: known[j]};
+		}
+	}
+	if (!pair) return null;
+	const scale = (pair.b.x - pair.a.x) / (pair.b.m[0] - pair.a.m[0]);
+	const [mx, my] = mercator(lat, lng);
+	const x = Math.round(pair.a.x + scale * (mx - pair.a.m[0]));
+	const y = Math.round(pair.a.y + scale * (my - pair.a.m[1]));
+
+	if (x < box.left + 60 || x > box.right - 60 || y < box.top + 80 || y > Math.min(box.bottom, window.innerHeight) - 30) return null;
+	const hit = document.elementFromPoint(x, y);
+	if (!hit || !map.contains(hit) || hit.closest(".leaflet-marker-icon, .leaflet-control, .leaflet-popup, .leaflet-tooltip")) return null;
+	for (const icon of icons) {
+		const r = icon.getBoundingClientRect();
+		if (Math.hypot(x - (r.left + r.width / 2), y - (r.top + r.height / 2)) < 30) return null;
+	}
+	return {x, y};
+}`
+
+// jsString quotes s as a JavaScript string literal (JSON is valid
+// JavaScript, and encoding/json escapes U+2028 and U+2029 too).
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 func chromium() (string, error) {
