@@ -34,6 +34,11 @@ const shutdownGrace = 25 * time.Second
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, a second one stops at once.
+		<-ctx.Done()
+		stop()
+	}()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "whib:", err)
 		os.Exit(1)
@@ -83,7 +88,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		defer provider.Close()
 	}
-	authenticator, err := auth.New(ctx, auth.Config{
+	// The first discovery may delay the start by at most a few seconds; a
+	// provider that does not answer is retried in the background.
+	authCtx, cancelAuth := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelAuth()
+	authenticator, err := auth.New(authCtx, auth.Config{
 		Issuer:                cfg.Issuer,
 		ClientID:              cfg.ClientID,
 		ClientSecret:          cfg.ClientSecret,
@@ -93,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		SessionSecretPrevious: cfg.SessionSecretPrevious,
 		WritePermission:       cfg.WritePermission,
 		Editors:               cfg.Editors,
-		HTTPClient:            outbound,
+		HTTPClient:            &http.Client{Timeout: 10 * time.Second},
 		Logger:                logger,
 	})
 	if err != nil {

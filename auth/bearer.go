@@ -140,7 +140,7 @@ func (a *Authenticator) verifyAccessToken(ctx context.Context, p *provider, toke
 	if a.cfg.ClientID != a.cfg.Audience && slices.Contains(idt.Audience, a.cfg.ClientID) {
 		return accessClaims{}, tokenError("token is an ID token, not an access token", nil)
 	}
-	c := accessClaims{Subject: idt.Subject, Perms: permissionsFrom(raw)}
+	c := accessClaims{Subject: idt.Subject}
 	for _, claim := range []string{"azp", "client_id"} {
 		var s string
 		if json.Unmarshal(raw[claim], &s) == nil && s != "" {
@@ -148,10 +148,22 @@ func (a *Authenticator) verifyAccessToken(ctx context.Context, p *provider, toke
 			break
 		}
 	}
+	c.Perms = permissionsFrom(raw, issuedToClient(raw, idt.Subject, c.Name))
 	if c.Name == "" {
 		c.Name = strings.TrimSuffix(idt.Subject, "@clients")
 	}
 	return c, nil
+}
+
+// issuedToClient reports whether a token was issued to a machine through
+// the client-credentials grant rather than to a person. Only then do OAuth
+// scopes count as permissions: a person can ask for any scope at /authorize,
+// and providers that grant requested scopes would let them pick the write
+// permission themselves; RBAC "permissions" are assigned by an admin.
+func issuedToClient(claims map[string]json.RawMessage, subject, clientID string) bool {
+	var grant string
+	_ = json.Unmarshal(claims["gty"], &grant)
+	return grant == "client-credentials" || strings.HasSuffix(subject, "@clients") || (clientID != "" && subject == clientID)
 }
 
 // notYetValid applies the nbf claim (seconds since the epoch, if present)

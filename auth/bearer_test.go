@@ -232,6 +232,28 @@ func TestPermissionsComeFromPermissionsScopeOrScp(t *testing.T) {
 	}
 }
 
+// TestPeopleCannotGrantThemselvesWriteByScope: a person can ask for any
+// scope at /authorize, and some providers grant what is asked; only
+// permissions an admin assigned count for people.
+func TestPeopleCannotGrantThemselvesWriteByScope(t *testing.T) {
+	e := newEnv(t)
+	person := with(e.machineClaims(), map[string]any{
+		"sub": "auth0|jess", "azp": "some-web-app", "gty": nil, "permissions": nil,
+		"scope": "openid profile email write:places", "scp": []string{"write:places"},
+	})
+	p, err := identify(t, e.auth, bearer(e.idp.SignToken(person)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.CanWrite || slices.Contains(p.Permissions, "write:places") {
+		t.Errorf("a person's self-requested scope counted as the write permission: %+v", p)
+	}
+	p, err = identify(t, e.auth, bearer(e.idp.SignToken(with(person, map[string]any{"permissions": []string{"write:places"}}))))
+	if err != nil || !p.CanWrite {
+		t.Errorf("a person with the assigned permission may not write: %+v, %v", p, err)
+	}
+}
+
 func TestMachinesAreNotEditors(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.Editors = []string{testMachineID + "@clients"} })
 	p, err := identify(t, e.auth, bearer(e.idp.SignToken(with(e.machineClaims(), map[string]any{"permissions": nil}))))

@@ -170,7 +170,7 @@ func (a *Authenticator) verifyLogin(ctx context.Context, p *provider, token *oau
 		Name:          firstNonEmpty(id.Name, id.Nickname, id.Email, idt.Subject),
 		Email:         id.Email,
 		EmailVerified: id.EmailVerified != nil && *id.EmailVerified,
-		Permissions:   permissionsFrom(raw),
+		Permissions:   permissionsFrom(raw, false),
 	}
 	if strings.Count(token.AccessToken, ".") == 2 {
 		access, err := a.verifyAccessToken(ctx, p, token.AccessToken)

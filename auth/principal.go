@@ -58,17 +58,22 @@ func FromContext(ctx context.Context) Principal {
 }
 
 // permissionsFrom collects permissions the way the common providers grant
-// them: Auth0 RBAC's "permissions" array, OAuth's space-separated "scope"
-// string, and "scp" (an array at Okta, a space-separated string at Azure).
+// them: Auth0 RBAC's "permissions" array and, when withScopes is set (tokens
+// of machines, see issuedToClient), OAuth's space-separated "scope" string
+// and "scp" (an array at Okta, a space-separated string at Azure).
 // Each appears once, in first-seen order.
-func permissionsFrom(claims map[string]json.RawMessage) []string {
+func permissionsFrom(claims map[string]json.RawMessage, withScopes bool) []string {
 	var out []string
 	add := func(p string) {
 		if p != "" && !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
-	for _, name := range []string{"permissions", "scope", "scp"} {
+	names := []string{"permissions"}
+	if withScopes {
+		names = append(names, "scope", "scp")
+	}
+	for _, name := range names {
 		raw, ok := claims[name]
 		if !ok {
 			continue

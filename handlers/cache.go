@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // encoded is a response body kept with its gzip form, so a popular body is
@@ -133,10 +136,12 @@ func (a *app) writeHTML(w http.ResponseWriter, r *http.Request, status int, body
 }
 
 type pageKey struct {
-	version   string
-	page      int
-	stale     bool
-	loginHint string
+	version string
+	page    int
+	// staleSince is when the shown snapshot was loaded, if a refresh has
+	// failed since: the page says "as of" that time.
+	staleSince time.Time
+	loginHint  string
 }
 
 // pageCache keeps the rendered anonymous pages of the current version
@@ -187,6 +192,9 @@ type dataCache struct {
 	mu      sync.Mutex
 	version string
 	bodies  map[string]*encoded
+	// builds joins concurrent first requests for one body: at 100,000
+	// places each build is ~10 MB of work and garbage.
+	builds singleflight.Group
 }
 
 func newDataCache() *dataCache { return &dataCache{bodies: map[string]*encoded{}} }
@@ -202,15 +210,21 @@ func (c *dataCache) get(version, kind string, build func() ([]byte, error)) (*en
 		return e, nil
 	}
 	c.mu.Unlock()
-	raw, err := build()
+	v, err, _ := c.builds.Do(kind+"\x00"+version, func() (any, error) {
+		raw, err := build()
+		if err != nil {
+			return nil, err
+		}
+		e := newCompactEncoded(raw, `W/"`+kind+`-`+version+`"`)
+		c.mu.Lock()
+		if c.version == version {
+			c.bodies[kind] = e
+		}
+		c.mu.Unlock()
+		return e, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	e := newCompactEncoded(raw, `W/"`+kind+`-`+version+`"`)
-	c.mu.Lock()
-	if c.version == version {
-		c.bodies[kind] = e
-	}
-	c.mu.Unlock()
-	return e, nil
+	return v.(*encoded), nil
 }

@@ -53,7 +53,7 @@ func TestHostileRequests(t *testing.T) {
 		{name: "JSON that is not an object", body: `"Graz"`, want: http.StatusBadRequest},
 		{name: "trailing garbage", body: `{"name":"Tail","latitude":1,"longitude":2} <script>`, want: http.StatusBadRequest},
 		{name: "huge header", header: map[string]string{"X-Padding": strings.Repeat("a", 64<<10)}, body: `{"name":"Hdr","latitude":1,"longitude":2}`, want: http.StatusRequestHeaderFieldsTooLarge},
-		{name: "oversized token", header: map[string]string{"Authorization": "Bearer " + strings.Repeat("a", 9<<10)}, body: `{"name":"Tok","latitude":1,"longitude":2}`, want: http.StatusUnauthorized},
+		{name: "oversized token", header: map[string]string{"Authorization": "Bearer " + strings.Repeat("a", 9<<10)}, body: `{"name":"Tok","latitude":1,"longitude":2}`, want: http.StatusBadRequest},
 		{name: "path traversal", method: "GET", path: "/assets/../../go.mod", want: http.StatusNotFound},
 		{name: "encoded traversal", method: "GET", path: "/assets/x/..%2f..%2fgo.mod", want: http.StatusNotFound},
 		{name: "places with a trailing slash", method: "POST", path: "/places/", body: `{"name":"Slash","latitude":1,"longitude":2}`, want: http.StatusNotFound},

@@ -83,6 +83,10 @@ func (a *app) logRequests(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		defer func() {
 			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					// net/http's way to abort a response; not a bug.
+					panic(p)
+				}
 				a.log.Error("panic", "request_id", id, "panic", p)
 				if rec.status == 0 {
 					a.fail(rec, r.WithContext(ctx), clientOf(r), nil)
@@ -187,7 +191,7 @@ func (a *app) preflight(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
-	a.fail(w, r, clientOf(r), badRequest(http.StatusForbidden, "cross_origin",
+	a.refuseWriter(w, r, clientOf(r), badRequest(http.StatusForbidden, "cross_origin",
 		"This request came from another site and was refused. Use the form on the map page."))
 }
 

@@ -62,7 +62,11 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, status int, snap
 	p := auth.FromContext(r.Context())
 	viewer := a.viewer(r.Context(), p)
 	cacheable := p.Kind == auth.Anonymous && status == http.StatusOK
-	key := pageKey{version: snap.Version, page: page, stale: st.Stale, loginHint: viewer.LoginHint}
+	page = min(page, a.pageCount(len(snap.Places)))
+	key := pageKey{version: snap.Version, page: page, loginHint: viewer.LoginHint}
+	if st.Stale {
+		key.staleSince = st.LoadedAt
+	}
 	if cacheable {
 		if body, ok := a.pages.get(key); ok {
 			a.writeHTML(w, r, status, body, true)
@@ -103,7 +107,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer views.Viewer, form views.Form) views.Map {
 	total := len(snap.Places)
 	size := a.cfg.ListPageSize
-	pages := max(1, (total+size-1)/size)
+	pages := a.pageCount(total)
 	page = min(page, pages)
 	from := (page - 1) * size
 	to := min(from+size, total)
@@ -127,6 +131,11 @@ func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer vi
 		m.MarkersURL = "/places?v=" + snap.Version
 	}
 	return m
+}
+
+// pageCount is how many pages the no-JavaScript list of total places has.
+func (a *app) pageCount(total int) int {
+	return max(1, (total+a.cfg.ListPageSize-1)/a.cfg.ListPageSize)
 }
 
 func toViewPlaces(places []store.Place) []views.Place {

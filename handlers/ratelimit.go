@@ -3,6 +3,7 @@ package handlers
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/whib/whib/auth"
 )
+
+// maxBuckets bounds the clients remembered at once.
+const maxBuckets = 50_000
 
 // clientLimiter gives each client its own token bucket. Buckets idle for
 // longer than a refill are dropped, so a scan from many addresses cannot
@@ -38,13 +42,18 @@ func (l *clientLimiter) allow(client string) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
+	if now.Sub(l.swept) > time.Minute || len(l.buckets) >= maxBuckets {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > time.Minute {
 				delete(l.buckets, k)
 			}
 		}
 		l.swept = now
+		if len(l.buckets) >= maxBuckets {
+			// Under a flood from this many clients, forgetting them all is
+			// better than growing without bound.
+			clear(l.buckets)
+		}
 	}
 	b, ok := l.buckets[client]
 	if !ok {
@@ -67,8 +76,8 @@ func (a *app) limited(l *clientLimiter, next http.Handler) http.Handler {
 		ok, wait := l.allow(a.clientKey(r))
 		if !ok {
 			setRetryAfter(w, max(wait, time.Second))
-			a.fail(w, r, clientOf(r), badRequest(http.StatusTooManyRequests, "rate_limited",
-				"Too many requests from you in a short time. Wait a moment and try again."))
+			a.refuseWriter(w, r, clientOf(r), badRequest(http.StatusTooManyRequests, "rate_limited",
+				"Too many requests from you in a short time. Wait a moment and try again; nothing was saved."))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -81,15 +90,22 @@ func (a *app) clientKey(r *http.Request) string {
 	if p := auth.FromContext(r.Context()); p.Kind != auth.Anonymous && p.Subject != "" {
 		return "sub:" + p.Subject
 	}
-	if a.cfg.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			parts := strings.Split(fwd, ",")
-			return "ip:" + strings.TrimSpace(parts[len(parts)-1])
-		}
-	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
+	}
+	if a.cfg.TrustProxy {
+		// The proxy appends the address it saw to the last line; anything
+		// before it is whatever the client claimed.
+		if lines := r.Header.Values("X-Forwarded-For"); len(lines) > 0 {
+			parts := strings.Split(lines[len(lines)-1], ",")
+			host = strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	// One IPv6 client usually holds a whole /64.
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() && !ip.Is4In6() {
+		prefix, _ := ip.Prefix(64)
+		return "ip:" + prefix.String()
 	}
 	return "ip:" + host
 }

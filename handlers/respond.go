@@ -3,7 +3,6 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"mime"
 	"net/http"
@@ -101,16 +100,10 @@ func problemFor(err error) problem {
 
 func authProblem(e *auth.Error) problem {
 	switch e.Kind {
-	case auth.ErrInvalidToken:
-		return problem{
-			Status: http.StatusUnauthorized, Code: "invalid_token", Description: e.Description,
-			authenticate: fmt.Sprintf(`Bearer realm="whib", error="invalid_token", error_description=%q`, e.Description),
-		}
-	case auth.ErrInvalidRequest:
-		return problem{
-			Status: http.StatusUnauthorized, Code: "invalid_request", Description: e.Description,
-			authenticate: fmt.Sprintf(`Bearer realm="whib", error="invalid_request", error_description=%q`, e.Description),
-		}
+	case auth.ErrInvalidToken, auth.ErrInvalidRequest:
+		// RFC 6750: 401 for a bad token or another scheme, 400 for a
+		// malformed header, each with its challenge.
+		return problem{Status: e.Status(), Code: e.Code, Description: e.Description, authenticate: e.WWWAuthenticate("whib")}
 	case auth.ErrNotConfigured:
 		return problem{Status: http.StatusServiceUnavailable, Code: "auth_not_configured", Description: e.Description}
 	case auth.ErrUnavailable:

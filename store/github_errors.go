@@ -92,6 +92,10 @@ func classifyStatus(op string, resp *http.Response, err error) *Error {
 		return &Error{Kind: KindUnauthorized, Op: op, Err: fmt.Errorf("GitHub refused access with this token: %w", err)}
 	case status == http.StatusNotFound:
 		return &Error{Kind: KindNotFound, Op: op, Err: err}
+	case status == http.StatusConflict && resp.Request != nil && resp.Request.Method == http.MethodGet:
+		// A read answers 409 for an empty repository ("Git Repository is
+		// empty"): there is no file yet, nobody is competing.
+		return &Error{Kind: KindNotFound, Op: op, Err: err}
 	case status == http.StatusConflict:
 		return &Error{Kind: KindConflict, Op: op, Err: err}
 	case status >= 500:

@@ -23,6 +23,7 @@ type Live struct {
 	logger *slog.Logger
 
 	loads   singleflight.Group
+	adding  sync.Mutex
 	mu      sync.RWMutex
 	snap    Snapshot
 	ok      bool
@@ -54,10 +55,27 @@ func (l *Live) Current() (Snapshot, Status, bool) {
 //
 // Concurrent callers (the background loop, /ping, the first visitors) share
 // one load rather than each costing GitHub requests.
+// The shared load does not end when one caller gives up (a /ping client
+// hanging up must not fail everyone's refresh); it is bounded by
+// refreshTimeout instead.
 func (l *Live) Refresh(ctx context.Context) (Snapshot, error) {
-	v, err, _ := l.loads.Do("refresh", func() (any, error) { return l.refresh(ctx) })
-	return v.(Snapshot), err
+	shared := context.WithoutCancel(ctx)
+	ch := l.loads.DoChan("refresh", func() (any, error) {
+		ctx, cancel := context.WithTimeout(shared, refreshTimeout)
+		defer cancel()
+		return l.refresh(ctx)
+	})
+	select {
+	case res := <-ch:
+		return res.Val.(Snapshot), res.Err
+	case <-ctx.Done():
+		snap, _, _ := l.Current()
+		return snap, ctx.Err()
+	}
 }
+
+// refreshTimeout bounds one load, retries included.
+const refreshTimeout = 60 * time.Second
 
 func (l *Live) refresh(ctx context.Context) (Snapshot, error) {
 	ticket := l.ticket()
@@ -86,7 +104,13 @@ func (l *Live) refresh(ctx context.Context) (Snapshot, error) {
 
 // Add adds through the store and serves the resulting snapshot right away,
 // so the person who added a place sees it on the next page view.
+//
+// Adds run one at a time: both backends write one at a time anyway, and
+// taking the ticket under the same lock keeps two adds that finish close
+// together from serving the older one's snapshot last.
 func (l *Live) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
+	l.adding.Lock()
+	defer l.adding.Unlock()
 	res, err := l.store.Add(ctx, p, by)
 	if err != nil {
 		return res, err

@@ -72,7 +72,20 @@ func (c Coord) MarshalJSON() ([]byte, error) {
 	return []byte(formatCoord(c.value)), nil
 }
 
-func formatCoord(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// The shortest exact form of a tiny number such as 5e-324 has hundreds of
+// digits; those are rounded to 15 decimals (a few nanometres), which is far
+// below what a place means.
+func formatCoord(v float64) string {
+	if text := strconv.FormatFloat(v, 'f', -1, 64); len(text) <= maxCoordLength {
+		return text
+	}
+	text := strings.TrimRight(strconv.FormatFloat(v, 'f', 15, 64), "0")
+	text = strings.TrimSuffix(text, ".")
+	if text == "-0" {
+		return "0"
+	}
+	return text
+}
 
 // isPlainDecimal matches -?(0|[1-9][0-9]*)(\.[0-9]+)? : text that is already
 // both a readable decimal and a valid JSON number, so it can be kept as typed.

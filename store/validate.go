@@ -100,6 +100,11 @@ func parseInputCoord(raw, label, example string, limit float64) (Coord, string) 
 	if strings.TrimLeft(s, "0123456789+-.eE") != "" {
 		return Coord{}, notNumber
 	}
+	// Digits are kept as written; beyond float64's ~17 significant digits
+	// they carry nothing but bytes in every row and download.
+	if len(s) > maxCoordLength {
+		return Coord{}, fmt.Sprintf("%s has too many digits (at most %d characters).", label, maxCoordLength)
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) { // 1e999
@@ -116,9 +121,14 @@ func parseInputCoord(raw, label, example string, limit float64) (Coord, string) 
 	text := s
 	if !isPlainDecimal(s) {
 		text = formatCoord(v)
+		v, _ = strconv.ParseFloat(text, 64) // the value the stored text means
 	}
 	return Coord{text: text, value: v}, ""
 }
+
+// maxCoordLength bounds a coordinate as written: "-179.12345678901234567"
+// and friends fit with room to spare.
+const maxCoordLength = 32
 
 // checkPlace re-validates a Place handed to Add, which may have been built
 // without NewPlace; it returns the place as it will be stored.
