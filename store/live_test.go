@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -146,5 +147,40 @@ func TestLiveRunRefreshesUntilCancelled(t *testing.T) {
 	<-done
 	if snap, status, ok := live.Current(); !ok || snap.Version != "v1" || status.Stale {
 		t.Errorf("after Run: ok %v, version %q, status %+v", ok, snap.Version, status)
+	}
+}
+
+// TestLiveCallerGivingUpDoesNotFailTheSharedRefresh: a /ping client that
+// hangs up leaves the load it joined running for the others, and the map
+// does not turn stale because of it.
+func TestLiveCallerGivingUpDoesNotFailTheSharedRefresh(t *testing.T) {
+	g := &gatedStore{
+		loadStarted: make(chan struct{}),
+		release:     make(chan struct{}),
+		loadResult:  Snapshot{Version: "v2"},
+	}
+	live := NewLive(g, nil)
+	impatient, hangUp := context.WithCancel(context.Background())
+	gaveUp := make(chan error, 1)
+	go func() {
+		_, err := live.Refresh(impatient)
+		gaveUp <- err
+	}()
+	<-g.loadStarted
+	patient := make(chan error, 1)
+	go func() {
+		_, err := live.Refresh(context.Background()) // joins the same load
+		patient <- err
+	}()
+	hangUp()
+	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that hung up got %v, want context.Canceled", err)
+	}
+	close(g.release)
+	if err := <-patient; err != nil {
+		t.Errorf("the caller that waited got %v, want the load's result", err)
+	}
+	if snap, status, ok := live.Current(); !ok || snap.Version != "v2" || status.Stale {
+		t.Errorf("after the shared load: version %q, stale %v", snap.Version, status.Stale)
 	}
 }
