@@ -150,37 +150,52 @@ func TestLiveRunRefreshesUntilCancelled(t *testing.T) {
 	}
 }
 
-// TestLiveCallerGivingUpDoesNotFailTheSharedRefresh: a /ping client that
-// hangs up leaves the load it joined running for the others, and the map
-// does not turn stale because of it.
-func TestLiveCallerGivingUpDoesNotFailTheSharedRefresh(t *testing.T) {
-	g := &gatedStore{
-		loadStarted: make(chan struct{}),
-		release:     make(chan struct{}),
-		loadResult:  Snapshot{Version: "v2"},
+// cancelAwareStore blocks each load until released and records whether
+// the load's context was cancelled meanwhile.
+type cancelAwareStore struct {
+	started, release, finished chan struct{}
+	cancelled                  bool
+}
+
+func (c *cancelAwareStore) Load(ctx context.Context) (Snapshot, error) {
+	close(c.started)
+	select {
+	case <-c.release:
+	case <-ctx.Done():
 	}
-	live := NewLive(g, nil)
+	c.cancelled = ctx.Err() != nil
+	close(c.finished)
+	if c.cancelled {
+		return Snapshot{}, ctx.Err()
+	}
+	return Snapshot{Version: "v2"}, nil
+}
+
+func (c *cancelAwareStore) Add(context.Context, Place, Author) (AddResult, error) {
+	return AddResult{}, nil
+}
+func (c *cancelAwareStore) String() string { return "cancel-aware" }
+
+// TestLiveCallerGivingUpDoesNotFailTheSharedRefresh: a /ping client that
+// hangs up stops waiting, but the load it started goes on for the others
+// (the background loop, visitors) instead of failing with its context.
+func TestLiveCallerGivingUpDoesNotFailTheSharedRefresh(t *testing.T) {
+	s := &cancelAwareStore{started: make(chan struct{}), release: make(chan struct{}), finished: make(chan struct{})}
+	live := NewLive(s, nil)
 	impatient, hangUp := context.WithCancel(context.Background())
 	gaveUp := make(chan error, 1)
 	go func() {
 		_, err := live.Refresh(impatient)
 		gaveUp <- err
 	}()
-	<-g.loadStarted
-	patient := make(chan error, 1)
-	go func() {
-		_, err := live.Refresh(context.Background()) // joins the same load
-		patient <- err
-	}()
+	<-s.started
 	hangUp()
 	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
 		t.Errorf("the caller that hung up got %v, want context.Canceled", err)
 	}
-	close(g.release)
-	if err := <-patient; err != nil {
-		t.Errorf("the caller that waited got %v, want the load's result", err)
-	}
-	if snap, status, ok := live.Current(); !ok || snap.Version != "v2" || status.Stale {
-		t.Errorf("after the shared load: version %q, stale %v", snap.Version, status.Stale)
+	close(s.release)
+	<-s.finished
+	if s.cancelled {
+		t.Error("the shared load was cancelled because one caller hung up")
 	}
 }
