@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,6 +19,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/whib/whib/internal/headless"
 )
 
 const (
@@ -30,22 +31,16 @@ const (
 	viewportWidth, viewportHeight = 1280, 800
 )
 
-// chromiumPaths are tried in order; Debian names the binary "chromium".
-var chromiumPaths = []string{"chromium", "chromium-browser", "/usr/bin/chromium"}
-
 // findChromium returns the browser's path. A missing browser fails the test
 // rather than skipping it: a skipped browser suite looks green in CI while
 // testing nothing.
 func findChromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range chromiumPaths {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
+	path, err := headless.Find()
+	if err != nil {
+		t.Fatalf("the browser tests need Chromium: %v", err)
 	}
-	t.Fatalf("Chromium is not installed (looked for %s); the browser tests need it: apt-get install chromium",
-		strings.Join(chromiumPaths, ", "))
-	return ""
+	return path
 }
 
 // tab is one browser tab in a browser of its own, so cookies never leak
@@ -70,23 +65,7 @@ func openTab(t *testing.T) *tab {
 	// Not t.Context(): that is cancelled before cleanups run, and the
 	// failure artifacts need the browser still open.
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs the tests as root, where the sandbox cannot start
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("no-proxy-server", true),
-		chromedp.WindowSize(viewportWidth, viewportHeight),
-		// No UserDataDir option: the allocator then makes a temporary
-		// profile directory and removes it when the browser exits.
-	)
+		headless.Options(execPath, viewportWidth, viewportHeight)...)
 	t.Cleanup(cancelAlloc)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancelTab)

@@ -24,7 +24,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -39,6 +38,7 @@ import (
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/auth/devoidc"
 	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/headless"
 	"github.com/whib/whib/store"
 )
 
@@ -269,26 +269,12 @@ const markersReady = `() => document.documentElement.dataset.markersReady !== un
 // capture opens the map in headless Chromium, signs in on the provider's
 // page, clicks the map and types a place name, and takes the picture.
 func capture(ctx context.Context, a *app) ([]byte, error) {
-	execPath, err := chromium()
+	execPath, err := headless.Find()
 	if err != nil {
 		return nil, err
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // often run as root in containers, where the sandbox cannot start
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("no-proxy-server", true), // the app and provider are on loopback
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(width, height),
-	)
+		headless.Options(execPath, width, height, chromedp.Flag("hide-scrollbars", true))...)
 	defer cancelAlloc()
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
@@ -486,13 +472,4 @@ const whereOnMap = `async (lat, lng) => {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-func chromium() (string, error) {
-	for _, name := range []string{"chromium", "chromium-browser", "/usr/bin/chromium"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path, nil
-		}
-	}
-	return "", errors.New("no Chromium found (looked for chromium, chromium-browser): apt-get install chromium")
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/whib/whib/internal/headless"
 )
 
 // readyProbe runs in every document before the page's own scripts and
@@ -96,14 +98,8 @@ func measureBrowser(ctx context.Context, chromium, profileDir, url string, want 
 	if _, err := os.Stat(chromium); err != nil {
 		return browserRun{}, fmt.Errorf("chromium not found at %s (apt-get install chromium, or pass -chromium): %w", chromium, err)
 	}
-	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
+	allocOpts := headless.Options(chromium, 1280, 800,
 		chromedp.UserDataDir(profileDir),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-default-browser-check", true),
 		// Nothing but loopback resolves: the benchmark never reaches out.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 	)
