@@ -6,17 +6,12 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/whib/whib/views"
 )
 
 const (
 	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
-
-	// loadTimeout bounds a load that visitors are waiting on.
-	loadTimeout = 20 * time.Second
 
 	// maxPlaceBody bounds POST /places: a place is three short fields.
 	maxPlaceBody = 16 << 10
@@ -30,7 +25,6 @@ type app struct {
 	now          func() time.Time
 	pages        *pageCache
 	data         *dataCache
-	firstLoad    singleflight.Group
 	csp          string
 	hsts         bool
 	writeLimiter *clientLimiter

@@ -194,8 +194,3 @@ func (a *app) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
 	a.refuseWriter(w, r, clientOf(r), badRequest(http.StatusForbidden, "cross_origin",
 		"This request came from another site and was refused. Use the form on the map page."))
 }
-
-func (a *app) panicked(w http.ResponseWriter, r *http.Request, v any) {
-	a.log.Error("panic", "request_id", requestIDFrom(r.Context()), "panic", v)
-	a.fail(w, r, clientOf(r), nil)
-}

@@ -15,19 +15,13 @@ import (
 )
 
 // snapshot is the current set of places. Page views never wait on the
-// store once the first load has succeeded; until then concurrent callers
-// share one load.
+// store once the first load has succeeded; until then callers join the
+// store's one load (store.Live.Refresh shares it and outlives any caller).
 func (a *app) snapshot(ctx context.Context) (store.Snapshot, store.Status, error) {
 	if snap, status, ok := a.deps.Places.Current(); ok {
 		return snap, status, nil
 	}
-	_, err, _ := a.firstLoad.Do("load", func() (any, error) {
-		// Detached from this request so one impatient visitor does not
-		// cancel the load others are waiting on.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
-		defer cancel()
-		return a.deps.Places.Refresh(ctx)
-	})
+	_, err := a.deps.Places.Refresh(ctx)
 	snap, status, ok := a.deps.Places.Current()
 	if !ok {
 		if err == nil {

@@ -236,38 +236,19 @@ func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
 // 100,000 places this is several times faster, with a fraction of the
 // garbage, than marshalling a slice of structs.
 func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
-	buf := make([]byte, 0, 64*len(s.Places)+2)
-	buf = append(buf, '[')
-	for i, p := range s.Places {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		name, err := json.Marshal(p.Name)
-		if err != nil {
-			return nil, err
-		}
+	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, p store.Place) []byte {
 		buf = append(buf, `{"name":`...)
 		buf = append(buf, name...)
 		buf = append(buf, `,"latitude":`...)
 		buf = append(buf, p.Latitude.String()...)
 		buf = append(buf, `,"longitude":`...)
 		buf = append(buf, p.Longitude.String()...)
-		buf = append(buf, '}')
-	}
-	return append(buf, ']'), nil
+		return append(buf, '}')
+	})
 }
 
 func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
-	buf := make([]byte, 0, 128*len(s.Places)+64)
-	buf = append(buf, `{"type":"FeatureCollection","features":[`...)
-	for i, p := range s.Places {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		name, err := json.Marshal(p.Name)
-		if err != nil {
-			return nil, err
-		}
+	return encodePlaces(s, 128, `{"type":"FeatureCollection","features":[`, `]}`, func(buf, name []byte, p store.Place) []byte {
 		// RFC 7946: longitude first.
 		buf = append(buf, `{"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
 		buf = append(buf, p.Longitude.String()...)
@@ -275,9 +256,26 @@ func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
 		buf = append(buf, p.Latitude.String()...)
 		buf = append(buf, `]},"properties":{"name":`...)
 		buf = append(buf, name...)
-		buf = append(buf, `}}`...)
+		return append(buf, `}}`...)
+	})
+}
+
+// encodePlaces writes open, each place through item (given its name as a
+// JSON string) separated by commas, then close. perPlace sizes the buffer.
+func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf, name []byte, p store.Place) []byte) ([]byte, error) {
+	buf := make([]byte, 0, perPlace*len(s.Places)+len(open)+len(close))
+	buf = append(buf, open...)
+	for i, p := range s.Places {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		name, err := json.Marshal(p.Name)
+		if err != nil {
+			return nil, err
+		}
+		buf = item(buf, name, p)
 	}
-	return append(buf, `]}`...), nil
+	return append(buf, close...), nil
 }
 
 func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) {

@@ -61,7 +61,6 @@ func Routes(d Deps) http.Handler {
 	r.NotFound = http.HandlerFunc(a.notFound)
 	r.MethodNotAllowed = http.HandlerFunc(a.methodNotAllowed)
 	r.GlobalOPTIONS = http.HandlerFunc(a.preflight)
-	r.PanicHandler = a.panicked
 
 	// get also answers HEAD, which httprouter does not do by itself.
 	get := func(path string, h http.Handler) {
