@@ -73,9 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	// Outbound calls get their own deadlines; this one only stops a stuck
 	// connection from hanging a goroutine forever.
-	outbound := &http.Client{Timeout: 60 * time.Second}
+	githubHTTP := &http.Client{Timeout: 60 * time.Second}
 
-	places, err := newStore(cfg, outbound, logger)
+	places, err := newStore(cfg, githubHTTP, logger)
 	if err != nil {
 		return err
 	}

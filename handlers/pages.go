@@ -183,6 +183,12 @@ func (a *app) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 // clients, the form with a message for htmx, the /oops page for browsers.
 // Server-side failures are logged with the request id the client sees.
 func (a *app) fail(w http.ResponseWriter, r *http.Request, c client, err error) {
+	a.failKeeping(w, r, c, err, placeInput{})
+}
+
+// failKeeping is fail for the add-place form: htmx gets the form back with
+// what the person typed.
+func (a *app) failKeeping(w http.ResponseWriter, r *http.Request, c client, err error, in placeInput) {
 	p := problemFor(err)
 	p.RequestID = requestIDFrom(r.Context())
 	if p.Status >= 500 {
@@ -196,7 +202,7 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, c client, err error) 
 	case clientAPI:
 		writeJSON(w, p.Status, p)
 	case clientHTMX:
-		a.renderFragment(w, r, p.Status, views.PlaceForm(views.Form{Errors: p.Fields, Error: withRequestID(p)}))
+		a.renderFragment(w, r, p.Status, views.PlaceForm(formWith(in, p)))
 	default:
 		a.renderOops(w, r, p.Status, views.Oops{Title: oopsTitle(p.Status), Message: p.Description, RequestID: p.RequestID})
 	}

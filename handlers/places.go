@@ -136,12 +136,7 @@ func (a *app) failPlace(w http.ResponseWriter, r *http.Request, c client, in pla
 	p := problemFor(err)
 	switch c {
 	case clientHTMX:
-		p.RequestID = requestIDFrom(r.Context())
-		if p.Status >= 500 {
-			a.log.Error("add place failed", "request_id", p.RequestID, "status", p.Status, "err", err)
-		}
-		setRetryAfter(w, p.RetryAfter)
-		a.renderFragment(w, r, p.Status, views.PlaceForm(formWith(in, p)))
+		a.failKeeping(w, r, c, err, in)
 	case clientForm:
 		if p.Status != http.StatusUnprocessableEntity {
 			a.fail(w, r, c, err)
