@@ -76,7 +76,7 @@ func TestABearerRequestIsJudgedByTheTokenAlone(t *testing.T) {
 func TestPingRefreshesNow(t *testing.T) {
 	app := apptest.New(t)
 	app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
-	app.GitHub.SetFile("places.csv", append(apptest.SeedCSV(t), []byte("Lisbon,38.7223,-9.1393\n")...))
+	app.GitHub.SetFile("places.csv", append(apptest.SeedCSV(), []byte("Lisbon,38.7223,-9.1393\n")...))
 	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/ping",
 		Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + app.MachineToken(apptest.Permission)}})
 	if resp.StatusCode != http.StatusOK {

@@ -37,7 +37,7 @@ const (
 var talkPlaces []byte
 
 // SeedCSV returns a copy of the talk's real places.csv.
-func SeedCSV(testing.TB) []byte { return append([]byte(nil), talkPlaces...) }
+func SeedCSV() []byte { return append([]byte(nil), talkPlaces...) }
 
 // App is whib wired as main wires it, against a fake GitHub and an
 // in-process OpenID provider, both on loopback.
@@ -75,7 +75,7 @@ func New(t *testing.T, opts ...Option) *App {
 		opt(&o)
 	}
 	if o.csv == nil {
-		o.csv = SeedCSV(t)
+		o.csv = SeedCSV()
 	}
 	ctx := t.Context()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
