@@ -307,7 +307,6 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 		t.Fatalf("new kid within the refetch interval: %v, want refused", err)
 	}
 	e.clock.Advance(e.cfg.withDefaultsOrFatal(t).JWKSRefetchInterval)
-	c = e.machineClaims()
 	beforeRotation := e.idp.JWKSRequests()
 	if p, err := identify(t, e.auth, bearer(next)); err != nil || p.Kind != Machine {
 		t.Fatalf("after the interval the rotated key is not accepted: %+v, %v", p, err)

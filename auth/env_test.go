@@ -310,19 +310,6 @@ func (b *browser) cookie(e *env, name string) *http.Cookie {
 	return nil
 }
 
-// setCookieFrom finds the Set-Cookie header for name among the recorded
-// redirect responses, last one first.
-func (b *browser) setCookieFrom(name string) *http.Cookie {
-	for i := len(b.redirects) - 1; i >= 0; i-- {
-		for _, c := range b.redirects[i].Cookies() {
-			if c.Name == name {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
 // freePort reserves a loopback port and releases it, for a provider that
 // starts later on a known address.
 func freePort(t *testing.T) string {

@@ -346,7 +346,7 @@ func signIn(b tab, a *app) error {
 	if at, err := get(b, "read the address", chromedp.Location()); err != nil {
 		return err
 	} else if !strings.HasPrefix(at, a.issuer+"/") {
-		return fmt.Errorf("Log in led to %s, want the provider's login page at %s", at, a.issuer)
+		return fmt.Errorf("the log-in link led to %s, want the provider's login page at %s", at, a.issuer)
 	}
 	mayAdd, err := get(b, "look at May add places", chromedp.Evaluate[bool](
 		`document.querySelector(`+jsString(providerMayAdd)+`)?.checked === true`))

@@ -14,7 +14,7 @@ import (
 var paths = []string{"chromium", "chromium-browser", "/usr/bin/chromium"}
 
 // ErrNotInstalled says how to get Chromium.
-var ErrNotInstalled = errors.New("Chromium is not installed (looked for chromium, chromium-browser, /usr/bin/chromium): apt-get install chromium")
+var ErrNotInstalled = errors.New("chromium is not installed (looked for chromium, chromium-browser, /usr/bin/chromium): apt-get install chromium")
 
 // Find returns the path of the Chromium binary.
 func Find() (string, error) {
