@@ -26,8 +26,15 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 // leading apostrophe is removed when it is followed by an apostrophe run that
 // ends in one of those characters. So that the round trip is exact, a name
 // that itself starts with apostrophes followed by one of those characters
-// gets one more apostrophe on write: "'=x" is stored as "”=x" and reads back
+// gets one more apostrophe on write: "'=x" is stored as "''=x" and reads back
 // as "'=x". Any other name is stored as is.
+//
+// Many European spreadsheets split CSV on ';' rather than ','. Read that way,
+// every ';' inside a name starts a new cell, so "Graz;=1+1" would hand the
+// spreadsheet a cell "=1+1". The rule therefore applies to each ';'-separated
+// segment of a name, not just to its start: "Graz;=1+1" is stored as
+// "Graz;'=1+1". Coordinates need nothing: a number's leading '-' is followed
+// by a digit, which spreadsheets read as a number.
 func isFormulaStart(c byte) bool {
 	switch c {
 	case '=', '+', '-', '@', '\t', '\r':
@@ -36,25 +43,52 @@ func isFormulaStart(c byte) bool {
 	return false
 }
 
-// needsFormulaEscape reports whether name matches ^'*[=+\-@\t\r].
-func needsFormulaEscape(name string) bool {
+// formulaSegmentSeparator is the other delimiter spreadsheets split on.
+const formulaSegmentSeparator = ";"
+
+// needsFormulaEscape reports whether segment matches ^'*[=+\-@\t\r].
+func needsFormulaEscape(segment string) bool {
 	i := 0
-	for i < len(name) && name[i] == '\'' {
+	for i < len(segment) && segment[i] == '\'' {
 		i++
 	}
-	return i < len(name) && isFormulaStart(name[i])
+	return i < len(segment) && isFormulaStart(segment[i])
 }
 
 func escapeFormula(name string) string {
-	if needsFormulaEscape(name) {
-		return "'" + name
+	if !strings.Contains(name, formulaSegmentSeparator) {
+		return escapeFormulaSegment(name) // the common case allocates nothing
 	}
-	return name
+	segments := strings.Split(name, formulaSegmentSeparator)
+	for i, seg := range segments {
+		segments[i] = escapeFormulaSegment(seg)
+	}
+	return strings.Join(segments, formulaSegmentSeparator)
 }
 
-// unescapeFormula undoes escapeFormula: it removes one apostrophe from names
-// matching ^'+[=+\-@\t\r] and returns anything else unchanged.
+func escapeFormulaSegment(segment string) string {
+	if needsFormulaEscape(segment) {
+		return "'" + segment
+	}
+	return segment
+}
+
+// unescapeFormula undoes escapeFormula: in each ';'-separated segment it
+// removes one apostrophe from a segment matching ^'+[=+\-@\t\r] and leaves
+// anything else unchanged. Escaping never adds or removes a ';', so the
+// segments line up.
 func unescapeFormula(stored string) string {
+	if !strings.Contains(stored, formulaSegmentSeparator) {
+		return unescapeFormulaSegment(stored)
+	}
+	segments := strings.Split(stored, formulaSegmentSeparator)
+	for i, seg := range segments {
+		segments[i] = unescapeFormulaSegment(seg)
+	}
+	return strings.Join(segments, formulaSegmentSeparator)
+}
+
+func unescapeFormulaSegment(stored string) string {
 	if len(stored) > 1 && stored[0] == '\'' && needsFormulaEscape(stored) {
 		return stored[1:]
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"strings"
 	"testing"
@@ -82,6 +83,12 @@ func TestFormulaNeutralisation(t *testing.T) {
 		{"Graz", "Graz"},
 		{"a=b", "a=b"},
 		{"'", "'"},
+		{"Graz;=1+1", "Graz;'=1+1"},
+		{"a;+b;@c;-d", "a;'+b;'@c;'-d"},
+		{"x;'=y", "x;''=y"},
+		{"Graz; Styria", "Graz; Styria"},
+		{";", ";"},
+		{"=a;=b", "'=a;'=b"},
 	}
 	for _, tt := range tests {
 		if got := escapeFormula(tt.name); got != tt.stored {
@@ -100,6 +107,65 @@ func TestFormulaNeutralisation(t *testing.T) {
 			t.Errorf("file round trip of %q: %v %+v (file %q)", tt.name, err, places, content)
 		}
 	}
+}
+
+// TestNoCellStartsAFormulaWhateverTheDelimiter reads the stored file the way
+// spreadsheets do, splitting on ',' (RFC 4180) and on ';' (the default in
+// many European locales), and checks that no cell would run as a formula.
+func TestNoCellStartsAFormulaWhateverTheDelimiter(t *testing.T) {
+	names := []string{
+		"Graz;=1+1", "Graz;+1", "Graz;@SUM(A1)", "Graz;-A1", "Graz\";=1", "Graz,=1;=2",
+		"=1+1", "a;;=b", "'=x;'@y", "São José;=HYPERLINK(\"http://evil\")",
+	}
+	content := []byte(csvHeader + "\n")
+	for _, name := range names {
+		p, err := NewPlace(name, "-27.59", "-48.61")
+		if err != nil {
+			t.Fatalf("NewPlace(%q): %v", name, err)
+		}
+		content = appendCSV(content, p)
+	}
+	for _, delimiter := range []rune{',', ';'} {
+		r := csv.NewReader(bytes.NewReader(content))
+		r.Comma = delimiter
+		r.LazyQuotes = true    // spreadsheets are lenient with stray quotes
+		r.FieldsPerRecord = -1 // a ';' reading gives rows of any width
+		records, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("read with %q: %v", delimiter, err)
+		}
+		for _, rec := range records {
+			for _, cell := range rec {
+				if startsFormula(cell) {
+					t.Errorf("read with %q, cell %q would run as a formula (file %q)", delimiter, cell, content)
+				}
+			}
+		}
+	}
+	places, err := decodeCSV(content)
+	if err != nil || len(places) != len(names) {
+		t.Fatalf("decode: %v, %d places", err, len(places))
+	}
+	for i, p := range places {
+		if p.Name != names[i] {
+			t.Errorf("place %d reads back as %q, want %q", i, p.Name, names[i])
+		}
+	}
+}
+
+// startsFormula is the rule a spreadsheet applies: = + @ always, and - unless
+// a digit follows (a negative number).
+func startsFormula(cell string) bool {
+	if cell == "" {
+		return false
+	}
+	switch cell[0] {
+	case '=', '+', '@', '\t', '\r':
+		return true
+	case '-':
+		return len(cell) == 1 || cell[1] < '0' || cell[1] > '9'
+	}
+	return false
 }
 
 func TestAppendKeepsEveryExistingByte(t *testing.T) {

@@ -36,10 +36,30 @@ func (p Place) SameAs(o Place) bool {
 	return strings.EqualFold(comparableName(p.Name), comparableName(o.Name))
 }
 
-// comparableName collapses white space and composes characters so "São  José"
-// typed on a Mac (decomposed) matches "São José" from the file.
+// comparableName collapses white space, drops zero-width characters and
+// composes characters so "São  José" typed on a Mac (decomposed) matches
+// "São José" from the file, and "Graz\u200b" cannot pose as a second Graz.
 func comparableName(name string) string {
-	return norm.NFC.String(strings.Join(strings.Fields(name), " "))
+	return norm.NFC.String(strings.Join(strings.Fields(strings.Map(dropZeroWidth, name)), " "))
+}
+
+// dropZeroWidth is a strings.Map function removing the characters that take
+// no space on screen.
+func dropZeroWidth(r rune) rune {
+	if isZeroWidth(r) {
+		return -1
+	}
+	return r
+}
+
+// isZeroWidth reports the zero-width and invisible format characters:
+// ZWSP, ZWNJ, ZWJ, word joiner, BOM/ZWNBSP and the soft hyphen.
+func isZeroWidth(r rune) bool {
+	switch r {
+	case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD':
+		return true
+	}
+	return false
 }
 
 // Coord is one coordinate in degrees. It remembers the digits it was written

@@ -65,10 +65,26 @@ func normaliseName(raw string) (string, string) {
 			return "", "Name must not contain text-direction control characters."
 		}
 	}
+	if strings.IndexFunc(name, isVisible) < 0 {
+		return "", "Name must have at least one visible character."
+	}
 	if n := utf8.RuneCountInString(name); n > maxNameRunes {
 		return "", fmt.Sprintf("Name must be at most %d characters (it has %d).", maxNameRunes, n)
 	}
 	return name, ""
+}
+
+// isVisible reports a character that puts ink on the screen: not white
+// space, not a format character (zero-width space, joiners, BOM), not a
+// combining mark on its own, and not one of the blank "filler" letters that
+// Unicode classifies as letters but fonts draw as nothing.
+func isVisible(r rune) bool {
+	switch r {
+	case '\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800':
+		return false
+	}
+	return unicode.IsGraphic(r) && !unicode.IsSpace(r) &&
+		!unicode.In(r, unicode.Mn, unicode.Me) // format characters (Cf) are not graphic
 }
 
 func isLineSeparator(r rune) bool { return r == '\u2028' || r == '\u2029' }
