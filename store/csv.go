@@ -26,7 +26,7 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 // leading apostrophe is removed when it is followed by an apostrophe run that
 // ends in one of those characters. So that the round trip is exact, a name
 // that itself starts with apostrophes followed by one of those characters
-// gets one more apostrophe on write: "'=x" is stored as "''=x" and reads back
+// gets one more apostrophe on write: "'=x" is stored as "”=x" and reads back
 // as "'=x". Any other name is stored as is.
 //
 // Many European spreadsheets split CSV on ';' rather than ','. Read that way,
