@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/handlers"
 )
 
 // config is everything whib reads from its environment, read once at start
@@ -49,6 +50,8 @@ type config struct {
 	LogLevel   slog.Level
 	LogJSON    bool
 	TrustProxy bool
+	// MaxConnections caps the connections held open at once.
+	MaxConnections int
 }
 
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -84,10 +87,21 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		Editors:               splitList(env("EDITORS", "")),
 		CORSOrigins:           splitList(env("CORS_ORIGINS", "")),
 		LogJSON:               env("LOG_FORMAT", "text") == "json",
-		// Heroku's router appends the client address to X-Forwarded-For.
-		TrustProxy: env("DYNO", "") != "",
 	}
 	var problems []error
+
+	// Heroku's router appends the client address to X-Forwarded-For, so on
+	// a dyno the header is trusted unless TRUST_PROXY says otherwise.
+	trustProxy, err := parseSwitch(env("TRUST_PROXY", strconv.FormatBool(env("DYNO", "") != "")))
+	if err != nil {
+		problems = append(problems, fmt.Errorf("TRUST_PROXY: %v", err))
+	}
+	c.TrustProxy = trustProxy
+
+	c.MaxConnections, err = positiveInt(env("MAX_CONNECTIONS", strconv.Itoa(handlers.DefaultMaxConnections(memoryLimit(getenv)))))
+	if err != nil {
+		problems = append(problems, fmt.Errorf("MAX_CONNECTIONS: %v", err))
+	}
 
 	if _, err := net.LookupPort("tcp", c.Port); err != nil {
 		problems = append(problems, fmt.Errorf("PORT: %q is not a port number", c.Port))
@@ -169,6 +183,17 @@ func (c config) checkDev() error {
 		return errors.New("-dev: AUTH0_DOMAIN or OIDC_ISSUER is set; -dev brings its own provider, so unset them")
 	}
 	return nil
+}
+
+// parseSwitch reads an on/off setting.
+func parseSwitch(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "1", "true", "on", "yes":
+		return true, nil
+	case "0", "false", "off", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q must be on or off (true/false)", s)
 }
 
 func positiveInt(s string) (int, error) {

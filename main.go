@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -129,7 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			WritesPerMinute: cfg.WritesPerMinute,
 			LoginsPerMinute: cfg.LoginsPerMinute,
 		},
-	}), logger)
+	}), logger, cfg.MaxConnections)
 
 	refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRefresh()
@@ -163,6 +164,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// memoryLimit is the soft memory limit whib runs under: GOMEMLIMIT as the
+// runtime read it, or the default run sets when it is unset.
+func memoryLimit(getenv func(string) string) int64 {
+	if getenv("GOMEMLIMIT") == "" {
+		return defaultMemoryLimit
+	}
+	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64 {
+		return limit
+	}
+	return defaultMemoryLimit // GOMEMLIMIT=off: size connections as for the default
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {

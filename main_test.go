@@ -121,12 +121,50 @@ func TestConfigErrorsNameTheVariableToFix(t *testing.T) {
 		{map[string]string{"CORS_ORIGINS": "not an origin"}, nil, "CORS_ORIGINS"},
 		{map[string]string{"BASE_URL": "http://203.0.113.7:8080"}, []string{"-dev"}, "loopback"},
 		{map[string]string{"AUTH0_DOMAIN": "example.eu.auth0.com"}, []string{"-dev"}, "-dev"},
+		{map[string]string{"TRUST_PROXY": "maybe"}, nil, "TRUST_PROXY"},
+		{map[string]string{"MAX_CONNECTIONS": "0"}, nil, "MAX_CONNECTIONS"},
 	}
 	for _, c := range cases {
 		_, err := loadConfig(c.args, func(k string) string { return c.env[k] }, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("loadConfig(%v, %v) = %v, want an error naming %s", c.args, c.env, err, c.want)
 		}
+	}
+}
+
+func TestTrustProxyFollowsHerokuUnlessSet(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"DYNO": "web.1"}, true},
+		{map[string]string{"DYNO": "web.1", "TRUST_PROXY": "off"}, false},
+		{map[string]string{"TRUST_PROXY": "true"}, true},
+	}
+	for _, c := range cases {
+		cfg, err := loadConfig(nil, func(k string) string { return c.env[k] }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.TrustProxy != c.want {
+			t.Errorf("env %v: TrustProxy = %v, want %v", c.env, cfg.TrustProxy, c.want)
+		}
+	}
+}
+
+func TestConnectionCapIsSizedFromTheMemoryLimit(t *testing.T) {
+	cfg, err := loadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 MiB default limit, a quarter of it at 64 KiB a connection.
+	if cfg.MaxConnections != 400 {
+		t.Errorf("MaxConnections = %d with the default memory limit, want 400", cfg.MaxConnections)
+	}
+	cfg, _ = loadConfig(nil, func(k string) string { return map[string]string{"MAX_CONNECTIONS": "1000"}[k] }, io.Discard)
+	if cfg.MaxConnections != 1000 {
+		t.Errorf("MAX_CONNECTIONS=1000 gives %d", cfg.MaxConnections)
 	}
 }
 

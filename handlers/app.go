@@ -29,6 +29,8 @@ type app struct {
 	hsts         bool
 	writeLimiter *clientLimiter
 	loginLimiter *clientLimiter
+	pingLimiter  *clientLimiter
+	pingReloads  *sharedReload
 }
 
 func newApp(d Deps) *app {
@@ -76,6 +78,10 @@ func newApp(d Deps) *app {
 		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
 		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now),
 		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
+		// /ping costs a backend read, so it is bounded like a write, in a
+		// bucket of its own so that pings never use up a writer's adds.
+		pingLimiter: newClientLimiter(cfg.WritesPerMinute, now),
+		pingReloads: &sharedReload{every: pingReloadInterval},
 	}
 }
 

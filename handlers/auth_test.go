@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,5 +220,101 @@ func TestWritesAreRateLimitedPerClient(t *testing.T) {
 	}
 	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
 		t.Fatalf("10 quick writes with a limit of 3/min: last = %d, want 429 with Retry-After", last.StatusCode)
+	}
+}
+
+// TestPingsShareOneReload: a burst of pings, concurrent or one after the
+// other, costs one read of the places file; a ping after the reload
+// interval reads again and sees an outside change.
+func TestPingsShareOneReload(t *testing.T) {
+	clock := apptest.NewClock()
+	app := apptest.New(t, apptest.WithClock(clock.Now))
+	token := app.MachineToken(apptest.Permission)
+	ping := func() (*http.Response, string) {
+		return app.Do(nil, apptest.Request{Method: "GET", Path: "/ping",
+			Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}})
+	}
+	app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	readsBefore := app.GitHub.Calls() + app.GitHub.NotModified()
+
+	var wg sync.WaitGroup
+	statuses := make(chan int, 100)
+	for range 50 {
+		wg.Go(func() {
+			resp, _ := ping()
+			statuses <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	for range 50 {
+		resp, _ := ping()
+		statuses <- resp.StatusCode
+	}
+	close(statuses)
+	for status := range statuses {
+		if status != http.StatusOK {
+			t.Fatalf("a ping answered %d, want 200", status)
+		}
+	}
+	if reads := app.GitHub.Calls() + app.GitHub.NotModified() - readsBefore; reads != 1 {
+		t.Errorf("100 pings within the reload interval cost %d GitHub reads, want 1", reads)
+	}
+
+	app.GitHub.SetFile("places.csv", append(apptest.SeedCSV(), []byte("Lisbon,38.7223,-9.1393\n")...))
+	clock.Advance(6 * time.Second)
+	resp, body := ping()
+	if resp.StatusCode != http.StatusOK || apptest.DecodeJSON(t, body)["places"] != float64(12) {
+		t.Errorf("a ping after the interval = %d %s, want the outside change (12 places)", resp.StatusCode, body)
+	}
+}
+
+func TestPingIsRateLimitedPerPrincipal(t *testing.T) {
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3}))
+	token := app.MachineToken(apptest.Permission)
+	var last *http.Response
+	for range 10 {
+		last, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/ping",
+			Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}})
+		if last.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("10 quick pings with a limit of 3/min: last = %d, want 429 with Retry-After", last.StatusCode)
+	}
+	// The pings used their own bucket: the same machine can still add.
+	if resp, body := app.PostJSON(token, `{"name":"After pings","latitude":1,"longitude":2}`); resp.StatusCode != http.StatusCreated {
+		t.Errorf("an add after the pings = %d %s, want 201", resp.StatusCode, body)
+	}
+}
+
+// TestForwardedForIsTrustedOnlyWhenItIsAnAddress: behind a proxy, a client
+// that puts garbage in X-Forwarded-For is counted by its peer address, not
+// by a new bucket per request.
+func TestForwardedForIsTrustedOnlyWhenItIsAnAddress(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3, TrustProxy: trust}))
+		limited := false
+		for i := range 10 {
+			resp, _ := app.Do(nil, apptest.Request{Method: "POST", Path: "/places", Body: `{}`,
+				Header: map[string]string{"Content-Type": "application/json", "Accept": "application/json",
+					"X-Forwarded-For": "client-" + strconv.Itoa(i)}})
+			if resp.StatusCode == http.StatusTooManyRequests {
+				limited = true
+				break
+			}
+		}
+		if !limited {
+			t.Errorf("trust proxy %v: 10 writes with made-up X-Forwarded-For names were never limited", trust)
+		}
+	}
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3, TrustProxy: true}))
+	for i := range 10 {
+		resp, _ := app.Do(nil, apptest.Request{Method: "POST", Path: "/places", Body: `{}`,
+			Header: map[string]string{"Content-Type": "application/json", "Accept": "application/json",
+				"X-Forwarded-For": "198.51.100." + strconv.Itoa(i+1)}})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			t.Fatalf("request %d from a distinct forwarded address was limited: the proxy's word should count", i)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -199,11 +200,15 @@ func asciiJSON(b []byte) string {
 
 func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 	c := clientOf(r)
-	snap, err := a.deps.Places.Refresh(r.Context())
+	err := a.pingReloads.do(r.Context(), a.now(), func() error {
+		_, err := a.deps.Places.Refresh(context.WithoutCancel(r.Context()))
+		return err
+	})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
 	}
+	snap, _, _ := a.deps.Places.Current()
 	if c == clientAPI {
 		writeJSON(w, http.StatusOK, struct {
 			Places      int       `json:"places"`

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -90,22 +89,45 @@ func (a *app) clientKey(r *http.Request) string {
 	if p := auth.FromContext(r.Context()); p.Kind != auth.Anonymous && p.Subject != "" {
 		return "sub:" + p.Subject
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+	ip, ok := a.forwardedFor(r)
+	if !ok {
+		ip, ok = peerAddr(r)
 	}
-	if a.cfg.TrustProxy {
-		// The proxy appends the address it saw to the last line; anything
-		// before it is whatever the client claimed.
-		if lines := r.Header.Values("X-Forwarded-For"); len(lines) > 0 {
-			parts := strings.Split(lines[len(lines)-1], ",")
-			host = strings.TrimSpace(parts[len(parts)-1])
-		}
+	if !ok {
+		return "peer:" + r.RemoteAddr
 	}
 	// One IPv6 client usually holds a whole /64.
-	if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() && !ip.Is4In6() {
+	if ip.Is6() && !ip.Is4In6() {
 		prefix, _ := ip.Prefix(64)
 		return "ip:" + prefix.String()
 	}
-	return "ip:" + host
+	return "ip:" + ip.Unmap().String()
+}
+
+// forwardedFor is the client address a trusted proxy reported: the last
+// X-Forwarded-For entry, which the proxy appended (anything before it is
+// whatever the client claimed). An entry that is not an IP address is
+// ignored, so a client cannot mint a fresh rate-limit bucket per request.
+func (a *app) forwardedFor(r *http.Request) (netip.Addr, bool) {
+	if !a.cfg.TrustProxy {
+		return netip.Addr{}, false
+	}
+	lines := r.Header.Values("X-Forwarded-For")
+	if len(lines) == 0 {
+		return netip.Addr{}, false
+	}
+	parts := strings.Split(lines[len(lines)-1], ",")
+	ip, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1]))
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return ip.WithZone(""), true
+}
+
+func peerAddr(r *http.Request) (netip.Addr, bool) {
+	addrPort, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return addrPort.Addr().WithZone(""), true
 }

@@ -84,7 +84,7 @@ func Routes(d Deps) http.Handler {
 	r.HandlerFunc(http.MethodPost, "/logout", a.logout)
 
 	// Writers: people with a session, machines with a bearer token.
-	r.Handler(http.MethodGet, "/ping", a.requireWriter(http.HandlerFunc(a.ping)))
+	r.Handler(http.MethodGet, "/ping", a.limited(a.pingLimiter, a.requireWriter(http.HandlerFunc(a.ping))))
 	r.Handler(http.MethodPost, "/places", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.addPlace))))
 
 	return a.middleware(r)

@@ -11,9 +11,12 @@ import (
 const MaxHeaderBytes = 32 << 10
 
 // NewServer is the HTTP server whib runs h with. Every phase of a request
-// is bounded so that slow or hostile clients cannot hold connections open.
-func NewServer(h http.Handler, logger *slog.Logger) *http.Server {
+// is bounded so that slow or hostile clients cannot hold connections open,
+// and at most maxConnections are open at once (see connectionCap).
+func NewServer(h http.Handler, logger *slog.Logger, maxConnections int) *http.Server {
+	conns := newConnectionCap(maxConnections)
 	return &http.Server{
+		ConnState:         conns.track,
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,

@@ -203,7 +203,7 @@ func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (*
 	srv := handlers.NewServer(handlers.Routes(handlers.Deps{
 		Logger: logger, Places: live, Auth: authenticator, Assets: static,
 		Config: handlers.Config{TileURL: tileURL, BaseURL: url, Issuer: provider.Issuer(), WritePermission: permission},
-	}), logger)
+	}), logger, 256)
 	go func() {
 		if err := srv.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("serve", "err", err)

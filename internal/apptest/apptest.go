@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,6 +54,7 @@ type options struct {
 	noAuth   bool
 	csv      []byte
 	handlers handlers.Config
+	now      func() time.Time
 }
 
 // Option changes how New builds the app.
@@ -66,6 +68,10 @@ func WithCSV(csv []byte) Option { return func(o *options) { o.csv = csv } }
 
 // WithConfig sets the handlers' configuration (base URL and permission are filled in).
 func WithConfig(c handlers.Config) Option { return func(o *options) { o.handlers = c } }
+
+// WithClock gives the handlers this clock (rate limits, /ping's reload
+// interval) instead of time.Now.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // New starts the app for one test; everything stops when the test ends.
 func New(t *testing.T, opts ...Option) *App {
@@ -95,7 +101,7 @@ func New(t *testing.T, opts ...Option) *App {
 	// the callback address.
 	mux := &switchHandler{}
 	srv := httptest.NewUnstartedServer(mux)
-	srv.Config = handlers.NewServer(mux, logger)
+	srv.Config = handlers.NewServer(mux, logger, 256)
 	srv.Start()
 	t.Cleanup(srv.Close)
 
@@ -135,7 +141,7 @@ func New(t *testing.T, opts ...Option) *App {
 	if cfg.WritesPerMinute == 0 {
 		cfg.WritesPerMinute = 100000
 	}
-	mux.h = handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: cfg})
+	mux.h = handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: cfg, Now: o.now})
 	return &App{t: t, URL: srv.URL, GitHub: gh, IdP: idp, Live: live}
 }
 
@@ -224,4 +230,28 @@ func Form(values map[string]string) string {
 		v.Set(k, s)
 	}
 	return v.Encode()
+}
+
+// Clock is a test clock that moves only when told to.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts at the real time, so tokens and files stamped with the
+// real clock look current to it.
+func NewClock() *Clock { return &Clock{now: time.Now()} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
