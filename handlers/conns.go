@@ -76,10 +76,3 @@ func (c *connectionCap) longestWaiting() net.Conn {
 	}
 	return oldest
 }
-
-// open is the number of connections held open now.
-func (c *connectionCap) open() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.conns)
-}
