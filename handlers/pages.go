@@ -108,7 +108,7 @@ func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer vi
 	m := views.Map{
 		Assets:           a.viewAssets(),
 		Viewer:           viewer,
-		Places:           toViewPlaces(snap.Places[from:to]),
+		Places:           snap.Places[from:to],
 		Total:            total,
 		Page:             page,
 		Pages:            pages,
@@ -120,7 +120,7 @@ func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer vi
 		Form:             form,
 	}
 	if total <= a.cfg.InlineMarkerLimit {
-		m.Markers = toViewPlaces(snap.Places)
+		m.Markers = snap.Places
 	} else {
 		m.MarkersURL = "/places?v=" + snap.Version
 	}
@@ -130,18 +130,6 @@ func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer vi
 // pageCount is how many pages the no-JavaScript list of total places has.
 func (a *app) pageCount(total int) int {
 	return max(1, (total+a.cfg.ListPageSize-1)/a.cfg.ListPageSize)
-}
-
-func toViewPlaces(places []store.Place) []views.Place {
-	out := make([]views.Place, len(places))
-	for i, p := range places {
-		out[i] = toViewPlace(p)
-	}
-	return out
-}
-
-func toViewPlace(p store.Place) views.Place {
-	return views.Place{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
 }
 
 func (a *app) oops(w http.ResponseWriter, r *http.Request) {

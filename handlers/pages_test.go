@@ -141,6 +141,9 @@ func TestDataDownloads(t *testing.T) {
 			t.Fatalf("got %s with %d features, want a FeatureCollection of 11", fc.Type, len(fc.Features))
 		}
 		graz := fc.Features[0]
+		if graz.Properties["id"] == "" {
+			t.Errorf("first feature has no properties.id: %+v", graz)
+		}
 		if graz.Properties["name"] != "Graz" || graz.Geometry.Coordinates[0] != 15.475817295884497 || graz.Geometry.Coordinates[1] != 47.09113253131379 {
 			t.Errorf("first feature = %+v, want Graz at [15.47…, 47.09…]", graz)
 		}
@@ -175,7 +178,7 @@ func TestDataDownloads(t *testing.T) {
 			t.Fatal(err)
 		}
 		plain, _ := io.ReadAll(zr)
-		if !strings.HasPrefix(string(plain), `[{"name":`) || len(plain) < 200*40 {
+		if !strings.HasPrefix(string(plain), `[{"id":"`) || len(plain) < 200*40 {
 			t.Error("the gzip body does not decode to the places")
 		}
 	})

@@ -16,18 +16,6 @@ import (
 	"github.com/whib/whib/views"
 )
 
-// placeJSON is a place as the API shows it; coordinates are JSON numbers
-// with the digits they were stored with.
-type placeJSON struct {
-	Name      string      `json:"name"`
-	Latitude  store.Coord `json:"latitude"`
-	Longitude store.Coord `json:"longitude"`
-}
-
-func toPlaceJSON(p store.Place) placeJSON {
-	return placeJSON{Name: p.Name, Latitude: p.Latitude, Longitude: p.Longitude}
-}
-
 // requireWriter lets through only principals with the write permission,
 // and tells everyone else what to do about it in the shape they asked for.
 func (a *app) requireWriter(next http.Handler) http.Handler {
@@ -111,9 +99,9 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 	switch c {
 	case clientAPI:
 		writeJSON(w, status, struct {
-			placeJSON
+			store.Place
 			Message string `json:"message"`
-		}{toPlaceJSON(res.Place), message})
+		}{res.Place, message})
 	case clientHTMX:
 		form := views.Form{Status: message}
 		if !res.Added {
@@ -121,7 +109,7 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place))
-		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, toViewPlace(res.Place), len(res.Snapshot.Places)))
+		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, len(res.Snapshot.Places)))
 	case clientForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	default:
@@ -178,7 +166,7 @@ func describeFields(fields map[string]string) string {
 // placeAddedTrigger is the HX-Trigger header that tells the page script to
 // add a marker. Header values must be ASCII, so the JSON escapes the rest.
 func placeAddedTrigger(p store.Place) string {
-	body, _ := json.Marshal(map[string]placeJSON{views.PlaceAddedEvent: toPlaceJSON(p)})
+	body, _ := json.Marshal(map[string]store.Place{views.PlaceAddedEvent: p})
 	return asciiJSON(body)
 }
 
@@ -237,7 +225,9 @@ func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
 // garbage, than marshalling a slice of structs.
 func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
 	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, p store.Place) []byte {
-		buf = append(buf, `{"name":`...)
+		buf = append(buf, `{"id":"`...)
+		buf = append(buf, p.ID...) // hex digits and '-': nothing to escape
+		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
 		buf = append(buf, `,"latitude":`...)
 		buf = append(buf, p.Latitude.String()...)
@@ -254,7 +244,9 @@ func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
 		buf = append(buf, p.Longitude.String()...)
 		buf = append(buf, ',')
 		buf = append(buf, p.Latitude.String()...)
-		buf = append(buf, `]},"properties":{"name":`...)
+		buf = append(buf, `]},"properties":{"id":"`...)
+		buf = append(buf, p.ID...)
+		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
 		return append(buf, `}}`...)
 	})

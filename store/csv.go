@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -112,6 +114,7 @@ func decodeCSV(content []byte) ([]Place, error) {
 		return nil, fmt.Errorf("line 1: header must be exactly %q", csvHeader)
 	}
 	places := make([]Place, 0, bytes.Count(body, []byte{'\n'}))
+	ids := newRowIDs(cap(places))
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -129,8 +132,56 @@ func decodeCSV(content []byte) ([]Place, error) {
 			line, _ := r.FieldPos(0)
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
+		p.ID = ids.next(rec)
 		places = append(places, p)
 	}
+}
+
+// A place's ID is derived from its row as stored: the first 12 hex digits of
+// SHA-256 over the three fields as written, so the same file gives the same
+// IDs on every instance and after every restart without an id column. Rows
+// that are byte-for-byte the same get an occurrence number ("…-2", "…-3") in
+// file order. Editing a row gives it a new ID, which is what makes a stale ID
+// detectable.
+func rowID(rec []string) string {
+	h := sha256.New()
+	for i, field := range rec {
+		if i > 0 {
+			h.Write([]byte{0}) // NUL cannot occur in a stored field
+		}
+		h.Write([]byte(field))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// rowIDs hands out IDs in file order, numbering repeated rows.
+type rowIDs map[string]int
+
+func newRowIDs(capacity int) rowIDs { return make(rowIDs, capacity) }
+
+func (ids rowIDs) next(rec []string) string {
+	base := rowID(rec)
+	ids[base]++
+	return withOccurrence(base, ids[base])
+}
+
+func withOccurrence(base string, n int) string {
+	if n == 1 {
+		return base
+	}
+	return base + "-" + strconv.Itoa(n)
+}
+
+// nextRowID is the ID a row for p gets when appended after places.
+func nextRowID(places []Place, p Place) string {
+	base := rowID(placeRecord(p, make([]string, 3)))
+	n := 1
+	for _, q := range places {
+		if q.ID == base || (strings.HasPrefix(q.ID, base) && len(q.ID) > len(base) && q.ID[len(base)] == '-') {
+			n++
+		}
+	}
+	return withOccurrence(base, n)
 }
 
 // placeFromRecord reads one stored row. It is more lenient than NewPlace

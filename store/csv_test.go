@@ -241,3 +241,58 @@ func TestDecodeTolerates(t *testing.T) {
 		})
 	}
 }
+
+func TestIDsAreStableShortAndNumberRepeatedRows(t *testing.T) {
+	content, err := os.ReadFile("testdata/talk_places.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := decodeCSV(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := decodeCSV(bytes.Clone(content))
+	seen := map[string]bool{}
+	for i, p := range first {
+		if p.ID != again[i].ID {
+			t.Errorf("row %d: ID %q then %q for the same file", i, p.ID, again[i].ID)
+		}
+		if seen[p.ID] {
+			t.Errorf("row %d: ID %q given twice", i, p.ID)
+		}
+		seen[p.ID] = true
+		base, _, _ := strings.Cut(p.ID, "-")
+		if len(base) != 12 || strings.Trim(base, "0123456789abcdef") != "" {
+			t.Errorf("row %d: ID %q is not 12 hex digits (plus an occurrence number)", i, p.ID)
+		}
+	}
+	// The talk's file has one row twice: the second copy is "-2".
+	var repeated int
+	for _, p := range first {
+		if strings.HasSuffix(p.ID, "-2") {
+			repeated++
+		}
+	}
+	if repeated != 1 {
+		t.Errorf("%d IDs carry an occurrence number, want 1 for the talk's duplicate row", repeated)
+	}
+
+	// Appending gives the new row the ID that reading the file back gives it,
+	// repeated or not.
+	for _, p := range []Place{first[0], mustPlace(t, "Lisbon", "38.7223", "-9.1393")} {
+		appended := withPlace(first, p)
+		decoded, err := decodeCSV(appendCSV(content, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := appended[len(appended)-1].ID, decoded[len(decoded)-1].ID; got != want {
+			t.Errorf("appended %q: ID %q in memory, %q when read back", p.Name, got, want)
+		}
+	}
+
+	// An edited row is a different row.
+	edited, _ := decodeCSV([]byte(strings.Replace(string(content), "Graz", "Graz Styria", 1)))
+	if edited[0].ID == first[0].ID {
+		t.Errorf("renaming row 1 kept its ID %q", first[0].ID)
+	}
+}

@@ -11,6 +11,9 @@ import (
 // Place is one visited place. Build new ones with NewPlace; places read from
 // a file keep the exact text they were stored with.
 type Place struct {
+	// ID names the row the place is stored in: see rowID. It is empty for a
+	// place that is not stored yet.
+	ID        string `json:"id,omitempty"`
 	Name      string `json:"name"`
 	Latitude  Coord  `json:"latitude"`
 	Longitude Coord  `json:"longitude"`

@@ -147,7 +147,7 @@ func TestCoordJSONKeepsDigits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"name":"Graz","latitude":47.1,"longitude":15.4}`; string(got) != want {
+	if want := `{"id":"` + places[0].ID + `","name":"Graz","latitude":47.1,"longitude":15.4}`; string(got) != want {
 		t.Errorf("JSON = %s, want %s", got, want)
 	}
 }

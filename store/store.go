@@ -49,9 +49,11 @@ func findSame(places []Place, p Place) (Place, bool) {
 	return Place{}, false
 }
 
-// withPlace returns places plus p in a new backing array, so a snapshot that
-// shares the old slice never sees the new element appear or change.
+// withPlace returns places plus p, appended as a new row, in a new backing
+// array, so a snapshot that shares the old slice never sees the new element
+// appear or change.
 func withPlace(places []Place, p Place) []Place {
+	p.ID = nextRowID(places, p)
 	return append(places[:len(places):len(places)], p)
 }
 

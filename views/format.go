@@ -1,7 +1,6 @@
 package views
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -21,63 +20,12 @@ const (
 	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
 )
 
-// marker is one entry of the JSON marker data app.js reads. The coordinates
-// are json.Number so the stored digits reach the browser unchanged.
-type marker struct {
-	Name      string      `json:"name"`
-	Latitude  json.Number `json:"latitude"`
-	Longitude json.Number `json:"longitude"`
-}
-
-// markersOf converts places for templ.JSONScript. A coordinate that is not a
-// JSON number (which the store never produces) is reformatted from its float
-// value; a place whose coordinates are not numbers at all is left off the map
-// (it is still in the list) rather than breaking the page.
-func markersOf(places []Place) []marker {
-	out := make([]marker, 0, len(places))
-	for _, p := range places {
-		lat, okLat := jsonNumber(p.Latitude)
-		lng, okLng := jsonNumber(p.Longitude)
-		if okLat && okLng {
-			out = append(out, marker{Name: p.Name, Latitude: lat, Longitude: lng})
-		}
-	}
-	return out
-}
-
-func jsonNumber(digits string) (json.Number, bool) {
-	digits = strings.TrimSpace(digits)
-	if isJSONNumber(digits) {
-		return json.Number(digits), true
-	}
-	f, err := strconv.ParseFloat(digits, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return "", false
-	}
-	return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), true
-}
-
-// isJSONNumber reports whether s is exactly one JSON number (RFC 8259 §6):
-// json.Valid alone would also accept strings, literals and objects.
-func isJSONNumber(s string) bool {
-	if s == "" || !json.Valid([]byte(s)) {
-		return false
-	}
-	c := s[0]
-	return c == '-' || (c >= '0' && c <= '9')
-}
-
 // coordinates formats a place's position for people: "47.0911° N, 15.4758° E".
-// Unreadable digits are shown as stored rather than hidden.
 func coordinates(p Place) string {
-	return hemisphere(p.Latitude, "N", "S") + ", " + hemisphere(p.Longitude, "E", "W")
+	return hemisphere(p.Latitude.Float(), "N", "S") + ", " + hemisphere(p.Longitude.Float(), "E", "W")
 }
 
-func hemisphere(digits, positive, negative string) string {
-	f, err := strconv.ParseFloat(strings.TrimSpace(digits), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return digits
-	}
+func hemisphere(f float64, positive, negative string) string {
 	rounded := math.Round(math.Abs(f)*1e4) / 1e4
 	side := positive
 	if f < 0 && rounded != 0 {
@@ -144,3 +92,12 @@ func fieldError(f Form, field string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// markerData is the marker JSON block's content: always an array, so the
+// page script never meets null.
+func markerData(places []Place) []Place {
+	if places == nil {
+		return []Place{}
+	}
+	return places
+}

@@ -5,7 +5,11 @@
 // the DOM as text nodes.
 package views
 
-import "time"
+import (
+	"time"
+
+	"github.com/whib/whib/store"
+)
 
 // PlaceAddedEvent is the event htmx dispatches on the page when a POST /places
 // response carries it in its HX-Trigger header, e.g.
@@ -20,8 +24,9 @@ type Assets struct {
 	Prefix string // e.g. "/assets/3fa9c1d2e4"
 }
 
-// Place is one place as the views need it; coordinates are the stored digits.
-type Place struct{ Name, Latitude, Longitude string }
+// Place is a stored place: the views show its name, its stored digits as
+// JSON marker data, and its position for people.
+type Place = store.Place
 
 // Viewer is who is looking at the page, reduced to what the page shows.
 type Viewer struct {
@@ -50,7 +55,7 @@ type Map struct {
 	Total            int
 	Page, Pages      int     // 1-based list pagination via /?page=N when Pages > 1
 	Markers          []Place // embedded as JSON when MarkersURL == ""
-	MarkersURL       string  // large maps: app.js fetches this (JSON array of {name, latitude, longitude})
+	MarkersURL       string  // large maps: app.js fetches this (JSON array of {id, name, latitude, longitude})
 	ClusterThreshold int     // app.js clusters markers above this many
 	TileURL          string
 	TileAttribution  string // trusted configuration HTML, handed to Leaflet's attribution control
