@@ -42,7 +42,10 @@ type config struct {
 	SessionSecretPrevious string
 	WritePermission       string
 	Editors               []string
+	MachineClients        []string
 	CORSOrigins           []string
+	SessionIdleTimeout    time.Duration
+	SessionMaxAge         time.Duration
 
 	WritesPerMinute int
 	LoginsPerMinute int
@@ -85,6 +88,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		SessionSecretPrevious: env("SESSION_SECRET_PREVIOUS", ""),
 		WritePermission:       env("WRITE_PERMISSION", "write:places"),
 		Editors:               splitList(env("EDITORS", "")),
+		MachineClients:        splitList(env("MACHINE_CLIENTS", "")),
 		CORSOrigins:           splitList(env("CORS_ORIGINS", "")),
 		LogJSON:               env("LOG_FORMAT", "text") == "json",
 	}
@@ -132,6 +136,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		}
 	}
 
+	problems = append(problems, c.loadSessionTimes(env)...)
+
 	c.Issuer = issuerFrom(env("OIDC_ISSUER", ""), env("AUTH0_DOMAIN", env("DOMAIN", "")))
 
 	for _, origin := range c.CORSOrigins {
@@ -158,6 +164,35 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		}
 	}
 	return c, errors.Join(problems...)
+}
+
+// minSessionTime keeps sessions usable: the cookie is re-issued at most
+// once a minute, so a shorter idle timeout would end sessions in use.
+const minSessionTime = 5 * time.Minute
+
+// loadSessionTimes reads SESSION_IDLE_TIMEOUT and SESSION_MAX_AGE.
+func (c *config) loadSessionTimes(env func(name, fallback string) string) []error {
+	var problems []error
+	for _, s := range []struct {
+		name, fallback string
+		into           *time.Duration
+	}{
+		{"SESSION_IDLE_TIMEOUT", "2h", &c.SessionIdleTimeout},
+		{"SESSION_MAX_AGE", "12h", &c.SessionMaxAge},
+	} {
+		d, err := time.ParseDuration(env(s.name, s.fallback))
+		switch {
+		case err != nil:
+			problems = append(problems, fmt.Errorf("%s: %v (use a duration such as 2h or 90m)", s.name, err))
+		case d < minSessionTime:
+			problems = append(problems, fmt.Errorf("%s: must be at least %v", s.name, minSessionTime))
+		}
+		*s.into = d
+	}
+	if len(problems) == 0 && c.SessionIdleTimeout > c.SessionMaxAge {
+		problems = append(problems, fmt.Errorf("SESSION_IDLE_TIMEOUT: %v is longer than SESSION_MAX_AGE (%v), which always ends a session first", c.SessionIdleTimeout, c.SessionMaxAge))
+	}
+	return problems
 }
 
 // issuerFrom prefers OIDC_ISSUER; an Auth0 domain becomes https://DOMAIN/

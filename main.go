@@ -103,6 +103,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		SessionSecretPrevious: cfg.SessionSecretPrevious,
 		WritePermission:       cfg.WritePermission,
 		Editors:               cfg.Editors,
+		MachineClients:        cfg.MachineClients,
+		SessionLifetime:       cfg.SessionMaxAge,
+		SessionIdleTimeout:    cfg.SessionIdleTimeout,
 		HTTPClient:            &http.Client{Timeout: 10 * time.Second},
 		Logger:                logger,
 	})
@@ -114,7 +117,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	srv := handlers.NewServer(handlers.Routes(handlers.Deps{
+	// KeepSessionsAlive wraps everything: any page a person uses counts
+	// against the idle timeout.
+	srv := handlers.NewServer(authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
 		Logger: logger,
 		Places: live,
 		Auth:   authenticator,
@@ -130,7 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			WritesPerMinute: cfg.WritesPerMinute,
 			LoginsPerMinute: cfg.LoginsPerMinute,
 		},
-	}), logger, cfg.MaxConnections)
+	})), logger, cfg.MaxConnections)
 
 	refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRefresh()
@@ -218,7 +223,7 @@ func startDevProvider(ctx context.Context, cfg *config, logger *slog.Logger, std
 		WebClientID:            "whib-dev-web",
 		WebClientSecret:        webSecret,
 		RedirectURIs:           []string{cfg.BaseURL + "/callback"},
-		PostLogoutRedirectURIs: []string{cfg.BaseURL + "/"},
+		PostLogoutRedirectURIs: []string{cfg.BaseURL + "/", cfg.BaseURL + "/*"}, // any ?return_to= path
 		MachineClientID:        "whib-dev-machine",
 		MachineClientSecret:    machineSecret,
 		Permission:             cfg.WritePermission,

@@ -22,6 +22,7 @@ type Authenticator struct {
 	disc    *discovery
 	session *cookieKind // nil when not configured
 	login   *cookieKind // nil when not configured
+	ended   *endedSessions
 }
 
 // New checks cfg and prepares the authenticator. It fails only for an
@@ -32,7 +33,7 @@ func New(ctx context.Context, cfg Config) (*Authenticator, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Authenticator{cfg: cfg, disc: &discovery{cfg: cfg}}
+	a := &Authenticator{cfg: cfg, disc: &discovery{cfg: cfg}, ended: newEndedSessions(cfg.EndedSessionsLimit)}
 	if !a.Configured() {
 		cfg.Logger.Info("auth: sign-in is not configured; the site is read-only")
 		return a, nil

@@ -140,19 +140,26 @@ func (a *Authenticator) verifyAccessToken(ctx context.Context, p *provider, toke
 	if a.cfg.ClientID != a.cfg.Audience && slices.Contains(idt.Audience, a.cfg.ClientID) {
 		return accessClaims{}, tokenError("token is an ID token, not an access token", nil)
 	}
-	c := accessClaims{Subject: idt.Subject}
-	for _, claim := range []string{"azp", "client_id"} {
-		var s string
-		if json.Unmarshal(raw[claim], &s) == nil && s != "" {
-			c.Name = s
-			break
-		}
-	}
-	c.Perms = permissionsFrom(raw, issuedToClient(raw, idt.Subject, c.Name))
+	facts := tokenFactsOf(idt.Subject, raw)
+	c := accessClaims{Subject: idt.Subject, Name: firstNonEmpty(facts.AZP, facts.ClientID)}
+	c.Perms = permissionsFrom(raw, a.issuedToClient(facts))
 	if c.Name == "" {
 		c.Name = strings.TrimSuffix(idt.Subject, "@clients")
 	}
 	return c, nil
+}
+
+// tokenFacts are the claims that can show who a token was issued to.
+type tokenFacts struct {
+	Subject, Grant, ClientID, AZP string
+}
+
+func tokenFactsOf(subject string, raw map[string]json.RawMessage) tokenFacts {
+	f := tokenFacts{Subject: subject}
+	_ = json.Unmarshal(raw["gty"], &f.Grant)
+	_ = json.Unmarshal(raw["client_id"], &f.ClientID)
+	_ = json.Unmarshal(raw["azp"], &f.AZP)
+	return f
 }
 
 // issuedToClient reports whether a token was issued to a machine through
@@ -160,10 +167,27 @@ func (a *Authenticator) verifyAccessToken(ctx context.Context, p *provider, toke
 // scopes count as permissions: a person can ask for any scope at /authorize,
 // and providers that grant requested scopes would let them pick the write
 // permission themselves; RBAC "permissions" are assigned by an admin.
-func issuedToClient(claims map[string]json.RawMessage, subject, clientID string) bool {
-	var grant string
-	_ = json.Unmarshal(claims["gty"], &grant)
-	return grant == "client-credentials" || strings.HasSuffix(subject, "@clients") || (clientID != "" && subject == clientID)
+//
+// It takes explicit evidence only: Auth0's grant type claim; RFC 9068's
+// subject equal to the client's id (the token is about the client itself);
+// Auth0's "<client id>@clients" subject, but only from an Auth0 tenant, as
+// elsewhere anyone may be able to pick such a user name; or a client id
+// listed in MachineClients.
+func (a *Authenticator) issuedToClient(f tokenFacts) bool {
+	switch {
+	case f.Grant == "client-credentials":
+		return true
+	case f.Subject != "" && (f.Subject == f.ClientID || f.Subject == f.AZP):
+		return true
+	case strings.HasSuffix(f.Subject, "@clients") && isAuth0Issuer(a.cfg.Issuer):
+		return true
+	}
+	for _, id := range a.cfg.MachineClients {
+		if id == f.ClientID || id == f.AZP {
+			return true
+		}
+	}
+	return false
 }
 
 // notYetValid applies the nbf claim (seconds since the epoch, if present)

@@ -24,6 +24,7 @@ func (e *env) machineClaims() map[string]any {
 		"aud":         []string{testAudience},
 		"sub":         testMachineID + "@clients",
 		"azp":         testMachineID,
+		"gty":         "client-credentials",
 		"iat":         now.Unix(),
 		"exp":         now.Add(time.Hour).Unix(),
 		"permissions": []string{"write:places"},

@@ -33,10 +33,21 @@ type Config struct {
 	// SessionSecret keys the session cookies. SessionSecretPrevious, when set,
 	// still opens cookies made with the secret before a rotation.
 	SessionSecret, SessionSecretPrevious string
-	SessionLifetime                      time.Duration // default 12h
+	// SessionLifetime is a session's absolute lifetime (SESSION_MAX_AGE),
+	// default 12h; SessionIdleTimeout ends it sooner when unused
+	// (SESSION_IDLE_TIMEOUT), default 2h.
+	SessionLifetime, SessionIdleTimeout time.Duration
+	// EndedSessionsLimit bounds the in-memory list of logged-out sessions.
+	// Default 10,000.
+	EndedSessionsLimit int
 
 	WritePermission string   // default "write:places"
 	Editors         []string // e-mail addresses (verified) or subjects of people who may write anyway
+	// MachineClients are client ids (a token's client_id or azp) whose
+	// tokens count as machines', for providers whose client-credentials
+	// tokens carry no other sign of it (Keycloak service accounts, Auth0
+	// custom domains).
+	MachineClients []string
 
 	// HTTPClient makes the outbound calls (discovery, JWKS, token exchange).
 	// nil: a client with a 10 s timeout; a client without a timeout gets one.
@@ -54,6 +65,8 @@ type Config struct {
 
 const (
 	defaultSessionLifetime  = 12 * time.Hour
+	defaultSessionIdle      = 2 * time.Hour
+	defaultEndedSessions    = 10_000
 	defaultWritePermission  = "write:places"
 	defaultHTTPTimeout      = 10 * time.Second
 	defaultJWKSRefetch      = 30 * time.Second
@@ -74,6 +87,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.SessionLifetime == 0 {
 		c.SessionLifetime = defaultSessionLifetime
 	}
+	if c.SessionIdleTimeout == 0 {
+		c.SessionIdleTimeout = defaultSessionIdle
+	}
+	if c.EndedSessionsLimit <= 0 {
+		c.EndedSessionsLimit = defaultEndedSessions
+	}
 	if c.WritePermission == "" {
 		c.WritePermission = defaultWritePermission
 	}
@@ -91,13 +110,8 @@ func (c Config) withDefaults() (Config, error) {
 		client.Timeout = defaultHTTPTimeout
 		c.HTTPClient = &client
 	}
-	var editors []string
-	for _, e := range c.Editors {
-		if e = strings.TrimSpace(e); e != "" {
-			editors = append(editors, e)
-		}
-	}
-	c.Editors = editors
+	c.Editors = trimList(c.Editors)
+	c.MachineClients = trimList(c.MachineClients)
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 
 	if c.Issuer == "" {
@@ -128,6 +142,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, errors.New("the session lifetime must be at least a minute"))
 	}
+	// Below two reissue intervals a session in steady use could still idle out.
+	if c.SessionIdleTimeout < 2*sessionReissueInterval {
+		errs = append(errs, fmt.Errorf("the session idle timeout must be at least %v", 2*sessionReissueInterval))
+	}
 	if c.JWKSRefetchInterval < 0 || c.DiscoveryRetryInterval < 0 {
 		errs = append(errs, errors.New("refetch and retry intervals must not be negative"))
 	}
@@ -135,6 +153,16 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("auth: invalid configuration: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+func trimList(list []string) []string {
+	var out []string
+	for _, e := range list {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func checkIssuer(issuer string) error {

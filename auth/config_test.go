@@ -73,6 +73,8 @@ func TestInvalidConfigurationIsRefusedWithAHint(t *testing.T) {
 		{"no audience", func(c *Config) { c.Audience = "" }, "AUTH0_AUDIENCE"},
 		{"no base URL", func(c *Config) { c.BaseURL = "" }, "base URL"},
 		{"relative base URL", func(c *Config) { c.BaseURL = "/whib" }, "base URL"},
+		{"idle timeout under two re-issues", func(c *Config) { c.SessionIdleTimeout = time.Minute }, "idle timeout"},
+		{"negative idle timeout", func(c *Config) { c.SessionIdleTimeout = -time.Hour }, "idle timeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -70,8 +71,10 @@ func (c *cookieKind) read(r *http.Request) (values map[any]any, ok bool) {
 }
 
 // write replaces the cookie with exactly values: nothing from an earlier
-// cookie survives, which is what prevents session fixation.
-func (c *cookieKind) write(w http.ResponseWriter, values map[any]any) error {
+// cookie survives, which is what prevents session fixation. maxAge > 0
+// shortens the browser's lifetime of the cookie (a re-issued session ends
+// when it was always going to); 0 keeps the store's.
+func (c *cookieKind) write(w http.ResponseWriter, values map[any]any, maxAge time.Duration) error {
 	encoded, err := securecookie.EncodeMulti(c.name, values, c.store.Codecs...)
 	if err != nil {
 		return err
@@ -79,8 +82,23 @@ func (c *cookieKind) write(w http.ResponseWriter, values map[any]any) error {
 	if len(c.name)+len(encoded) > maxCookieBytes {
 		return errCookieTooLarge
 	}
-	http.SetCookie(w, sessions.NewCookie(c.name, encoded, c.store.Options))
+	opts := *c.store.Options
+	if secs := int(maxAge / time.Second); secs > 0 && secs < opts.MaxAge {
+		opts.MaxAge = secs
+	}
+	http.SetCookie(w, sessions.NewCookie(c.name, encoded, &opts))
 	return nil
+}
+
+// setIn reports whether h already sets this cookie, so a response never
+// carries two Set-Cookie lines for it.
+func (c *cookieKind) setIn(h http.Header) bool {
+	for _, line := range h.Values("Set-Cookie") {
+		if strings.HasPrefix(line, c.name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *cookieKind) clear(w http.ResponseWriter) {

@@ -95,7 +95,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	e := &env{t: t, clock: newFakeClock(), logs: &syncBuffer{}}
 	mux := http.NewServeMux()
-	e.app = httptest.NewServer(mux)
+	// As main wires it: the session keep-alive wraps the whole site.
+	e.app = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.served.Load().KeepSessionsAlive(mux).ServeHTTP(w, r)
+	}))
 	t.Cleanup(e.app.Close)
 	e.idp = startIDP(t, e.app.URL, "127.0.0.1:0")
 	e.cfg = e.config(e.idp.Issuer())
@@ -187,7 +190,7 @@ func (e *env) routes(mux *http.ServeMux) {
 		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /logout", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, e.served.Load().Logout(w, r), http.StatusSeeOther)
 	})
 	mux.HandleFunc("GET /whoami", func(w http.ResponseWriter, r *http.Request) {
@@ -198,6 +201,10 @@ func (e *env) routes(mux *http.ServeMux) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(p)
+	})
+	mux.HandleFunc("GET /cached", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		_, _ = io.WriteString(w, "the same for everyone")
 	})
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "page "+r.URL.RequestURI())

@@ -61,7 +61,7 @@ func (a *Authenticator) StartLogin(w http.ResponseWriter, r *http.Request) (stri
 		loginVerifier: verifier,
 		loginReturnTo: SafeReturnTo(r.URL.Query().Get("return_to")),
 		loginStarted:  a.cfg.Now().Unix(),
-	})
+	}, 0)
 	if err != nil {
 		return "", err
 	}
@@ -171,6 +171,7 @@ func (a *Authenticator) verifyLogin(ctx context.Context, p *provider, token *oau
 		Email:         id.Email,
 		EmailVerified: id.EmailVerified != nil && *id.EmailVerified,
 		Permissions:   permissionsFrom(raw, false),
+		IDToken:       rawID,
 	}
 	if strings.Count(token.AccessToken, ".") == 2 {
 		access, err := a.verifyAccessToken(ctx, p, token.AccessToken)

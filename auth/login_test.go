@@ -219,7 +219,7 @@ func TestSignInStartsANewSession(t *testing.T) {
 
 	// A session cookie carrying extra values (as if planted) must not survive.
 	rec := newRecorder()
-	if err := e.auth.session.write(rec, map[any]any{sessSubject: "devoidc|ada", sessExpires: e.clock.Now().Add(time.Hour).Unix(), "role": "admin"}); err != nil {
+	if err := e.auth.session.write(rec, map[any]any{sessSubject: "devoidc|ada", sessExpires: e.clock.Now().Add(time.Hour).Unix(), "role": "admin"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(e.app.URL)
@@ -233,6 +233,9 @@ func TestSignInStartsANewSession(t *testing.T) {
 	values := decodeSession(t, e.auth, second)
 	if _, ok := values["role"]; ok {
 		t.Errorf("pre-existing session contents survived sign-in: %v", values)
+	}
+	if id, _ := values[sessID].(string); id == "" || id == decodeSession(t, e.auth, first)[sessID] {
+		t.Errorf("the new session's id %q is empty or the old one's", id)
 	}
 	if p := b.whoami(e); p.Name != "Bob" || p.CanWrite {
 		t.Errorf("after the second sign-in: %+v", p)

@@ -1,6 +1,9 @@
 package auth
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"slices"
@@ -8,65 +11,135 @@ import (
 	"time"
 )
 
-// The session cookie holds only these small claims, never a raw token.
+// The session cookie holds these small claims and, for logout only, the
+// ID token; never an access token.
 const (
+	sessID            = "sid"
 	sessSubject       = "sub"
 	sessName          = "name"
 	sessEmail         = "email"
 	sessEmailVerified = "email_verified"
 	sessPermissions   = "permissions"
 	sessExpires       = "exp"
+	sessLastSeen      = "seen"
+	sessIDToken       = "id_token"
 )
+
+// sessionReissueInterval throttles the idle-timeout refresh: a cookie is
+// re-issued with a new last-seen time at most this often, so not every
+// request sets a cookie.
+const sessionReissueInterval = time.Minute
 
 // sessionClaims is what a signed-in person's cookie remembers.
 type sessionClaims struct {
+	ID                   string // random, made at sign-in; what logout revokes
 	Subject, Name, Email string
 	EmailVerified        bool
 	Permissions          []string
-	Expires              time.Time
+	Expires              time.Time // the absolute end, fixed at sign-in
+	LastSeen             time.Time // for the idle timeout
+	// IDToken is sent as id_token_hint at logout, which providers such as
+	// Hydra require; it is never used to authorise anything.
+	IDToken string
 }
 
 func (s sessionClaims) values() map[any]any {
-	return map[any]any{
+	v := map[any]any{
+		sessID:            s.ID,
 		sessSubject:       s.Subject,
 		sessName:          s.Name,
 		sessEmail:         s.Email,
 		sessEmailVerified: s.EmailVerified,
 		sessPermissions:   slices.Clone(s.Permissions),
 		sessExpires:       s.Expires.Unix(),
+		sessLastSeen:      s.LastSeen.Unix(),
 	}
+	if s.IDToken != "" {
+		v[sessIDToken] = s.IDToken
+	}
+	return v
 }
 
+// claimsFromValues refuses cookies without a session id or timestamps,
+// which includes those made before sessions had ids: they could not be
+// logged out.
 func claimsFromValues(v map[any]any) (sessionClaims, bool) {
 	var s sessionClaims
 	var ok bool
-	var exp int64
+	var exp, seen int64
+	if s.ID, ok = v[sessID].(string); !ok || s.ID == "" {
+		return s, false
+	}
 	if s.Subject, ok = v[sessSubject].(string); !ok || s.Subject == "" {
 		return s, false
 	}
 	if exp, ok = v[sessExpires].(int64); !ok {
 		return s, false
 	}
-	s.Expires = time.Unix(exp, 0)
+	if seen, ok = v[sessLastSeen].(int64); !ok {
+		return s, false
+	}
+	s.Expires, s.LastSeen = time.Unix(exp, 0), time.Unix(seen, 0)
 	s.Name, _ = v[sessName].(string)
 	s.Email, _ = v[sessEmail].(string)
 	s.EmailVerified, _ = v[sessEmailVerified].(bool)
 	s.Permissions, _ = v[sessPermissions].([]string)
+	s.IDToken, _ = v[sessIDToken].(string)
 	return s, true
 }
 
-// sessionPrincipal reads the session cookie. Absent, tampered, foreign or
-// expired cookies all mean anonymous: there is nothing useful to tell.
-func (a *Authenticator) sessionPrincipal(r *http.Request) Principal {
+func newSessionID() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// sessionLookup is a request's session as KeepSessionsAlive found it, so
+// Identify need not decode the cookie a second time.
+type sessionLookup struct {
+	claims sessionClaims
+	ok     bool
+}
+
+type sessionLookupKey struct{}
+
+// currentSession returns the request's live session: present, authentic,
+// within its absolute lifetime and idle timeout, and not logged out.
+func (a *Authenticator) currentSession(r *http.Request) (sessionClaims, bool) {
+	if found, ok := r.Context().Value(sessionLookupKey{}).(sessionLookup); ok {
+		return found.claims, found.ok
+	}
 	if a.session == nil {
-		return Principal{}
+		return sessionClaims{}, false
 	}
 	values, ok := a.session.read(r)
 	if !ok {
-		return Principal{}
+		return sessionClaims{}, false
 	}
 	claims, ok := claimsFromValues(values)
-	if !ok || !a.cfg.Now().Before(claims.Expires) {
+	if !ok || !a.sessionLive(claims) {
+		return sessionClaims{}, false
+	}
+	return claims, true
+}
+
+func (a *Authenticator) sessionLive(c sessionClaims) bool {
+	now := a.cfg.Now()
+	return now.Before(c.Expires) &&
+		now.Before(c.LastSeen.Add(a.cfg.SessionIdleTimeout)) &&
+		!a.ended.has(c.ID, now)
+}
+
+func withSessionLookup(ctx context.Context, claims sessionClaims, ok bool) context.Context {
+	return context.WithValue(ctx, sessionLookupKey{}, sessionLookup{claims: claims, ok: ok})
+}
+
+// sessionPrincipal reads the session cookie. Absent, tampered, foreign,
+// expired, idle or logged-out cookies all mean anonymous: there is nothing
+// useful to tell.
+func (a *Authenticator) sessionPrincipal(r *http.Request) Principal {
+	claims, ok := a.currentSession(r)
+	if !ok {
 		return Principal{}
 	}
 	p := Principal{
@@ -94,12 +167,27 @@ func (a *Authenticator) isEditor(c sessionClaims) bool {
 	return false
 }
 
-// startSession writes a brand-new session cookie. Should a provider grant so
-// many permissions that the cookie would pass 4 KB, only the one whib
-// checks is kept.
+// startSession writes a brand-new session cookie with a new id.
 func (a *Authenticator) startSession(w http.ResponseWriter, claims sessionClaims) error {
-	claims.Expires = a.cfg.Now().Add(a.cfg.SessionLifetime)
-	err := a.session.write(w, claims.values())
+	now := a.cfg.Now()
+	claims.ID = newSessionID()
+	claims.Expires = now.Add(a.cfg.SessionLifetime)
+	claims.LastSeen = now
+	return a.writeSession(w, claims)
+}
+
+// writeSession keeps the cookie under 4 KB: the ID token goes first (logout
+// then falls back to a request without id_token_hint), then, should a
+// provider grant very many permissions, all but the one whib checks.
+func (a *Authenticator) writeSession(w http.ResponseWriter, claims sessionClaims) error {
+	maxAge := claims.Expires.Sub(a.cfg.Now())
+	err := a.session.write(w, claims.values(), maxAge)
+	if errors.Is(err, errCookieTooLarge) && claims.IDToken != "" {
+		a.cfg.Logger.Warn("auth: the ID token does not fit into the session cookie; logout will go without id_token_hint",
+			"subject", claims.Subject, "id_token_bytes", len(claims.IDToken))
+		claims.IDToken = ""
+		err = a.session.write(w, claims.values(), maxAge)
+	}
 	if errors.Is(err, errCookieTooLarge) {
 		a.cfg.Logger.Warn("auth: too many permissions for the session cookie; keeping only the write permission",
 			"subject", claims.Subject, "permissions", len(claims.Permissions))
@@ -108,7 +196,7 @@ func (a *Authenticator) startSession(w http.ResponseWriter, claims sessionClaims
 		if keep {
 			claims.Permissions = []string{a.cfg.WritePermission}
 		}
-		err = a.session.write(w, claims.values())
+		err = a.session.write(w, claims.values(), maxAge)
 	}
 	return err
 }

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -110,16 +112,36 @@ func TestSessionCookieHoldsOnlySmallClaims(t *testing.T) {
 	var keys []string
 	for k, v := range values {
 		keys = append(keys, fmt.Sprint(k))
-		if strings.Contains(fmt.Sprint(v), "eyJ") {
+		if k != sessIDToken && strings.Contains(fmt.Sprint(v), "eyJ") {
 			t.Errorf("session value %v=%v looks like a token", k, v)
 		}
 	}
 	slices.Sort(keys)
-	want := []string{sessEmail, sessEmailVerified, sessExpires, sessName, sessPermissions, sessSubject}
+	want := []string{sessID, sessEmail, sessEmailVerified, sessExpires, sessLastSeen, sessName, sessPermissions, sessSubject, sessIDToken}
 	slices.Sort(want)
 	if !slices.Equal(keys, want) {
 		t.Errorf("session keys = %v, want %v", keys, want)
 	}
+	// The one token kept is the ID token (for id_token_hint), never the
+	// access token: an ID token is addressed to our client id.
+	var idt struct {
+		Aud   []string `json:"aud"`
+		Nonce string   `json:"nonce"`
+	}
+	raw, _ := values[sessIDToken].(string)
+	if parts := strings.Split(raw, "."); len(parts) != 3 || json.Unmarshal(mustBase64(t, parts[1]), &idt) != nil ||
+		!slices.Contains(idt.Aud, testClientID) || idt.Nonce == "" {
+		t.Errorf("the session keeps %.40q…, want the ID token", raw)
+	}
+}
+
+func mustBase64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestSessionCookieStaysUnder4KB(t *testing.T) {
@@ -192,18 +214,29 @@ func flip(c byte) string {
 	return "A"
 }
 
+// TestExpiredSessionIsAnonymous: a session in steady use (re-issued
+// against the idle timeout) still ends at its absolute lifetime.
 func TestExpiredSessionIsAnonymous(t *testing.T) {
 	e := newEnv(t)
 	b := e.newBrowser()
 	b.signIn(e, "Ada", true, "/")
-	c := b.cookie(e, sessionCookieName)
-	e.clock.Advance(12*time.Hour - time.Minute)
-	if p, _ := identify(t, e.auth, nil, c); p.Kind != Person {
+	first := b.cookie(e, sessionCookieName)
+	for range 11 {
+		e.clock.Advance(time.Hour)
+		if p := b.whoami(e); p.Kind != Person {
+			t.Fatalf("at %v of use: %+v", e.clock.Now(), p)
+		}
+	}
+	e.clock.Advance(time.Hour - time.Minute)
+	if p := b.whoami(e); p.Kind != Person {
 		t.Fatalf("before expiry: %+v", p)
 	}
 	e.clock.Advance(2 * time.Minute)
-	if p, err := identify(t, e.auth, nil, c); p.Kind != Anonymous || err != nil {
-		t.Errorf("after 12 h: %+v, %v", p, err)
+	if p := b.whoami(e); p.Kind != Anonymous {
+		t.Errorf("after 12 h of use: %+v", p)
+	}
+	if p, err := identify(t, e.auth, nil, first); p.Kind != Anonymous || err != nil {
+		t.Errorf("the first cookie after 12 h: %+v, %v", p, err)
 	}
 }
 
@@ -242,13 +275,17 @@ func TestSessionSecretRotation(t *testing.T) {
 	}
 }
 
+// TestLogoutClearsTheSessionAndEndsTheProviderSession runs RP-initiated
+// logout against the in-process provider, which (like Ory Hydra) refuses
+// it without id_token_hint.
 func TestLogoutClearsTheSessionAndEndsTheProviderSession(t *testing.T) {
 	e := newEnv(t)
 	b := e.newBrowser()
 	b.signIn(e, "Ada", true, "/")
+	idToken, _ := decodeSession(t, e.auth, b.cookie(e, sessionCookieName))[sessIDToken].(string)
 
 	b.stopAt = func(u *url.URL) bool { return strings.HasPrefix(u.String(), e.idp.Issuer()) }
-	resp, _ := b.get(e.app.URL + "/logout?return_to=" + url.QueryEscape("/bye"))
+	resp, _ := b.postForm(e.app.URL+"/logout?return_to="+url.QueryEscape("/bye"), nil)
 	loc, err := resp.Location()
 	if err != nil {
 		t.Fatalf("logout: %d, no redirect", resp.StatusCode)
@@ -256,16 +293,26 @@ func TestLogoutClearsTheSessionAndEndsTheProviderSession(t *testing.T) {
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != e.idp.Issuer()+"/end_session" {
 		t.Errorf("logout goes to %s, want the end_session_endpoint", loc)
 	}
-	if q := loc.Query(); q.Get("post_logout_redirect_uri") != e.app.URL+"/bye" || q.Get("client_id") != testClientID {
+	q := loc.Query()
+	if q.Get("post_logout_redirect_uri") != e.app.URL+"/bye" || q.Get("client_id") != testClientID {
 		t.Errorf("logout query = %v", q)
+	}
+	if idToken == "" || q.Get("id_token_hint") != idToken {
+		t.Errorf("id_token_hint = %.30q…, want the session's ID token %.30q…", q.Get("id_token_hint"), idToken)
 	}
 	cleared := setCookieHeader(t, resp.Header, sessionCookieName)
 	if !strings.Contains(cleared, "Max-Age=0") {
 		t.Errorf("session cookie not cleared: %q", cleared)
 	}
 
-	b.stopAt = nil
+	// The provider accepts the hint and sends the browser back.
+	b.stopAt = func(u *url.URL) bool { return strings.HasPrefix(u.String(), e.app.URL) }
 	resp, body := b.get(loc.String())
+	if back, _ := resp.Location(); resp.StatusCode != http.StatusFound || back == nil || back.String() != e.app.URL+"/bye" {
+		t.Fatalf("the provider answered the logout with %d %q %s, want a redirect to %s/bye", resp.StatusCode, resp.Header.Get("Location"), body, e.app.URL)
+	}
+	b.stopAt = nil
+	resp, body = b.get(e.app.URL + "/bye")
 	if resp.StatusCode != http.StatusOK || body != "page /bye" {
 		t.Errorf("after the provider's logout: %d %q", resp.StatusCode, body)
 	}
@@ -277,7 +324,7 @@ func TestLogoutClearsTheSessionAndEndsTheProviderSession(t *testing.T) {
 func TestLogoutNeverRedirectsOffSite(t *testing.T) {
 	e := newEnv(t)
 	for _, evil := range []string{"https://evil.example", "//evil.example", "/\\evil.example"} {
-		r := httptest.NewRequest(http.MethodGet, "/logout?return_to="+url.QueryEscape(evil), nil)
+		r := httptest.NewRequest(http.MethodPost, "/logout?return_to="+url.QueryEscape(evil), nil)
 		to, _ := url.Parse(e.auth.Logout(newRecorder(), r))
 		if got := to.Query().Get("post_logout_redirect_uri"); got != e.app.URL+"/" {
 			t.Errorf("return_to %q: post_logout_redirect_uri = %q", evil, got)
@@ -288,7 +335,7 @@ func TestLogoutNeverRedirectsOffSite(t *testing.T) {
 func TestLogoutFallsBackToAuth0WithoutEndSessionEndpoint(t *testing.T) {
 	a := &Authenticator{cfg: Config{Issuer: "https://tenant.eu.auth0.com/", ClientID: "cid", BaseURL: "https://whib.example"},
 		disc: &discovery{found: &provider{}}}
-	r := httptest.NewRequest(http.MethodGet, "/logout?return_to=/x", nil)
+	r := httptest.NewRequest(http.MethodPost, "/logout?return_to=/x", nil)
 	got := a.Logout(newRecorder(), r)
 	want := "https://tenant.eu.auth0.com/v2/logout?client_id=cid&returnTo=https%3A%2F%2Fwhib.example%2Fx"
 	if got != want {

@@ -115,9 +115,18 @@ func TestSignedInPeople(t *testing.T) {
 	})
 	t.Run("log out returns to the anonymous map", func(t *testing.T) {
 		client := app.SignIn("Jess", true)
-		resp, _ := app.Do(client, apptest.Request{Method: "GET", Path: "/logout"})
+		resp, _ := app.Do(client, apptest.Request{Method: "POST", Path: "/logout"})
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), app.IdP.Issuer()) {
-			t.Fatalf("GET /logout = %d to %q, want a redirect to the provider's logout", resp.StatusCode, resp.Header.Get("Location"))
+			t.Fatalf("POST /logout = %d to %q, want a redirect to the provider's logout", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		// The provider (strict, like Hydra) accepts it and sends the browser back.
+		resp, err := client.Get(resp.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != app.URL+"/" {
+			t.Fatalf("the provider answered the logout with %d to %q, want a redirect to %s/", resp.StatusCode, resp.Header.Get("Location"), app.URL)
 		}
 		_, page := app.Do(client, apptest.Request{Method: "GET", Path: "/"})
 		if strings.Contains(page, `id="add-place"`) || !strings.Contains(page, `href="/login`) {
@@ -180,8 +189,9 @@ func TestWithoutAProviderTheMapWorksAndWritesExplain(t *testing.T) {
 func TestOpenRedirectsAreRefused(t *testing.T) {
 	app := apptest.New(t)
 	for _, target := range []string{"https://evil.example/", "//evil.example/", `/\evil.example`, "javascript:alert(1)", "/%2F%2Fevil.example"} {
-		for _, path := range []string{"/logout", "/login"} {
-			resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: path + "?return_to=" + url.QueryEscape(target)})
+		for _, route := range []string{"POST /logout", "GET /login"} {
+			method, path, _ := strings.Cut(route, " ")
+			resp, _ := app.Do(nil, apptest.Request{Method: method, Path: path + "?return_to=" + url.QueryEscape(target)})
 			loc, err := url.Parse(resp.Header.Get("Location"))
 			if err != nil {
 				t.Fatal(err)

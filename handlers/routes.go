@@ -80,7 +80,7 @@ func Routes(d Deps) http.Handler {
 	// Sign-in for people.
 	r.Handler(http.MethodGet, "/login", a.limited(a.loginLimiter, http.HandlerFunc(a.login)))
 	r.HandlerFunc(http.MethodGet, "/callback", a.callback)
-	r.HandlerFunc(http.MethodGet, "/logout", a.logout)
+	r.HandlerFunc(http.MethodGet, "/logout", a.logoutPage)
 	r.HandlerFunc(http.MethodPost, "/logout", a.logout)
 
 	// Writers: people with a session, machines with a bearer token.

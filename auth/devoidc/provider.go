@@ -2,7 +2,8 @@
 // and for tests. It is built on zitadel's op package and behaves like the
 // parts of Auth0 whib relies on: authorization code flow with PKCE, client
 // credentials with an `audience`, JWT access tokens (RS256) carrying a
-// `permissions` array, and RP-initiated logout.
+// `permissions` array, and RP-initiated logout — which, as at Ory Hydra,
+// requires id_token_hint.
 //
 // It is for development only: it listens on loopback, has no passwords and
 // keeps everything in memory.
@@ -119,7 +120,8 @@ func Start(ctx context.Context, opts Options) (*Provider, error) {
 	mux.Handle("/", openID)
 
 	p.server = &http.Server{
-		Handler:           p.countJWKS(openID.KeysEndpoint().Relative(), p.outage(p.checkAudience(openID.TokenEndpoint().Relative(), mux))),
+		Handler: p.countJWKS(openID.KeysEndpoint().Relative(), p.outage(p.checkAudience(openID.TokenEndpoint().Relative(),
+			requireIDTokenHint(openID.EndSessionEndpoint().Relative(), mux)))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -210,6 +212,28 @@ func (p *Provider) countJWKS(path string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == path {
 			p.jwksRequests.Add(1)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireIDTokenHint refuses RP-initiated logout without id_token_hint, as
+// Ory Hydra does (and as Auth0 and Keycloak do by asking the person to
+// confirm): a client that passes here logs out at the strict providers too.
+// op itself checks the hint and the post_logout_redirect_uri.
+func requireIDTokenHint(endSessionPath string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == endSessionPath {
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if err := r.ParseForm(); err != nil || r.Form.Get("id_token_hint") == "" {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_ = json.NewEncoder(w).Encode(map[string]string{
+					"error":             "invalid_request",
+					"error_description": "id_token_hint is required",
+				})
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -359,3 +359,33 @@ func TestCloseStopsServingAndContextEndsIt(t *testing.T) {
 		t.Error("provider still answers after Close")
 	}
 }
+
+// TestEndSessionRequiresIDTokenHint: like Ory Hydra, logout without
+// id_token_hint is refused; with it the browser goes back to the client.
+func TestEndSessionRequiresIDTokenHint(t *testing.T) {
+	p := startProvider(t)
+	back := "http://127.0.0.1:1/bye"
+	client := newClient(t)
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	end := func(q url.Values) *http.Response {
+		resp, err := client.Get(p.Issuer() + "/end_session?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	resp := end(url.Values{"client_id": {webID}, "post_logout_redirect_uri": {back}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("without id_token_hint: %d %q, want 400", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	idToken, _ := signIn(t, p, "Ada Lovelace", false).Extra("id_token").(string)
+	resp = end(url.Values{"id_token_hint": {"not.a.token"}, "post_logout_redirect_uri": {back}})
+	if resp.StatusCode < 400 && strings.HasPrefix(resp.Header.Get("Location"), back) {
+		t.Errorf("a forged id_token_hint was accepted: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp = end(url.Values{"id_token_hint": {idToken}, "client_id": {webID}, "post_logout_redirect_uri": {back}})
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != back {
+		t.Errorf("with id_token_hint: %d %q, want a redirect to %s", resp.StatusCode, resp.Header.Get("Location"), back)
+	}
+}

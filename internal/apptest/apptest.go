@@ -141,7 +141,7 @@ func New(t *testing.T, opts ...Option) *App {
 	if cfg.WritesPerMinute == 0 {
 		cfg.WritesPerMinute = 100000
 	}
-	mux.h = handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: cfg, Now: o.now})
+	mux.h = authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: cfg, Now: o.now}))
 	return &App{t: t, URL: srv.URL, GitHub: gh, IdP: idp, Live: live}
 }
 

@@ -1,0 +1,175 @@
+package auth
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLoggedOutSessionCookieIsRefused: a copy of the cookie saved before
+// logout (stolen, or kept by another tab) no longer signs anyone in.
+func TestLoggedOutSessionCookieIsRefused(t *testing.T) {
+	e := newEnv(t)
+	b := e.newBrowser()
+	b.signIn(e, "Ada", true, "/")
+	saved := b.cookie(e, sessionCookieName)
+	if p, _ := identify(t, e.auth, nil, saved); !p.CanWrite {
+		t.Fatalf("before logout: %+v", p)
+	}
+	b.stopAt = func(u *url.URL) bool { return !strings.HasPrefix(u.String(), e.app.URL) }
+	b.postForm(e.app.URL+"/logout", nil)
+	if p, err := identify(t, e.auth, nil, saved); p.Kind != Anonymous || err != nil {
+		t.Errorf("the cookie saved before logout: %+v, %v; want anonymous", p, err)
+	}
+	// Still refused just before the idle timeout would have ended it anyway.
+	e.clock.Advance(2*time.Hour - time.Minute)
+	if p, _ := identify(t, e.auth, nil, saved); p.Kind != Anonymous {
+		t.Errorf("the cookie saved before logout, later: %+v", p)
+	}
+	if n := e.auth.ended.len(); n != 1 {
+		t.Errorf("ended sessions = %d, want 1", n)
+	}
+	e.clock.Advance(2 * time.Minute)
+	e.auth.ended.has("any", e.clock.Now()) // any look-up prunes what expired
+	if n := e.auth.ended.len(); n != 0 {
+		t.Errorf("ended sessions after their idle timeout = %d, want 0 (pruned)", n)
+	}
+}
+
+func TestIdleSessionEnds(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.SessionIdleTimeout = 10 * time.Minute })
+	b := e.newBrowser()
+	b.signIn(e, "Ada", true, "/")
+	first := b.cookie(e, sessionCookieName)
+	for range 5 {
+		e.clock.Advance(9 * time.Minute)
+		if p := b.whoami(e); p.Kind != Person {
+			t.Fatalf("used every 9 minutes, at %v: %+v", e.clock.Now(), p)
+		}
+	}
+	if p, _ := identify(t, e.auth, nil, first); p.Kind != Anonymous {
+		t.Errorf("the first cookie, unused for 45 minutes: %+v", p)
+	}
+	e.clock.Advance(11 * time.Minute)
+	if p := b.whoami(e); p.Kind != Anonymous {
+		t.Errorf("after 11 idle minutes: %+v", p)
+	}
+}
+
+// TestSessionReissueIsThrottled: the cookie is refreshed at most once a
+// minute, so most requests set no cookie.
+func TestSessionReissueIsThrottled(t *testing.T) {
+	e := newEnv(t)
+	b := e.newBrowser()
+	b.signIn(e, "Ada", true, "/")
+	setsCookie := func(path string) bool {
+		resp, _ := b.get(e.app.URL + path)
+		for _, line := range resp.Header.Values("Set-Cookie") {
+			if strings.HasPrefix(line, sessionCookieName+"=") {
+				return true
+			}
+		}
+		return false
+	}
+	if setsCookie("/whoami") {
+		t.Error("a request right after sign-in re-issued the cookie")
+	}
+	e.clock.Advance(50 * time.Second)
+	if setsCookie("/whoami") {
+		t.Error("a request 50 s after sign-in re-issued the cookie")
+	}
+	e.clock.Advance(20 * time.Second)
+	if setsCookie("/cached") {
+		t.Error("a publicly cacheable response carries the session cookie")
+	}
+	if !setsCookie("/whoami") {
+		t.Error("a request 70 s after sign-in did not re-issue the cookie")
+	}
+	if setsCookie("/whoami") {
+		t.Error("the request right after the re-issue re-issued it again")
+	}
+	values := decodeSession(t, e.auth, b.cookie(e, sessionCookieName))
+	if seen, _ := values[sessLastSeen].(int64); seen != e.clock.Now().Unix() {
+		t.Errorf("last seen = %d, want now (%d)", seen, e.clock.Now().Unix())
+	}
+}
+
+func TestEndedSessionsAreBounded(t *testing.T) {
+	now := time.Now()
+	s := newEndedSessions(2)
+	s.add("a", now.Add(time.Hour), now)
+	s.add("b", now.Add(time.Minute), now)
+	if s.add("c", now.Add(2*time.Hour), now) != true {
+		t.Error("adding past the limit did not report forgetting an entry")
+	}
+	if s.len() != 2 || s.has("b", now) || !s.has("a", now) || !s.has("c", now) {
+		t.Errorf("after the third: a %v, b %v, c %v; want the soonest to expire (b) forgotten", s.has("a", now), s.has("b", now), s.has("c", now))
+	}
+	later := now.Add(90 * time.Minute)
+	if s.has("a", later) {
+		t.Error("an entry is in force past its end")
+	}
+	if s.add("d", later.Add(time.Hour), later) {
+		t.Error("an expired entry was counted against the limit")
+	}
+}
+
+func TestTooLargeIDTokenIsLeftOutOfTheCookie(t *testing.T) {
+	e := newEnv(t)
+	rec := newRecorder()
+	claims := sessionClaims{Subject: "s", Name: "Ada", Permissions: []string{"write:places"}, IDToken: strings.Repeat("x", 3000)}
+	if err := e.auth.startSession(rec, claims); err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Result().Cookies()[0]
+	values := decodeSession(t, e.auth, c)
+	if _, ok := values[sessIDToken]; ok {
+		t.Error("a 3 KB ID token was kept in the cookie")
+	}
+	if p, _ := identify(t, e.auth, nil, c); !p.CanWrite || p.Name != "Ada" {
+		t.Errorf("the session without its ID token: %+v", p)
+	}
+	if !strings.Contains(e.logs.String(), "id_token_hint") || strings.Contains(e.logs.String(), "xxxx") {
+		t.Errorf("log: want a warning without the token, got %s", e.logs.String())
+	}
+}
+
+// TestLogoutURLs: with an ID token, the end_session_endpoint gets
+// id_token_hint (Auth0's /oidc/logout too); without one Auth0 gets
+// /v2/logout, which needs no hint, and other providers client_id alone.
+func TestLogoutURLs(t *testing.T) {
+	cases := []struct {
+		name, issuer, endSession, idToken, want string
+	}{
+		{"hint", "https://idp.example/", "https://idp.example/logout", "ID.TOKEN.X",
+			"https://idp.example/logout?client_id=cid&id_token_hint=ID.TOKEN.X&post_logout_redirect_uri=https%3A%2F%2Fwhib.example%2Fx"},
+		{"Auth0 with hint", "https://t.eu.auth0.com/", "https://t.eu.auth0.com/oidc/logout", "ID.TOKEN.X",
+			"https://t.eu.auth0.com/oidc/logout?client_id=cid&id_token_hint=ID.TOKEN.X&post_logout_redirect_uri=https%3A%2F%2Fwhib.example%2Fx"},
+		{"Auth0 without hint", "https://t.eu.auth0.com/", "https://t.eu.auth0.com/oidc/logout", "",
+			"https://t.eu.auth0.com/v2/logout?client_id=cid&returnTo=https%3A%2F%2Fwhib.example%2Fx"},
+		{"other without hint", "https://idp.example/", "https://idp.example/logout", "",
+			"https://idp.example/logout?client_id=cid&post_logout_redirect_uri=https%3A%2F%2Fwhib.example%2Fx"},
+		{"no end_session_endpoint", "https://t.eu.auth0.com/", "", "ID.TOKEN.X",
+			"https://t.eu.auth0.com/v2/logout?client_id=cid&returnTo=https%3A%2F%2Fwhib.example%2Fx"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &Authenticator{cfg: Config{Issuer: tc.issuer, ClientID: "cid", BaseURL: "https://whib.example"}}
+			if got := a.providerLogout(&provider{endSession: tc.endSession}, "https://whib.example/x", tc.idToken); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLogoutWithoutASessionStillSignsOutAtTheProvider(t *testing.T) {
+	e := newEnv(t)
+	rec := newRecorder()
+	to, _ := url.Parse(e.auth.Logout(rec, httptest.NewRequest(http.MethodPost, "/logout", nil)))
+	if !strings.HasPrefix(to.String(), e.idp.Issuer()+"/end_session") || to.Query().Get("id_token_hint") != "" {
+		t.Errorf("logout without a session goes to %s", to)
+	}
+}
