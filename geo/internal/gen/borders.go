@@ -105,9 +105,11 @@ func buildBorders(features []borderFeature, byISO map[string]*borderFeature) out
 }
 
 // geonamesCountryOf names the code GeoNames files a feature's places under
-// where country-coder gives the feature no ISO code of its own.
+// where country-coder gives the feature no ISO code of its own, or one that
+// the UN and GeoNames do not: the gazetteer and the borders must agree.
 var geonamesCountryOf = map[string]string{
 	"Q23681": "CY", // Northern Cyprus
+	"Q7835":  "UA", // Crimea
 }
 
 // level follows country-coder's own rule for features without an explicit one.
