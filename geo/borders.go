@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // Continent is one of the seven: AF, AN, AS, EU, NA, OC, SA.
@@ -141,7 +140,7 @@ func (b *borders) countryIndexOf(lat, lon float64) (int16, bool) {
 	pt := orb.Point{lon, lat}
 	for _, si := range b.grid.cellShapes(lat, lon) {
 		s := &b.shapes[si]
-		if s.bound.Contains(pt) && planar.PolygonContains(s.polygon, pt) {
+		if s.bound.Contains(pt) && polygonContains(s.polygon, pt) {
 			return s.country, true
 		}
 	}

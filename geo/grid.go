@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // One-degree cells: 64,800 of them. Most land cells lie wholly inside one
@@ -82,7 +81,7 @@ func wholeCells(g grid, shapes []shape, forEachCell func(orb.Bound, func(int))) 
 		col, row := cell%gridCols, cell/gridCols
 		centre := orb.Point{float64(col) - 180 + 0.5, float64(row) - 90 + 0.5}
 		for _, si := range g.shapes[g.start[cell]:g.start[cell+1]] {
-			if planar.PolygonContains(shapes[si].polygon, centre) {
+			if polygonContains(shapes[si].polygon, centre) {
 				whole[cell] = shapes[si].country + 1
 				break
 			}
