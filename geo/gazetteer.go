@@ -30,8 +30,8 @@ type wordEntry struct {
 	word       string
 	city       int32
 	population uint32
-	first      bool // word begins the name
-	whole      bool // word is the whole name
+	position   uint8 // of the word in the name, 0 for the first (capped at 255)
+	whole      bool  // word is the whole name
 }
 
 type gazetteer struct {
@@ -119,7 +119,7 @@ func indexWords(cities []city) []wordEntry {
 		n := 0
 		for w := range strings.FieldsSeq(c.folded) {
 			words = append(words, wordEntry{word: w, city: int32(i), population: c.population,
-				first: n == 0, whole: w == c.folded})
+				position: uint8(min(n, 255)), whole: w == c.folded})
 			n++
 		}
 	}

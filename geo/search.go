@@ -79,11 +79,13 @@ type match struct {
 
 // bestMatches scans the cities holding the rarest query word and keeps the
 // best few in a small sorted slice: cheaper than sorting all candidates,
-// since even a two-letter prefix yields only thousands.
+// since even a two-letter prefix yields only thousands. Most candidates are
+// rejected from their entry alone, before their city is read.
 func (g *gazetteer) bestMatches(folded string, words []string, limit int) []match {
 	best := make([]match, 0, limit+1)
-	for _, e := range g.rarestWordRange(words) {
-		if len(best) == limit && !g.ranksAbove(match{e.city, tierBound(e, folded, len(words))}, best[limit-1]) {
+	k, entries := g.rarestWordRange(words)
+	for _, e := range entries {
+		if len(best) == limit && !g.ranksAbove(match{e.city, tierBound(e, folded, k, len(words))}, best[limit-1]) {
 			continue
 		}
 		c := &g.cities[e.city]
@@ -95,30 +97,33 @@ func (g *gazetteer) bestMatches(folded string, words []string, limit int) []matc
 	return best
 }
 
-// tierBound is the best tier e's city can reach, from the entry alone: for
-// a one-word query exactly, otherwise an upper bound.
-func tierBound(e wordEntry, folded string, queryWords int) uint8 {
+// tierBound is the best tier e's city can reach, judged from the entry
+// alone, when e matched query word k. A name that starts with the query has
+// its k-th word matching query word k, and that word's own entry is in the
+// range too: entries at other positions can claim only the lowest tier.
+func tierBound(e wordEntry, folded string, k, queryWords int) uint8 {
 	switch {
+	case int(e.position) != k:
+		return tierWordPrefix
 	case queryWords > 1:
 		return tierExact
 	case e.whole && e.word == folded:
 		return tierExact
-	case e.first:
-		return tierNamePrefix
 	default:
-		return tierWordPrefix
+		return tierNamePrefix
 	}
 }
 
-func (g *gazetteer) rarestWordRange(words []string) []wordEntry {
-	var rarest []wordEntry
+// rarestWordRange picks the query word with the fewest entries: k is its
+// position in the query.
+func (g *gazetteer) rarestWordRange(words []string) (k int, rarest []wordEntry) {
 	for i, w := range words {
 		r := g.prefixRange(w)
 		if i == 0 || len(r) < len(rarest) {
-			rarest = r
+			k, rarest = i, r
 		}
 	}
-	return rarest
+	return k, rarest
 }
 
 func tierOf(name, query string) uint8 {
