@@ -154,7 +154,7 @@ func TestStats(t *testing.T) {
 	points = append(points, Point{30, -40}) // mid-Atlantic
 	got := ix.Stats(points)
 	want := Stats{
-		Countries: []Count{{"BR", "Brazil", 9}, {"AT", "Austria", 1}, {"TW", "Taiwan", 1}},
+		Countries:  []Count{{"BR", "Brazil", 9}, {"AT", "Austria", 1}, {"TW", "Taiwan", 1}},
 		Continents: []Count{{"SA", "South America", 9}, {"AS", "Asia", 1}, {"EU", "Europe", 1}},
 		Unplaced:   1,
 	}
