@@ -201,3 +201,24 @@ func TestLoadedAfterLoad(t *testing.T) {
 		t.Fatal("a second Load built another index")
 	}
 }
+
+func TestConcurrentUse(t *testing.T) {
+	ix := testIndex(t)
+	done := make(chan bool)
+	for g := range 4 {
+		go func() {
+			ok := true
+			for i := range 200 {
+				r := ix.Search([]string{"paris", "sao pa", "47.07, 15.43", "lo"}[(g+i)%4], 10)
+				c, _ := ix.CountryOf(47.09, 15.47)
+				ok = ok && len(r) > 0 && c.Code == "AT"
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("a concurrent search or lookup went wrong")
+		}
+	}
+}

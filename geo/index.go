@@ -40,6 +40,9 @@ var shared struct {
 // `go geo.Load(ctx)`, so that nothing waits for it; ctx bounds only this
 // caller's wait, the load itself runs to the end for the next caller.
 func Load(ctx context.Context) (*Index, error) {
+	if shared.ready.Load() {
+		return shared.index, shared.err
+	}
 	done := make(chan struct{})
 	go func() {
 		shared.once.Do(func() {
