@@ -2,7 +2,6 @@ package assets
 
 import (
 	"path"
-	"strconv"
 	"strings"
 )
 
@@ -32,43 +31,4 @@ func isCompressible(contentType string) bool {
 	return strings.HasPrefix(contentType, "text/") ||
 		strings.HasPrefix(contentType, "application/json") ||
 		strings.HasPrefix(contentType, "image/svg+xml")
-}
-
-// acceptsGzip reads Accept-Encoding (RFC 9110 §12.5.3): gzip is acceptable when
-// listed with q > 0, or when not listed and "*" has q > 0. "gzip;q=0" refuses it.
-func acceptsGzip(headerValues []string) bool {
-	gzipQ, starQ := -1.0, -1.0
-	for _, value := range headerValues {
-		for _, item := range strings.Split(value, ",") {
-			coding, params, _ := strings.Cut(item, ";")
-			q := qValue(params)
-			switch strings.ToLower(strings.TrimSpace(coding)) {
-			case "gzip", "x-gzip":
-				gzipQ = max(gzipQ, q)
-			case "*":
-				starQ = max(starQ, q)
-			}
-		}
-	}
-	if gzipQ >= 0 {
-		return gzipQ > 0
-	}
-	return starQ > 0
-}
-
-// qValue returns the q parameter (default 1); an unreadable q counts as 0 so a
-// malformed header never gets a compressed body it may not understand.
-func qValue(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
-		name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
-		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
-			continue
-		}
-		q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil || q < 0 || q > 1 {
-			return 0
-		}
-		return q
-	}
-	return 1
 }

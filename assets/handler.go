@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"time"
+
+	"github.com/whib/whib/internal/negotiate"
 )
 
 // cacheForever is safe because the URL changes whenever any file changes.
@@ -41,7 +43,7 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) {
 	if found.gzipped != nil {
 		// Caches must keep the two encodings apart even for clients that got identity.
 		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		if negotiate.AcceptsGzip(r.Header.Values("Accept-Encoding")) {
 			body, etag = found.gzipped, found.gzipETag
 			h.Set("Content-Encoding", "gzip")
 		}

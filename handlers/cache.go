@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/whib/whib/internal/negotiate"
 )
 
 // encoded is a response body kept with its gzip form, so a popular body is
@@ -71,7 +73,7 @@ func (e *encoded) write(w http.ResponseWriter, r *http.Request, status int) {
 			return
 		}
 	}
-	if e.raw == nil && !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if e.raw == nil && !negotiate.AcceptsGzip(r.Header.Values("Accept-Encoding")) {
 		h.Set("Content-Length", strconv.Itoa(e.rawLen))
 		w.WriteHeader(status)
 		if r.Method != http.MethodHead {
@@ -83,7 +85,7 @@ func (e *encoded) write(w http.ResponseWriter, r *http.Request, status int) {
 		return
 	}
 	body := e.raw
-	if e.rawLen >= minGzipSize && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if e.rawLen >= minGzipSize && negotiate.AcceptsGzip(r.Header.Values("Accept-Encoding")) {
 		body = e.gzipped()
 		h.Set("Content-Encoding", "gzip")
 	}
@@ -92,18 +94,6 @@ func (e *encoded) write(w http.ResponseWriter, r *http.Request, status int) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
-}
-
-func acceptsGzip(header string) bool {
-	for part := range strings.SplitSeq(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			continue
-		}
-		params = strings.ReplaceAll(params, " ", "")
-		return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
-	}
-	return false
 }
 
 // etagMatches is If-None-Match's weak comparison (RFC 9110 §13.1.2).
@@ -119,20 +109,6 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-func (a *app) writeHTML(w http.ResponseWriter, r *http.Request, status int, body *encoded, shared bool) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	if shared {
-		// The same bytes for every anonymous visitor of this version, but
-		// a visitor who signs in must not be shown a cached anonymous page.
-		h.Set("Cache-Control", "no-cache")
-		h.Add("Vary", "Cookie")
-	} else {
-		h.Set("Cache-Control", "no-store")
-	}
-	body.write(w, r, status)
 }
 
 type pageKey struct {

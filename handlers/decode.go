@@ -46,17 +46,17 @@ func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string
 			Longitude: r.PostForm.Get("longitude"),
 		}, nil, nil
 	}
-	return placeInput{}, nil, badRequest(http.StatusUnsupportedMediaType, "unsupported_media_type",
+	return placeInput{}, nil, refuse(http.StatusUnsupportedMediaType, "unsupported_media_type",
 		"Send the place as application/json or as a form (application/x-www-form-urlencoded).")
 }
 
 func bodyError(err error, fallback string) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return badRequest(http.StatusRequestEntityTooLarge, "body_too_large",
+		return refuse(http.StatusRequestEntityTooLarge, "body_too_large",
 			fmt.Sprintf("The request body is larger than %d KB.", maxPlaceBody>>10))
 	}
-	return badRequest(http.StatusBadRequest, "malformed_body", fallback)
+	return refuse(http.StatusBadRequest, "malformed_body", fallback)
 }
 
 // decodePlaceJSON reads one JSON object. Unknown keys are ignored so that
@@ -69,22 +69,22 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 		return placeInput{}, nil, bodyError(err, "The request body could not be read.")
 	}
 	if !utf8.Valid(raw) {
-		return placeInput{}, nil, badRequest(http.StatusBadRequest, "invalid_utf8", "The body must be UTF-8 text.")
+		return placeInput{}, nil, refuse(http.StatusBadRequest, "invalid_utf8", "The body must be UTF-8 text.")
 	}
 	const malformed = `The body must be one JSON object like {"name": "Graz", "latitude": 47.07, "longitude": 15.44}.`
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+		return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 	}
 	fields := map[string]json.RawMessage{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+			return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 		}
 		key, _ := tok.(string)
 		if _, seen := fields[key]; seen {
-			return placeInput{}, nil, badRequest(http.StatusBadRequest, "duplicate_key",
+			return placeInput{}, nil, refuse(http.StatusBadRequest, "duplicate_key",
 				fmt.Sprintf("The key %q appears more than once.", key))
 		}
 		if key != "name" && key != "latitude" && key != "longitude" {
@@ -96,15 +96,15 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 		}
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
-			return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+			return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 		}
 		fields[key] = value
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
-		return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+		return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return placeInput{}, nil, badRequest(http.StatusBadRequest, "malformed_json", malformed)
+		return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 	}
 
 	var in placeInput
@@ -125,13 +125,13 @@ func skipValue(dec *json.Decoder, max int) error {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return badRequest(http.StatusBadRequest, "malformed_json", "The body is not valid JSON.")
+			return refuse(http.StatusBadRequest, "malformed_json", "The body is not valid JSON.")
 		}
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
 			depth++
 			if depth > max {
-				return badRequest(http.StatusBadRequest, "too_deep", fmt.Sprintf("The JSON is nested more than %d levels deep.", max))
+				return refuse(http.StatusBadRequest, "too_deep", fmt.Sprintf("The JSON is nested more than %d levels deep.", max))
 			}
 		case json.Delim('}'), json.Delim(']'):
 			depth--

@@ -27,7 +27,7 @@ func FuzzDecodePlace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		in, typeErrs, err := decodePlaceJSON(strings.NewReader(body))
 		if err != nil {
-			var reqErr *requestError
+			var reqErr *refusal
 			if !errors.As(err, &reqErr) || reqErr.status < 400 || reqErr.status > 499 {
 				t.Fatalf("decode error %v is not a 4xx request error", err)
 			}

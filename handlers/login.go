@@ -22,7 +22,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	}
 	target, err := a.deps.Auth.StartLogin(w, r)
 	if err != nil {
-		a.fail(w, r, clientPage, err)
+		a.fail(w, r, shapePage, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -43,11 +43,7 @@ func (a *app) onOtherHost(r *http.Request) (string, bool) {
 func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	returnTo, err := a.deps.Auth.FinishLogin(w, r)
 	if err != nil {
-		p := problemFor(err)
-		a.renderOops(w, r, p.Status, views.Oops{
-			Title:   "Sign-in did not work",
-			Message: p.Description + " Go back to the map and log in again.",
-		})
+		a.fail(w, r, shapePage, signInError{err})
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

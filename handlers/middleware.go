@@ -89,7 +89,7 @@ func (a *app) logRequests(next http.Handler) http.Handler {
 				}
 				a.log.Error("panic", "request_id", id, "panic", p)
 				if rec.status == 0 {
-					a.fail(rec, r.WithContext(ctx), clientOf(r), nil)
+					a.fail(rec, r.WithContext(ctx), shapeOf(r), nil)
 				}
 			}
 			level := slog.LevelInfo
@@ -191,6 +191,6 @@ func (a *app) preflight(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
-	a.refuseWriter(w, r, clientOf(r), badRequest(http.StatusForbidden, "cross_origin",
+	a.fail(w, r, shapeOf(r), refuse(http.StatusForbidden, "cross_origin",
 		"This request came from another site and was refused. Use the form on the map page."))
 }

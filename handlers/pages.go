@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/a-h/templ"
-
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
@@ -37,47 +35,56 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) {
 	if raw := r.URL.Query().Get("page"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 {
-			a.fail(w, r, clientPage, badRequest(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up."))
+			a.fail(w, r, shapePage, refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up."))
 			return
 		}
 		page = n
 	}
 	snap, status, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, clientPage, err)
+		a.fail(w, r, shapePage, err)
 		return
 	}
-	a.renderMap(w, r, http.StatusOK, snap, status, page, views.Form{})
+	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page})
+}
+
+// mapView is what one rendering of the map page shows.
+type mapView struct {
+	status int // HTTP status of the answer
+	snap   store.Snapshot
+	st     store.Status
+	page   int // of the no-JavaScript list, from 1; clamped to the last page here
+	form   views.Form
 }
 
 // renderMap writes the map page. Anonymous views of an unchanged snapshot
 // are the hot path: their bytes are rendered once per version and reused.
-func (a *app) renderMap(w http.ResponseWriter, r *http.Request, status int, snap store.Snapshot, st store.Status, page int, form views.Form) {
+func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 	p := auth.FromContext(r.Context())
 	viewer := a.viewer(r.Context(), p)
-	cacheable := p.Kind == auth.Anonymous && status == http.StatusOK
-	page = min(page, a.pageCount(len(snap.Places)))
-	key := pageKey{version: snap.Version, page: page, loginHint: viewer.LoginHint}
-	if st.Stale {
-		key.staleSince = st.LoadedAt
+	cacheable := p.Kind == auth.Anonymous && v.status == http.StatusOK
+	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
+	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint}
+	if v.st.Stale {
+		key.staleSince = v.st.LoadedAt
 	}
 	if cacheable {
 		if body, ok := a.pages.get(key); ok {
-			a.writeHTML(w, r, status, body, true)
+			a.writeHTML(w, r, v.status, body, true)
 			return
 		}
 	}
 	var buf bytes.Buffer
-	if err := views.MapPage(a.mapModel(snap, st, page, viewer, form)).Render(r.Context(), &buf); err != nil {
-		a.fail(w, r, clientPage, err)
+	if err := views.MapPage(a.mapModel(v, viewer)).Render(r.Context(), &buf); err != nil {
+		a.fail(w, r, shapePage, err)
 		return
 	}
 	if cacheable {
 		body := a.pages.put(key, buf.Bytes())
-		a.writeHTML(w, r, status, body, true)
+		a.writeHTML(w, r, v.status, body, true)
 		return
 	}
-	a.writeHTML(w, r, status, &encoded{raw: buf.Bytes()}, false)
+	a.writeHTML(w, r, v.status, &encoded{raw: buf.Bytes()}, false)
 }
 
 func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
@@ -98,11 +105,12 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 	return v
 }
 
-func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer views.Viewer, form views.Form) views.Map {
+// mapModel is the page's model; v.page is already clamped by renderMap.
+func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
+	snap, st, page, form := v.snap, v.st, v.page, v.form
 	total := len(snap.Places)
 	size := a.cfg.ListPageSize
 	pages := a.pageCount(total)
-	page = min(page, pages)
 	from := (page - 1) * size
 	to := min(from+size, total)
 	m := views.Map{
@@ -139,20 +147,6 @@ func (a *app) oops(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (a *app) renderOops(w http.ResponseWriter, r *http.Request, status int, o views.Oops) {
-	o.Assets = a.viewAssets()
-	o.Status = status
-	if o.RequestID == "" && status >= 400 {
-		o.RequestID = requestIDFrom(r.Context())
-	}
-	var buf bytes.Buffer
-	if err := views.OopsPage(o).Render(r.Context(), &buf); err != nil {
-		http.Error(w, "Something went wrong.", http.StatusInternalServerError)
-		return
-	}
-	a.writeHTML(w, r, status, &encoded{raw: buf.Bytes()}, false)
-}
-
 func (a *app) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -160,71 +154,9 @@ func (a *app) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
-	a.fail(w, r, clientOf(r), badRequest(http.StatusNotFound, "not_found", "There is nothing at this address."))
+	a.fail(w, r, shapeOf(r), refuse(http.StatusNotFound, "not_found", "There is nothing at this address."))
 }
 
 func (a *app) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	a.fail(w, r, clientOf(r), badRequest(http.StatusMethodNotAllowed, "method_not_allowed", "This address does not accept "+r.Method+" requests."))
-}
-
-// fail answers an error in the shape the client wants: JSON for API
-// clients, the form with a message for htmx, the /oops page for browsers.
-// Server-side failures are logged with the request id the client sees.
-func (a *app) fail(w http.ResponseWriter, r *http.Request, c client, err error) {
-	a.failKeeping(w, r, c, err, placeInput{})
-}
-
-// failKeeping is fail for the add-place form: htmx gets the form back with
-// what the person typed.
-func (a *app) failKeeping(w http.ResponseWriter, r *http.Request, c client, err error, in placeInput) {
-	p := problemFor(err)
-	p.RequestID = requestIDFrom(r.Context())
-	if p.Status >= 500 {
-		a.log.Error("request failed", "request_id", p.RequestID, "path", r.URL.Path, "status", p.Status, "err", err)
-	}
-	setRetryAfter(w, p.RetryAfter)
-	if p.authenticate != "" {
-		w.Header().Set("WWW-Authenticate", p.authenticate)
-	}
-	switch c {
-	case clientAPI:
-		writeJSON(w, p.Status, p)
-	case clientHTMX:
-		a.renderFragment(w, r, p.Status, views.PlaceForm(formWith(in, p)))
-	default:
-		a.renderOops(w, r, p.Status, views.Oops{Title: oopsTitle(p.Status), Message: p.Description, RequestID: p.RequestID})
-	}
-}
-
-func withRequestID(p problem) string {
-	if p.Status == http.StatusUnprocessableEntity {
-		return ""
-	}
-	if p.Status >= 500 {
-		return p.Description + " (request " + p.RequestID + ")"
-	}
-	return p.Description
-}
-
-func oopsTitle(status int) string {
-	switch {
-	case status == http.StatusNotFound:
-		return "Page not found"
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return "Not allowed"
-	case status == http.StatusTooManyRequests:
-		return "Slow down a little"
-	case status >= 500:
-		return "Oops — something went wrong"
-	}
-	return "That did not work"
-}
-
-func (a *app) renderFragment(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
-		http.Error(w, "Something went wrong.", http.StatusInternalServerError)
-		return
-	}
-	a.writeHTML(w, r, status, &encoded{raw: buf.Bytes()}, false)
+	a.fail(w, r, shapeOf(r), refuse(http.StatusMethodNotAllowed, "method_not_allowed", "This address does not accept "+r.Method+" requests."))
 }

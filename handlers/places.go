@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -20,31 +18,31 @@ import (
 // and tells everyone else what to do about it in the shape they asked for.
 func (a *app) requireWriter(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := clientOf(r)
+		c := shapeOf(r)
 		if !a.deps.Auth.Configured() {
-			a.refuseWriter(w, r, c, &auth.Error{Kind: auth.ErrNotConfigured, Code: "auth_not_configured",
+			a.fail(w, r, c, &auth.Error{Kind: auth.ErrNotConfigured, Code: "auth_not_configured",
 				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())})
 			return
 		}
 		if err := authErrFrom(r.Context()); err != nil {
-			a.refuseWriter(w, r, c, err)
+			a.fail(w, r, c, err)
 			return
 		}
 		p := auth.FromContext(r.Context())
 		switch {
-		case p.Kind == auth.Anonymous && (c == clientPage || c == clientForm):
+		case p.Kind == auth.Anonymous && (c == shapePage || c == shapeForm):
 			http.Redirect(w, r, "/login?return_to="+loginReturnPath(r), http.StatusSeeOther)
 		case p.Kind == auth.Anonymous:
-			err := badRequest(http.StatusUnauthorized, "unauthorized", "Log in, or send an access token as Authorization: Bearer <token>.")
-			w.Header().Set("WWW-Authenticate", `Bearer realm="whib"`)
-			if c == clientHTMX {
-				err = badRequest(http.StatusUnauthorized, "unauthorized", "Your session has ended. Log in again to add places; what you typed is kept here.")
+			description := "Log in, or send an access token as Authorization: Bearer <token>."
+			if c == shapeHTMX {
+				description = "Your session has ended. Log in again to add places; what you typed is kept here."
 			}
-			a.refuseWriter(w, r, c, err)
+			a.fail(w, r, c, &refusal{status: http.StatusUnauthorized, code: "unauthorized", description: description,
+				challenge: `Bearer realm="whib"`})
 		case !p.CanWrite:
-			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission))
-			a.refuseWriter(w, r, c, badRequest(http.StatusForbidden, "insufficient_scope",
-				fmt.Sprintf("You may not add places: the %q permission is missing.", a.cfg.WritePermission)))
+			a.fail(w, r, c, &refusal{status: http.StatusForbidden, code: "insufficient_scope",
+				description: fmt.Sprintf("You may not add places: the %q permission is missing.", a.cfg.WritePermission),
+				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission)})
 		default:
 			next.ServeHTTP(w, r)
 		}
@@ -60,33 +58,22 @@ func loginReturnPath(r *http.Request) string {
 	return "/"
 }
 
-// refuseWriter answers a refused write. The htmx form keeps what the
-// person typed, so nothing is lost while they sign in again.
-func (a *app) refuseWriter(w http.ResponseWriter, r *http.Request, c client, err error) {
-	if c == clientHTMX && r.Method == http.MethodPost {
-		in, _, _ := decodePlace(w, r)
-		a.failPlace(w, r, c, in, err)
-		return
-	}
-	a.fail(w, r, c, err)
-}
-
 func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
-	c := clientOf(r)
+	c := shapeOf(r)
 	in, typeErrs, err := decodePlace(w, r)
 	if err != nil {
-		a.failPlace(w, r, c, in, err)
+		a.fail(w, r, c, err, in)
 		return
 	}
 	place, err := validatePlace(in, typeErrs)
 	if err != nil {
-		a.failPlace(w, r, c, in, err)
+		a.fail(w, r, c, err, in)
 		return
 	}
 	p := auth.FromContext(r.Context())
 	res, err := a.deps.Places.Add(r.Context(), place, store.Author{Name: p.Name, Email: p.Email})
 	if err != nil {
-		a.failPlace(w, r, c, in, err)
+		a.fail(w, r, c, err, in)
 		return
 	}
 	status, message := http.StatusCreated, fmt.Sprintf("Added %s to the map.", res.Place.Name)
@@ -97,12 +84,12 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 	}
 
 	switch c {
-	case clientAPI:
+	case shapeJSON:
 		writeJSON(w, status, struct {
 			store.Place
 			Message string `json:"message"`
 		}{res.Place, message})
-	case clientHTMX:
+	case shapeHTMX:
 		form := views.Form{Status: message}
 		if !res.Added {
 			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(form))
@@ -110,57 +97,12 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place))
 		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, len(res.Snapshot.Places)))
-	case clientForm:
+	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	default:
 		st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
-		a.renderMap(w, r, status, res.Snapshot, st, 1, views.Form{Status: message})
+		a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
 	}
-}
-
-// failPlace answers a failed add so that nothing the person typed is lost:
-// the htmx form and the no-JavaScript page both show the input again with
-// the errors next to their fields.
-func (a *app) failPlace(w http.ResponseWriter, r *http.Request, c client, in placeInput, err error) {
-	p := problemFor(err)
-	switch c {
-	case clientHTMX:
-		a.failKeeping(w, r, c, err, in)
-	case clientForm:
-		if p.Status != http.StatusUnprocessableEntity {
-			a.fail(w, r, c, err)
-			return
-		}
-		snap, st, loadErr := a.snapshot(r.Context())
-		if loadErr != nil {
-			a.fail(w, r, c, err)
-			return
-		}
-		a.renderMap(w, r, p.Status, snap, st, 1, formWith(in, p))
-	case clientPage:
-		if len(p.Fields) > 0 {
-			err = badRequest(p.Status, p.Code, describeFields(p.Fields))
-		}
-		a.fail(w, r, c, err)
-	default:
-		a.fail(w, r, c, err)
-	}
-}
-
-func formWith(in placeInput, p problem) views.Form {
-	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Errors: p.Fields}
-	if len(p.Fields) == 0 {
-		f.Error = withRequestID(p)
-	}
-	return f
-}
-
-func describeFields(fields map[string]string) string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		parts = append(parts, fields[k])
-	}
-	return "The place was not saved: " + strings.Join(parts, " ")
 }
 
 // placeAddedTrigger is the HX-Trigger header that tells the page script to
@@ -187,7 +129,7 @@ func asciiJSON(b []byte) string {
 }
 
 func (a *app) ping(w http.ResponseWriter, r *http.Request) {
-	c := clientOf(r)
+	c := shapeOf(r)
 	err := a.pingReloads.do(r.Context(), a.now(), func() error {
 		_, err := a.deps.Places.Refresh(context.WithoutCancel(r.Context()))
 		return err
@@ -197,7 +139,7 @@ func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	snap, _, _ := a.deps.Places.Current()
-	if c == clientAPI {
+	if c == shapeJSON {
 		writeJSON(w, http.StatusOK, struct {
 			Places      int       `json:"places"`
 			Version     string    `json:"version"`
@@ -205,7 +147,7 @@ func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 		}{len(snap.Places), snap.Version, snap.LoadedAt.UTC()})
 		return
 	}
-	a.renderMap(w, r, http.StatusOK, snap, store.Status{LoadedAt: snap.LoadedAt}, 1, views.Form{})
+	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: store.Status{LoadedAt: snap.LoadedAt}, page: 1})
 }
 
 // The data downloads are public, cacheable per version and shareable with
@@ -280,12 +222,12 @@ func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) {
 func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) {
 	snap, _, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, clientAPI, err)
+		a.fail(w, r, shapeJSON, err)
 		return
 	}
 	body, err := a.data.get(snap.Version, kind, func() ([]byte, error) { return build(snap) })
 	if err != nil {
-		a.fail(w, r, clientAPI, err)
+		a.fail(w, r, shapeJSON, err)
 		return
 	}
 	h := w.Header()

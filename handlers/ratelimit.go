@@ -75,7 +75,7 @@ func (a *app) limited(l *clientLimiter, next http.Handler) http.Handler {
 		ok, wait := l.allow(a.clientKey(r))
 		if !ok {
 			setRetryAfter(w, max(wait, time.Second))
-			a.refuseWriter(w, r, clientOf(r), badRequest(http.StatusTooManyRequests, "rate_limited",
+			a.fail(w, r, shapeOf(r), refuse(http.StatusTooManyRequests, "rate_limited",
 				"Too many requests from you in a short time. Wait a moment and try again; nothing was saved."))
 			return
 		}

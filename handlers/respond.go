@@ -4,64 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/store"
 )
-
-// client is the kind of answer a request wants. Every handler that can
-// answer more than one way asks clientOf once, so content negotiation lives
-// in this one place.
-type client int
-
-const (
-	// clientAPI wants JSON: machines, scripts, fetch() calls.
-	clientAPI client = iota
-	// clientHTMX is the add-place form on the map page, enhanced by htmx:
-	// it wants HTML fragments that htmx swaps in.
-	clientHTMX
-	// clientForm is a browser posting the form without JavaScript: it
-	// wants a redirect after success (POST/redirect/GET) and pages after
-	// failure.
-	clientForm
-	// clientPage wants a whole HTML page: a browser navigating, or an API
-	// client that only accepts HTML (the talk's client did).
-	clientPage
-)
-
-func clientOf(r *http.Request) client {
-	if r.Header.Get("HX-Request") == "true" {
-		return clientHTMX
-	}
-	accept := r.Header.Get("Accept")
-	if acceptsJSON(accept) {
-		return clientAPI
-	}
-	if strings.Contains(accept, "text/html") {
-		if r.Method == http.MethodPost && isFormContent(r.Header.Get("Content-Type")) {
-			return clientForm
-		}
-		return clientPage
-	}
-	return clientAPI
-}
-
-func acceptsJSON(accept string) bool {
-	return strings.Contains(accept, "application/json") || strings.Contains(accept, "+json")
-}
-
-func isFormContent(contentType string) bool {
-	media, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return media == "application/x-www-form-urlencoded" || media == "multipart/form-data"
-}
 
 // problem is an error as the app tells it to a client: the status, a
 // stable machine-readable code and a sentence a person can act on.
@@ -72,6 +21,8 @@ type problem struct {
 	Fields      map[string]string `json:"fields,omitempty"`
 	RequestID   string            `json:"request_id,omitempty"`
 	RetryAfter  time.Duration     `json:"-"`
+	// Title heads the error page; "" picks one from the status.
+	Title string `json:"-"`
 	// authenticate is the WWW-Authenticate challenge for 401/403 (RFC 6750).
 	authenticate string
 }
@@ -79,6 +30,14 @@ type problem struct {
 // problemFor is the one place that maps a domain error to what the client
 // is told. Unknown errors become a 500 whose details stay in the log.
 func problemFor(err error) problem {
+	// First: it wraps errors of the other families and only retitles them.
+	var signIn signInError
+	if errors.As(err, &signIn) {
+		p := problemFor(signIn.err)
+		p.Title = "Sign-in did not work"
+		p.Description += " Go back to the map and log in again."
+		return p
+	}
 	var authErr *auth.Error
 	if errors.As(err, &authErr) {
 		return authProblem(authErr)
@@ -87,9 +46,9 @@ func problemFor(err error) problem {
 	if errors.As(err, &storeErr) {
 		return storeProblem(storeErr)
 	}
-	var reqErr *requestError
-	if errors.As(err, &reqErr) {
-		return problem{Status: reqErr.status, Code: reqErr.code, Description: reqErr.description}
+	var ref *refusal
+	if errors.As(err, &ref) {
+		return problem{Status: ref.status, Code: ref.code, Description: ref.description, authenticate: ref.challenge}
 	}
 	return problem{
 		Status:      http.StatusInternalServerError,
@@ -157,19 +116,29 @@ func retryAfterOr(d, fallback time.Duration) time.Duration {
 	return fallback
 }
 
-// requestError is bad input found by the handlers themselves (before the
-// store sees it): wrong content type, oversized body, malformed JSON.
-type requestError struct {
+// refusal is a request the handlers themselves turn down before the store
+// sees it: wrong content type, oversized body, malformed JSON, no
+// permission, too many requests, no such route.
+type refusal struct {
 	status      int
 	code        string
 	description string
+	// challenge is the WWW-Authenticate value for 401/403 (RFC 6750).
+	challenge string
 }
 
-func (e *requestError) Error() string { return e.description }
+func (e *refusal) Error() string { return e.description }
 
-func badRequest(status int, code, description string) error {
-	return &requestError{status: status, code: code, description: description}
+func refuse(status int, code, description string) error {
+	return &refusal{status: status, code: code, description: description}
 }
+
+// signInError marks a failure of the sign-in callback, whose page says
+// so and sends the person back to try again.
+type signInError struct{ err error }
+
+func (e signInError) Error() string { return "sign-in: " + e.err.Error() }
+func (e signInError) Unwrap() error { return e.err }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
