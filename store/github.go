@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -330,44 +329,6 @@ func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string,
 		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
 	}
 	return st, nil
-}
-
-// fileContent decodes the inline base64 content, or fetches the raw blob for
-// files over 1 MB, for which GitHub sends encoding "none" and no content.
-func (s *GitHubStore) fileContent(ctx context.Context, t target, meta *github.RepositoryContent) ([]byte, error) {
-	op := "github: read " + s.path
-	inline := ""
-	if meta.Content != nil { // not meta.GetContent(), which is a decoder that refuses "none"
-		inline = *meta.Content
-	}
-	if meta.GetEncoding() == "base64" && (inline != "" || meta.GetSize() == 0) {
-		content, err := base64.StdEncoding.DecodeString(inline) // skips GitHub's line breaks
-		if err != nil {
-			return nil, &Error{Kind: KindInternal, Op: op, Err: fmt.Errorf("decode base64 content: %w", err)}
-		}
-		return content, nil
-	}
-	if meta.GetSize() == 0 {
-		return nil, nil
-	}
-	u := fmt.Sprintf("repos/%s/%s/git/blobs/%s", url.PathEscape(t.owner), url.PathEscape(t.repo), url.PathEscape(meta.GetSHA()))
-	var buf bytes.Buffer
-	_, err := s.call(ctx, op+" (raw blob)", true, func(ctx context.Context) (*github.Response, error) {
-		req, err := s.client.NewRequest(http.MethodGet, u, nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept", "application/vnd.github.raw")
-		buf.Reset()
-		return s.client.Do(ctx, req, &buf)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if buf.Len() != meta.GetSize() {
-		return nil, &Error{Kind: KindUnavailable, Op: op, Err: fmt.Errorf("raw blob has %d bytes, expected %d", buf.Len(), meta.GetSize())}
-	}
-	return buf.Bytes(), nil
 }
 
 // readPinned reads the head commit of the branch and the file at exactly that

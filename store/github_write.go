@@ -136,10 +136,7 @@ func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState
 		}
 		return nil, err
 	}
-	sha := res.GetContent().GetSHA()
-	if sha == "" {
-		sha = gitBlobSHA(content)
-	}
+	sha := s.ownBlobSHA(content, res.GetContent().GetSHA())
 	return &fileState{sha: sha, content: content, loadedAt: time.Now()}, nil
 }
 
@@ -171,7 +168,7 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 		if err != nil {
 			return nil, err
 		}
-		entry.SHA, blobSHA = blob.SHA, blob.GetSHA()
+		entry.SHA, blobSHA = blob.SHA, s.ownBlobSHA(content, blob.GetSHA())
 	}
 	var tree *github.Tree
 	_, err := s.call(ctx, op+" (tree)", true, func(ctx context.Context) (resp *github.Response, err error) {
@@ -214,8 +211,21 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	}, nil
 }
 
+// ownBlobSHA is the version of content this process just wrote. It is
+// computed, not taken from the answer: the next compare-and-swap then only
+// succeeds if GitHub holds exactly these bytes, so a write never builds on
+// content GitHub does not have. A different reported SHA is logged.
+func (s *GitHubStore) ownBlobSHA(content []byte, reported string) string {
+	sha := gitBlobSHA(content)
+	if reported != "" && reported != sha {
+		s.logger.Warn("github: GitHub reports a different blob SHA for what we wrote; the next write will re-read",
+			"store", s.String(), "reported_sha", reported, "computed_sha", sha, "size", len(content))
+	}
+	return sha
+}
+
 // gitBlobSHA is git's object id for content: SHA-1 of "blob <len>\x00" and
-// the bytes. Used only when GitHub's answer leaves the SHA out.
+// the bytes. Content is trusted only when it hashes to the SHA GitHub names.
 func gitBlobSHA(content []byte) string {
 	h := sha1.New()
 	h.Write([]byte("blob " + strconv.Itoa(len(content)) + "\x00"))
