@@ -29,6 +29,9 @@ const (
 	defaultPath        = "places.csv"
 	defaultMaxRetries  = 8
 	defaultCallTimeout = 10 * time.Second
+	// defaultRecheckDelay: how long to give a write that got no clear answer
+	// to land before re-reading the file to see whether it did.
+	defaultRecheckDelay = time.Second
 	// readRetries bounds extra attempts for idempotent calls after a 5xx or
 	// timeout: enough to ride out a blip, short enough to answer a person.
 	readRetries = 2
@@ -65,8 +68,9 @@ type GitHubStore struct {
 	logger     *slog.Logger
 
 	// Test seams; set once in NewGitHubStore.
-	callTimeout time.Duration
-	backoff     func(attempt int) time.Duration
+	callTimeout  time.Duration
+	recheckDelay time.Duration
+	backoff      func(attempt int) time.Duration
 
 	resolveMu sync.Mutex // one resolution of owner and branch at a time
 	nameMu    sync.Mutex // guards owner and branch
@@ -149,16 +153,17 @@ func NewGitHubStore(cfg GitHubConfig) (*GitHubStore, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &GitHubStore{
-		client:      client,
-		repo:        repo,
-		path:        path,
-		urlPath:     (&url.URL{Path: path}).EscapedPath(),
-		maxRetries:  maxRetries,
-		logger:      logger,
-		callTimeout: defaultCallTimeout,
-		backoff:     jitteredBackoff,
-		owner:       owner,
-		branch:      cfg.Branch,
+		client:       client,
+		repo:         repo,
+		path:         path,
+		urlPath:      (&url.URL{Path: path}).EscapedPath(),
+		maxRetries:   maxRetries,
+		logger:       logger,
+		callTimeout:  defaultCallTimeout,
+		recheckDelay: defaultRecheckDelay,
+		backoff:      jitteredBackoff,
+		owner:        owner,
+		branch:       cfg.Branch,
 	}, nil
 }
 
