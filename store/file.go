@@ -73,7 +73,11 @@ func (s *FileStore) Add(ctx context.Context, p Place, by Author) (AddResult, err
 	}
 	content := appendCSV(snap.Content, p)
 	if err := writeFileAtomic(s.path, content); err != nil {
-		return AddResult{}, &Error{Kind: KindInternal, Op: "file: add to " + s.path, Err: err}
+		kind := KindInternal // nothing was written
+		if errors.Is(err, errRenamedNotSynced) {
+			kind = KindUnknownOutcome // the row is in the file, but may not survive a crash
+		}
+		return AddResult{}, &Error{Kind: kind, Op: "file: add to " + s.path, Err: err}
 	}
 	s.last = Snapshot{
 		Places:   withPlace(snap.Places, p),

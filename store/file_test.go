@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -234,4 +235,30 @@ func TestFileStoreConcurrentAdds(t *testing.T) {
 		b, _ := os.ReadFile(path)
 		return b
 	})
+}
+
+// TestFileStoreUnsyncedRenameIsAnUnknownOutcome: the one ambiguous file
+// write. After the rename the new row is what readers see; if the directory
+// fsync then fails, "nothing was saved" would be false, and the row may not
+// survive a crash: the outcome is unknown, and adding again is safe.
+func TestFileStoreUnsyncedRenameIsAnUnknownOutcome(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "places.csv")
+	s := NewFileStore(path)
+	ctx := context.Background()
+	if _, err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	syncDirAfterRename = func(string) error { return errors.New("input/output error") }
+	t.Cleanup(func() { syncDirAfterRename = syncDir })
+	wien := mustPlace(t, "Wien", "48.2082", "16.3738")
+	if _, err := s.Add(ctx, wien, Author{}); KindOf(err) != KindUnknownOutcome {
+		t.Fatalf("kind = %v (%v), want unknown outcome", KindOf(err), err)
+	}
+	syncDirAfterRename = syncDir
+	if res, err := s.Add(ctx, wien, Author{}); err != nil || res.Added {
+		t.Errorf("add again: added %v, %v; want already on the map", res.Added, err)
+	}
+	if got, _ := os.ReadFile(path); bytes.Count(got, []byte("Wien,")) != 1 {
+		t.Error("the place should be in the file once")
+	}
 }
