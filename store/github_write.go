@@ -108,14 +108,17 @@ func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, e
 // conditional on base's SHA): nothing was saved. Anything else is still
 // unknown, and the caller is told so rather than "nothing was saved".
 func (s *GitHubStore) settleUnknownWrite(ctx context.Context, t target, base *fileState, p Place, werr error) (AddResult, error) {
+	op := "github: add to " + s.path
+	stillUnknown := &Error{Kind: KindUnknownOutcome, Op: op, RetryAfter: RetryAfter(werr),
+		Err: fmt.Errorf("the write got no clear answer and may have landed: %w", werr)}
 	if err := sleepCtx(ctx, s.recheckDelay); err != nil {
-		return AddResult{}, werr
+		return AddResult{}, stillUnknown
 	}
 	fresh, err := s.fetchFile(ctx, t, t.branch, "", base)
 	if err != nil {
 		s.logger.Warn("github: a write got no clear answer and the re-read failed; it may have landed",
 			"store", s.String(), "err", werr, "reread_err", err)
-		return AddResult{}, werr
+		return AddResult{}, stillUnknown
 	}
 	if existing, ok := findSame(fresh.places, p); ok {
 		s.remember(fresh)
@@ -124,12 +127,12 @@ func (s *GitHubStore) settleUnknownWrite(ctx context.Context, t target, base *fi
 	}
 	if fresh.sha != base.sha {
 		s.remember(fresh)
-		return AddResult{}, &Error{Kind: KindUnavailable, Op: "github: add to " + s.path,
-			Err: fmt.Errorf("the file changed without the place after a failed write, so that write cannot land: %w", werr)}
+		return AddResult{}, &Error{Kind: KindUnavailable, Op: op,
+			Err: fmt.Errorf("the write got no clear answer, but the file has changed without the place since, so it cannot land: %w", werr)}
 	}
 	s.logger.Warn("github: a write got no clear answer and has not landed yet; it still may",
 		"store", s.String(), "err", werr, "recheck_delay", s.recheckDelay)
-	return AddResult{}, werr
+	return AddResult{}, stillUnknown
 }
 
 // mayHaveLanded turns the failure of a write call into KindUnknownOutcome
@@ -143,7 +146,7 @@ func mayHaveLanded(op string, resp *github.Response, err error) error {
 	if refused || (KindOf(err) != KindUnavailable && !answered2xx) {
 		return err
 	}
-	return &Error{Kind: KindUnknownOutcome, Op: op, Err: fmt.Errorf("the write may have landed: %w", err), RetryAfter: RetryAfter(err)}
+	return &Error{Kind: KindUnknownOutcome, Op: op, Err: err, RetryAfter: RetryAfter(err)}
 }
 
 // putContents replaces the file through the contents API, conditional on the
