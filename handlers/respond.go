@@ -95,6 +95,14 @@ func storeProblem(e *store.Error) problem {
 			Description: "The places storage cannot be reached right now; nothing was saved. Please try again in a minute.",
 			RetryAfter:  retryAfterOr(e.RetryAfter, 30*time.Second),
 		}
+	case store.KindUnknownOutcome:
+		// Not "nothing was saved": the write may have landed. Adding again
+		// is safe because a duplicate answers 200 "already on the map".
+		return problem{
+			Status: http.StatusServiceUnavailable, Code: "outcome_unknown",
+			Description: "The places storage did not confirm the write in time, so it may have been saved; adding it again is safe. Please check the map or try again in a moment.",
+			RetryAfter:  retryAfterOr(e.RetryAfter, 10*time.Second),
+		}
 	case store.KindUnauthorized:
 		return problem{
 			Status: http.StatusBadGateway, Code: "storage_refused",

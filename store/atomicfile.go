@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,8 +48,19 @@ func writeFileAtomic(path string, content []byte) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	if err = syncDirAfterRename(dir); err != nil {
+		return fmt.Errorf("%w: %w", errRenamedNotSynced, err)
+	}
+	return nil
 }
+
+// errRenamedNotSynced marks the one failure after which the new content is
+// already what readers see: the write is not "nothing was saved", it is
+// "saved, but maybe not durably".
+var errRenamedNotSynced = errors.New("the new file is in place but its directory could not be synced")
+
+// syncDirAfterRename is syncDir; a variable so tests can make it fail.
+var syncDirAfterRename = syncDir
 
 // syncDir makes a rename or create in dir durable.
 func syncDir(dir string) error {

@@ -19,7 +19,12 @@ const (
 	KindConflict          // CAS retries exhausted
 	KindUnauthorized      // GitHub rejected our token (401) or refused access (403 without rate limit)
 	KindRateLimited       // GitHub 403/429 rate limit (RetryAfter set)
-	KindUnavailable       // upstream down / timeout / 5xx
+	KindUnavailable       // upstream down / timeout / 5xx; nothing was written
+	// KindUnknownOutcome: a write got no clear answer (timeout, dropped
+	// connection, 5xx) and a re-check could not tell whether it landed. It
+	// may have been saved; adding the same place again is safe, because a
+	// duplicate is recognised and not written twice.
+	KindUnknownOutcome
 )
 
 // String names the kind for logs.
@@ -39,6 +44,8 @@ func (k Kind) String() string {
 		return "rate limited"
 	case KindUnavailable:
 		return "unavailable"
+	case KindUnknownOutcome:
+		return "unknown outcome"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -50,7 +57,7 @@ type Error struct {
 	Op         string            // "github: update places.csv"
 	Err        error             // cause, may be nil
 	Fields     map[string]string // KindInvalid only: field name → message for a person
-	RetryAfter time.Duration     // KindRateLimited/KindUnavailable when known
+	RetryAfter time.Duration     // KindRateLimited/KindUnavailable/KindUnknownOutcome when known
 }
 
 func (e *Error) Error() string {

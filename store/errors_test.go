@@ -25,3 +25,10 @@ func TestKindOfAndRetryAfterSeeThroughWrapping(t *testing.T) {
 		t.Errorf("message = %q", got)
 	}
 }
+
+func TestUnknownOutcomeIsItsOwnKind(t *testing.T) {
+	err := &Error{Kind: KindUnknownOutcome, Op: "github: update places.csv", Err: errors.New("the write may have landed: timeout")}
+	if KindUnknownOutcome.String() != "unknown outcome" || KindOf(fmt.Errorf("add: %w", err)) != KindUnknownOutcome {
+		t.Errorf("String = %q, KindOf = %v", KindUnknownOutcome.String(), KindOf(err))
+	}
+}

@@ -64,14 +64,20 @@ func (s *FileStore) Add(ctx context.Context, p Place, by Author) (AddResult, err
 
 	snap, err := s.readLocked()
 	if err != nil {
-		return AddResult{}, err
+		// Appending to a file we cannot parse could bury the problem under
+		// new rows or, were it ever re-encoded, drop the rows we cannot read.
+		return AddResult{}, wrapErr("file: add to "+s.path, KindInternal, err)
 	}
 	if existing, ok := findSame(snap.Places, p); ok {
 		return AddResult{Snapshot: snap, Place: existing}, nil
 	}
 	content := appendCSV(snap.Content, p)
 	if err := writeFileAtomic(s.path, content); err != nil {
-		return AddResult{}, &Error{Kind: KindInternal, Op: "file: add to " + s.path, Err: err}
+		kind := KindInternal // nothing was written
+		if errors.Is(err, errRenamedNotSynced) {
+			kind = KindUnknownOutcome // the row is in the file, but may not survive a crash
+		}
+		return AddResult{}, &Error{Kind: kind, Op: "file: add to " + s.path, Err: err}
 	}
 	s.last = Snapshot{
 		Places:   withPlace(snap.Places, p),
@@ -103,7 +109,7 @@ func (s *FileStore) readLocked() (Snapshot, error) {
 	}
 	places, err := decodeCSV(content)
 	if err != nil {
-		return Snapshot{}, &Error{Kind: KindInternal, Op: op, Err: err}
+		return Snapshot{}, &Error{Kind: KindInternal, Op: op, Err: fmt.Errorf("not a valid places file, so it is left as it is and nothing is written to it: %w", err)}
 	}
 	s.last = Snapshot{Places: places, Version: version, Content: content, LoadedAt: time.Now()}
 	return s.last, nil

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +29,9 @@ const (
 	defaultPath        = "places.csv"
 	defaultMaxRetries  = 8
 	defaultCallTimeout = 10 * time.Second
+	// defaultRecheckDelay: how long to give a write that got no clear answer
+	// to land before re-reading the file to see whether it did.
+	defaultRecheckDelay = time.Second
 	// readRetries bounds extra attempts for idempotent calls after a 5xx or
 	// timeout: enough to ride out a blip, short enough to answer a person.
 	readRetries = 2
@@ -66,8 +68,9 @@ type GitHubStore struct {
 	logger     *slog.Logger
 
 	// Test seams; set once in NewGitHubStore.
-	callTimeout time.Duration
-	backoff     func(attempt int) time.Duration
+	callTimeout  time.Duration
+	recheckDelay time.Duration
+	backoff      func(attempt int) time.Duration
 
 	resolveMu sync.Mutex // one resolution of owner and branch at a time
 	nameMu    sync.Mutex // guards owner and branch
@@ -150,16 +153,17 @@ func NewGitHubStore(cfg GitHubConfig) (*GitHubStore, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &GitHubStore{
-		client:      client,
-		repo:        repo,
-		path:        path,
-		urlPath:     (&url.URL{Path: path}).EscapedPath(),
-		maxRetries:  maxRetries,
-		logger:      logger,
-		callTimeout: defaultCallTimeout,
-		backoff:     jitteredBackoff,
-		owner:       owner,
-		branch:      cfg.Branch,
+		client:       client,
+		repo:         repo,
+		path:         path,
+		urlPath:      (&url.URL{Path: path}).EscapedPath(),
+		maxRetries:   maxRetries,
+		logger:       logger,
+		callTimeout:  defaultCallTimeout,
+		recheckDelay: defaultRecheckDelay,
+		backoff:      jitteredBackoff,
+		owner:        owner,
+		branch:       cfg.Branch,
 	}, nil
 }
 
@@ -330,44 +334,6 @@ func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string,
 		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
 	}
 	return st, nil
-}
-
-// fileContent decodes the inline base64 content, or fetches the raw blob for
-// files over 1 MB, for which GitHub sends encoding "none" and no content.
-func (s *GitHubStore) fileContent(ctx context.Context, t target, meta *github.RepositoryContent) ([]byte, error) {
-	op := "github: read " + s.path
-	inline := ""
-	if meta.Content != nil { // not meta.GetContent(), which is a decoder that refuses "none"
-		inline = *meta.Content
-	}
-	if meta.GetEncoding() == "base64" && (inline != "" || meta.GetSize() == 0) {
-		content, err := base64.StdEncoding.DecodeString(inline) // skips GitHub's line breaks
-		if err != nil {
-			return nil, &Error{Kind: KindInternal, Op: op, Err: fmt.Errorf("decode base64 content: %w", err)}
-		}
-		return content, nil
-	}
-	if meta.GetSize() == 0 {
-		return nil, nil
-	}
-	u := fmt.Sprintf("repos/%s/%s/git/blobs/%s", url.PathEscape(t.owner), url.PathEscape(t.repo), url.PathEscape(meta.GetSHA()))
-	var buf bytes.Buffer
-	_, err := s.call(ctx, op+" (raw blob)", true, func(ctx context.Context) (*github.Response, error) {
-		req, err := s.client.NewRequest(http.MethodGet, u, nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept", "application/vnd.github.raw")
-		buf.Reset()
-		return s.client.Do(ctx, req, &buf)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if buf.Len() != meta.GetSize() {
-		return nil, &Error{Kind: KindUnavailable, Op: op, Err: fmt.Errorf("raw blob has %d bytes, expected %d", buf.Len(), meta.GetSize())}
-	}
-	return buf.Bytes(), nil
 }
 
 // readPinned reads the head commit of the branch and the file at exactly that

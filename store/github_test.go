@@ -34,6 +34,7 @@ func newTestGitHub(t *testing.T, srv *githubtest.Server, cfg GitHubConfig) *GitH
 		t.Fatalf("NewGitHubStore: %v", err)
 	}
 	s.backoff = func(int) time.Duration { return 0 }
+	s.recheckDelay = 0
 	return s
 }
 
@@ -423,7 +424,11 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 			t.Error("the place should be in the file exactly once")
 		}
 	})
-	t.Run("not landed", func(t *testing.T) {
+	t.Run("not landed yet", func(t *testing.T) {
+		// A 5xx on the write itself proves nothing (a proxy may answer it
+		// while GitHub commits), and the re-read shows the file unchanged:
+		// the write may still land, so the caller must not hear "nothing
+		// was saved".
 		srv := githubtest.New(t, githubtest.WithToken(testToken), githubtest.WithFile("places.csv", defaultPlaces))
 		s := newTestGitHub(t, srv, GitHubConfig{})
 		if _, err := s.Load(ctx); err != nil {
@@ -431,11 +436,39 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 		}
 		srv.FailNext(1, http.StatusInternalServerError)
 		_, err := s.Add(ctx, wien, Author{Name: "Bo"})
-		if KindOf(err) != KindUnavailable {
-			t.Errorf("kind = %v (%v), want unavailable", KindOf(err), err)
+		if KindOf(err) != KindUnknownOutcome {
+			t.Errorf("kind = %v (%v), want unknown outcome", KindOf(err), err)
 		}
 		if len(srv.Commits()) != 0 {
 			t.Error("nothing should be committed")
+		}
+		// Adding again is safe: it lands once.
+		if res, err := s.Add(ctx, wien, Author{Name: "Bo"}); err != nil || !res.Added || len(srv.Commits()) != 1 {
+			t.Errorf("add again: %+v, %v, %d commits", res, err, len(srv.Commits()))
+		}
+	})
+	t.Run("re-read fails too", func(t *testing.T) {
+		srv := githubtest.New(t, githubtest.WithToken(testToken), githubtest.WithFile("places.csv", defaultPlaces))
+		s := newTestGitHub(t, srv, GitHubConfig{})
+		if _, err := s.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		srv.FailNext(2+readRetries, http.StatusBadGateway)
+		_, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		if KindOf(err) != KindUnknownOutcome || !strings.Contains(err.Error(), "may have landed") {
+			t.Errorf("kind = %v (%v), want unknown outcome", KindOf(err), err)
+		}
+	})
+	t.Run("refusals are not ambiguous", func(t *testing.T) {
+		srv := githubtest.New(t, githubtest.WithToken(testToken), githubtest.WithFile("places.csv", defaultPlaces))
+		s := newTestGitHub(t, srv, GitHubConfig{})
+		if _, err := s.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		srv.FailNext(1, http.StatusUnauthorized)
+		calls := srv.Calls()
+		if _, err := s.Add(ctx, wien, Author{Name: "Bo"}); KindOf(err) != KindUnauthorized || srv.Calls() != calls+1 {
+			t.Errorf("a 401 on the write: kind %v (%v) after %d calls, want unauthorized without a re-check", KindOf(err), err, srv.Calls()-calls)
 		}
 	})
 }

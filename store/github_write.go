@@ -20,9 +20,10 @@ import (
 // would not fast-forward) it re-reads, checks for the place again and
 // retries, up to MaxRetries times, then gives up with KindConflict.
 //
-// If a write fails ambiguously (timeout or 5xx: it may have landed) Add
-// re-reads the file; when the place is there now, it was our write, and Add
-// reports Added=true.
+// If a write gets no clear answer (timeout, dropped connection, 5xx: it may
+// have landed) Add waits a moment and re-reads the file; when the place is
+// there now, it was our write, and Add reports Added=true. When the re-read
+// cannot tell, the error is KindUnknownOutcome, never "nothing was saved".
 //
 // A missing file is not created (KindNotFound): a wrong Path should be
 // noticed, not papered over with a new file.
@@ -92,27 +93,60 @@ func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, e
 				return AddResult{}, err
 			}
 			s.remember(base)
-		case KindUnavailable:
-			return s.afterAmbiguousWrite(ctx, t, base, p, werr)
+		case KindUnknownOutcome:
+			return s.settleUnknownWrite(ctx, t, base, p, werr)
 		default:
 			return AddResult{}, werr
 		}
 	}
 }
 
-// afterAmbiguousWrite decides what a failed write did. The place was absent
-// from base; if a fresh read has it, our write landed.
-func (s *GitHubStore) afterAmbiguousWrite(ctx context.Context, t target, base *fileState, p Place, werr error) (AddResult, error) {
+// settleUnknownWrite finds out what a write without a clear answer did. The
+// place was absent from base. GitHub may still be applying the write, so it
+// waits recheckDelay before re-reading: the place there means our write
+// landed. The file changed without it means it cannot land any more (it was
+// conditional on base's SHA): nothing was saved. Anything else is still
+// unknown, and the caller is told so rather than "nothing was saved".
+func (s *GitHubStore) settleUnknownWrite(ctx context.Context, t target, base *fileState, p Place, werr error) (AddResult, error) {
+	op := "github: add to " + s.path
+	stillUnknown := &Error{Kind: KindUnknownOutcome, Op: op, RetryAfter: RetryAfter(werr),
+		Err: fmt.Errorf("the write got no clear answer and may have landed: %w", werr)}
+	if err := sleepCtx(ctx, s.recheckDelay); err != nil {
+		return AddResult{}, stillUnknown
+	}
 	fresh, err := s.fetchFile(ctx, t, t.branch, "", base)
 	if err != nil {
-		return AddResult{}, werr // outcome unknown; the next Load will tell
+		s.logger.Warn("github: a write got no clear answer and the re-read failed; it may have landed",
+			"store", s.String(), "err", werr, "reread_err", err)
+		return AddResult{}, stillUnknown
 	}
-	s.remember(fresh)
 	if existing, ok := findSame(fresh.places, p); ok {
+		s.remember(fresh)
 		s.logger.Info("github: write reported failure but landed", "store", s.String(), "err", werr)
 		return AddResult{Snapshot: fresh.snapshot(), Place: existing, Added: true}, nil
 	}
-	return AddResult{}, werr
+	if fresh.sha != base.sha {
+		s.remember(fresh)
+		return AddResult{}, &Error{Kind: KindUnavailable, Op: op,
+			Err: fmt.Errorf("the write got no clear answer, but the file has changed without the place since, so it cannot land: %w", werr)}
+	}
+	s.logger.Warn("github: a write got no clear answer and has not landed yet; it still may",
+		"store", s.String(), "err", werr, "recheck_delay", s.recheckDelay)
+	return AddResult{}, stillUnknown
+}
+
+// mayHaveLanded turns the failure of a write call into KindUnknownOutcome
+// unless GitHub refused the write: a 4xx (conflict, validation, token,
+// rate limit) leaves nothing behind, whereas no answer, a dropped
+// connection, a 5xx from GitHub or a proxy, or a success we could not read
+// says nothing about whether the commit was made.
+func mayHaveLanded(op string, resp *github.Response, err error) error {
+	refused := resp != nil && resp.StatusCode >= 400 && resp.StatusCode < 500
+	answered2xx := resp != nil && resp.StatusCode >= 200 && resp.StatusCode < 300
+	if refused || (KindOf(err) != KindUnavailable && !answered2xx) {
+		return err
+	}
+	return &Error{Kind: KindUnknownOutcome, Op: op, Err: err, RetryAfter: RetryAfter(err)}
 }
 
 // putContents replaces the file through the contents API, conditional on the
@@ -126,7 +160,7 @@ func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState
 		Branch:  github.String(t.branch),
 	}
 	var res *github.RepositoryContentResponse
-	_, err := s.call(ctx, op, false, func(ctx context.Context) (resp *github.Response, err error) {
+	resp, err := s.call(ctx, op, false, func(ctx context.Context) (resp *github.Response, err error) {
 		res, resp, err = s.client.Repositories.UpdateFile(ctx, url.PathEscape(t.owner), url.PathEscape(t.repo), s.urlPath, opts)
 		return resp, err
 	})
@@ -134,12 +168,9 @@ func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState
 		if isShaMismatch(err) {
 			return nil, &Error{Kind: KindConflict, Op: op, Err: err}
 		}
-		return nil, err
+		return nil, mayHaveLanded(op, resp, err)
 	}
-	sha := res.GetContent().GetSHA()
-	if sha == "" {
-		sha = gitBlobSHA(content)
-	}
+	sha := s.ownBlobSHA(content, res.GetContent().GetSHA())
 	return &fileState{sha: sha, content: content, loadedAt: time.Now()}, nil
 }
 
@@ -171,7 +202,7 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 		if err != nil {
 			return nil, err
 		}
-		entry.SHA, blobSHA = blob.SHA, blob.GetSHA()
+		entry.SHA, blobSHA = blob.SHA, s.ownBlobSHA(content, blob.GetSHA())
 	}
 	var tree *github.Tree
 	_, err := s.call(ctx, op+" (tree)", true, func(ctx context.Context) (resp *github.Response, err error) {
@@ -193,7 +224,9 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.call(ctx, op+" (update "+t.branch+")", false, func(ctx context.Context) (resp *github.Response, err error) {
+	// Only this call can be ambiguous: the blob, tree and commit above are
+	// unreachable objects until the branch points at the commit.
+	resp, err := s.call(ctx, op+" (update "+t.branch+")", false, func(ctx context.Context) (resp *github.Response, err error) {
 		_, resp, err = s.client.Git.UpdateRef(ctx, owner, repo, &github.Reference{
 			Ref:    github.String("refs/heads/" + t.branch),
 			Object: &github.GitObject{SHA: commit.SHA},
@@ -204,7 +237,7 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 		if isShaMismatch(err) {
 			return nil, &Error{Kind: KindConflict, Op: op, Err: err}
 		}
-		return nil, err
+		return nil, mayHaveLanded(op, resp, err)
 	}
 	return &fileState{
 		sha:      blobSHA,
@@ -214,8 +247,21 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	}, nil
 }
 
+// ownBlobSHA is the version of content this process just wrote. It is
+// computed, not taken from the answer: the next compare-and-swap then only
+// succeeds if GitHub holds exactly these bytes, so a write never builds on
+// content GitHub does not have. A different reported SHA is logged.
+func (s *GitHubStore) ownBlobSHA(content []byte, reported string) string {
+	sha := gitBlobSHA(content)
+	if reported != "" && reported != sha {
+		s.logger.Warn("github: GitHub reports a different blob SHA for what we wrote; the next write will re-read",
+			"store", s.String(), "reported_sha", reported, "computed_sha", sha, "size", len(content))
+	}
+	return sha
+}
+
 // gitBlobSHA is git's object id for content: SHA-1 of "blob <len>\x00" and
-// the bytes. Used only when GitHub's answer leaves the SHA out.
+// the bytes. Content is trusted only when it hashes to the SHA GitHub names.
 func gitBlobSHA(content []byte) string {
 	h := sha1.New()
 	h.Write([]byte("blob " + strconv.Itoa(len(content)) + "\x00"))

@@ -91,7 +91,7 @@ func (s *Server) getContents(w http.ResponseWriter, r *http.Request) {
 	}
 	content := s.git.blobs[sha]
 	if wantsRaw(r) {
-		writeCacheable(w, r, content, "application/vnd.github.raw; charset=utf-8")
+		writeCacheable(w, r, s.rawContent(content), "application/vnd.github.raw; charset=utf-8")
 		return
 	}
 	meta := s.contentMeta(p, sha, len(content), ref)
@@ -101,6 +101,7 @@ func (s *Server) getContents(w http.ResponseWriter, r *http.Request) {
 	} else {
 		meta["content"], meta["encoding"] = wrappedBase64(content), "base64"
 	}
+	s.applyContentFault(meta, content)
 	writeCacheable(w, r, mustJSON(meta), "application/json; charset=utf-8")
 }
 
@@ -218,6 +219,7 @@ func (s *Server) getBlob(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
+	content = s.rawContent(content)
 	if wantsRaw(r) {
 		writeCacheable(w, r, content, "application/vnd.github.raw; charset=utf-8")
 		return

@@ -3,7 +3,9 @@
 // behaviour: base64 file content wrapped at 60 characters, git blob SHAs,
 // ETags and 304s, "encoding": "none" for files over 1 MB, 409/422 on stale
 // writes, fast-forward-only ref updates, rate-limit headers. Failures can be
-// injected to exercise retries and error handling.
+// injected to exercise retries and error handling, including answers that
+// look valid but misstate the file (faults.go) and slow writes that land
+// after the client gave up.
 package githubtest
 
 import (
@@ -39,6 +41,12 @@ type Server struct {
 	limitNext   int
 	limitReset  time.Time
 	conflictN   int
+
+	contentFault  ContentFault // see faults.go
+	contentFaultN int
+	truncateRawN  int
+	slowWrite     time.Duration
+	slowWriteN    int
 }
 
 // Commit is a commit that landed on the branch after the server started.
@@ -217,6 +225,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.latency > 0 {
 		time.Sleep(s.latency) // simulated network latency, not synchronisation
 	}
+	s.holdSlowWrite(r)
 	_, pattern := s.mux.Handler(r)
 	if pattern == "" {
 		pattern = "unknown"
