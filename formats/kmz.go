@@ -85,6 +85,12 @@ func readEntry(f *zip.File) ([]byte, error) {
 	if len(data) > MaxImportBytes {
 		return nil, kmlTooLarge(f.Name)
 	}
+	if errors.Is(err, zip.ErrFormat) {
+		// While reading an entry, archive/zip says ErrFormat only when it
+		// passes the size the header gave: the entry holds more than it
+		// claims, which only a crafted archive does.
+		return nil, newError(KindRefused, "KMZ", fmt.Errorf("%s unzips to more than its zip header says", f.Name))
+	}
 	if err != nil {
 		return nil, newError(KindMalformed, "KMZ", fmt.Errorf("read %s: %w", f.Name, err))
 	}
