@@ -14,8 +14,8 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 type csvColumns struct{ name, latitude, longitude int }
 
 // decodeCSV reads whib's own places.csv and any CSV whose header names a
-// name column (name, title) and coordinate columns (latitude or lat;
-// longitude, lng, lon or long), in any order and case. Spreadsheets in
+// name column (name, title) and coordinate columns (latitude, lat or y;
+// longitude, lng, lon, long or x), in any order and case. Spreadsheets in
 // countries with a decimal comma save with ";", so the delimiter is the
 // one of , ; or TAB that makes the header make sense.
 func decodeCSV(data []byte) (Import, error) {
@@ -88,9 +88,9 @@ func findCSVColumns(header []string) (csvColumns, bool) {
 		switch strings.ToLower(strings.TrimSpace(title)) {
 		case "name", "title":
 			setOnce(&columns.name, i)
-		case "latitude", "lat":
+		case "latitude", "lat", "y": // GIS tools (QGIS, GDAL) write X,Y
 			setOnce(&columns.latitude, i)
-		case "longitude", "lng", "lon", "long":
+		case "longitude", "lng", "lon", "long", "x":
 			setOnce(&columns.longitude, i)
 		}
 	}

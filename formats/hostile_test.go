@@ -296,3 +296,22 @@ func TestDecodeKMZLimitsUnzippedSizeWhenHeadersAreRight(t *testing.T) {
 	_, err := Decode(bytes.NewReader(kmz(t, map[string][]byte{"doc.kml": big})), MediaTypeKMZ, "")
 	assertKind(t, err, KindTooLarge)
 }
+
+func TestDecodeKMZFollowsOnlyItsOwnLinks(t *testing.T) {
+	link := func(href string) string { return "<NetworkLink><Link><href>" + href + "</href></Link></NetworkLink>" }
+	doc := "<kml><Document>" + link("layers/a.kml") + link("http://127.0.0.1:9/x.kml") + link("doc.kml") + link("layers/a.kml") +
+		"<Placemark><name>Root</name><Point><coordinates>1,2</coordinates></Point></Placemark></Document></kml>"
+	data := kmz(t, map[string][]byte{
+		"doc.kml":      []byte(doc),
+		"layers/a.kml": []byte(`<kml><Placemark><name>Layer</name><Point><coordinates>3,4</coordinates></Point></Placemark>` + link("b.kml") + `</kml>`),
+		"layers/b.kml": []byte(`<kml><Placemark><name>Two links deep</name></Placemark></kml>`),
+	})
+	imp, err := Decode(bytes.NewReader(data), MediaTypeKMZ, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertImport(t, imp, []Row{
+		{Index: 1, Name: "Root", Latitude: "2", Longitude: "1"},
+		{Index: 2, Name: "Layer", Latitude: "4", Longitude: "3"},
+	}, 0)
+}

@@ -36,39 +36,53 @@ func (c pointCoordinates) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error
 	return enc.EncodeElement(c.longitude+","+c.latitude, start)
 }
 
-// kmlReader keeps what decodeKML knows about the Placemark it is inside.
+// kmlReader keeps what readKML knows about the Placemark it is inside.
 type kmlReader struct {
 	xml            *xmlReader
-	imp            Import
-	count          int // Placemarks seen, for Row.Index
+	imp            *Import
+	count          *int // Placemarks seen, for Row.Index, across the files of a KMZ
 	placemark      *Row
 	placemarkDepth int
 	hasPoint       bool // the Placemark's first Point was read
 	hasShape       bool // it has a line or polygon
 	inPoint        bool
+	networkLink    int // depth of the NetworkLink being read; 0 when none
+	links          []string
 	text           textCollector
-	textIsName     bool
+	textIs         string // "name", "coordinates" or "href"
 }
 
 // decodeKML reads Placemarks with a Point at any Document or Folder depth.
 // A Placemark that only has a line or polygon counts in Skipped.Tracks; one
 // with no geometry at all becomes a row without coordinates, so the report
-// lists it as invalid instead of dropping it silently.
+// lists it as invalid instead of dropping it silently. NetworkLinks are
+// never fetched; only a KMZ's links to its own files are followed.
 func decodeKML(data []byte) (Import, error) {
-	k := &kmlReader{xml: newXMLReader("KML", data)}
-	if err := k.xml.root("kml"); err != nil {
+	var imp Import
+	var count int
+	if _, err := readKML("KML", data, &imp, &count); err != nil {
 		return Import{}, err
+	}
+	return imp, nil
+}
+
+// readKML adds the Placemarks of one KML document to imp and returns the
+// hrefs of its NetworkLinks.
+func readKML(format string, data []byte, imp *Import, count *int) ([]string, error) {
+	k := &kmlReader{xml: newXMLReader(format, data), imp: imp, count: count}
+	if err := k.xml.root("kml"); err != nil {
+		return nil, err
 	}
 	for {
 		tok, err := k.xml.next()
 		if err == io.EOF {
-			return k.imp, nil
+			return k.links, nil
 		}
 		if err != nil {
-			return Import{}, err
+			return nil, err
 		}
 		if err := k.handle(tok); err != nil {
-			return Import{}, err
+			return nil, err
 		}
 	}
 }
@@ -80,8 +94,11 @@ func (k *kmlReader) handle(tok xml.Token) error {
 		k.start(t.Name.Local, depth)
 	case xml.EndElement:
 		k.endText(depth)
-		if t.Name.Local == "Point" {
+		switch {
+		case t.Name.Local == "Point":
 			k.inPoint = false
+		case depth == k.networkLink-1:
+			k.networkLink = 0
 		}
 		if k.placemark != nil && depth == k.placemarkDepth-1 {
 			return k.endPlacemark()
@@ -94,42 +111,56 @@ func (k *kmlReader) handle(tok xml.Token) error {
 
 func (k *kmlReader) start(local string, depth int) {
 	if k.placemark == nil {
-		if local == "Placemark" {
-			k.count++
-			k.placemark = &Row{Index: k.count}
-			k.placemarkDepth, k.hasPoint, k.hasShape, k.inPoint = depth, false, false, false
-		}
+		k.startOutsidePlacemark(local, depth)
 		return
 	}
 	switch local {
 	case "name":
 		if depth == k.placemarkDepth+1 {
-			k.text.start(depth)
-			k.textIsName = true
+			k.collect("name", depth)
 		}
 	case "Point":
 		k.inPoint = !k.hasPoint
 	case "coordinates":
 		if k.inPoint {
-			k.text.start(depth)
-			k.textIsName = false
+			k.collect("coordinates", depth)
 		}
 	case "LineString", "LinearRing", "Polygon", "Track", "MultiTrack", "Model":
 		k.hasShape = true
 	}
 }
 
+func (k *kmlReader) startOutsidePlacemark(local string, depth int) {
+	switch {
+	case local == "Placemark":
+		*k.count++
+		k.placemark = &Row{Index: *k.count}
+		k.placemarkDepth, k.hasPoint, k.hasShape, k.inPoint = depth, false, false, false
+	case local == "NetworkLink":
+		k.networkLink = depth
+	case local == "href" && k.networkLink != 0:
+		k.collect("href", depth)
+	}
+}
+
+func (k *kmlReader) collect(what string, depth int) {
+	k.text.start(depth)
+	k.textIs = what
+}
+
 func (k *kmlReader) endText(depth int) {
 	text, ok := k.text.end(depth)
-	if !ok || k.placemark == nil {
-		return
-	}
-	if k.textIsName {
+	switch {
+	case !ok:
+	case k.textIs == "href":
+		k.links = append(k.links, strings.TrimSpace(text))
+	case k.placemark == nil:
+	case k.textIs == "name":
 		k.placemark.Name = text
-		return
+	default:
+		k.placemark.Longitude, k.placemark.Latitude = splitKMLCoordinates(text)
+		k.hasPoint = true
 	}
-	k.placemark.Longitude, k.placemark.Latitude = splitKMLCoordinates(text)
-	k.hasPoint = true
 }
 
 func (k *kmlReader) endPlacemark() error {
@@ -139,7 +170,7 @@ func (k *kmlReader) endPlacemark() error {
 		k.imp.Skipped.Tracks++
 		return nil
 	}
-	return k.imp.addRow("KML", row)
+	return k.imp.addRow(k.xml.format, row)
 }
 
 // splitKMLCoordinates takes "lon,lat[,alt]"; a Point has one tuple, and

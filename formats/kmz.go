@@ -12,36 +12,86 @@ import (
 )
 
 // decodeKMZ reads the KML inside a KMZ (a zip): doc.kml at the top when
-// there is one, as Google Earth does, or else the first .kml entry. Nothing
-// is extracted to disk; entry names are still checked so an archive built
-// to escape a folder is refused as a whole rather than half read.
+// there is one, as Google Earth does, or else the first .kml entry, and the
+// .kml files of the archive that it links to with NetworkLinks (GDAL puts
+// each layer in its own file). Nothing is extracted to disk; entry names
+// are still checked so an archive built to escape a folder is refused as a
+// whole rather than half read.
 func decodeKMZ(data []byte) (Import, error) {
-	archive, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return Import{}, newError(KindMalformed, "KMZ", fmt.Errorf("not a zip archive: %w", err))
-	}
-	if len(archive.File) > MaxKMZEntries {
-		return Import{}, newError(KindRefused, "KMZ", fmt.Errorf("more than %d files in the archive", MaxKMZEntries))
-	}
-	for _, f := range archive.File {
-		if !isLocalEntryName(f.Name) {
-			return Import{}, newError(KindRefused, "KMZ", fmt.Errorf("unsafe file name in the archive: %q", f.Name))
-		}
-	}
-	entry := chooseKMLEntry(archive.File)
-	if entry == nil {
-		return Import{}, newError(KindMalformed, "KMZ", errors.New("no .kml file in the archive"))
-	}
-	kmlData, err := readEntry(entry)
+	archive, err := openKMZ(data)
 	if err != nil {
 		return Import{}, err
 	}
-	imp, err := decodeKML(kmlData)
-	var decodeErr *Error
-	if errors.As(err, &decodeErr) {
-		decodeErr.Format = "KMZ " + entry.Name
+	root := chooseKMLEntry(archive.File)
+	if root == nil {
+		return Import{}, newError(KindMalformed, "KMZ", errors.New("no .kml file in the archive"))
 	}
-	return imp, err
+	k := kmzReader{files: archive.File, budget: MaxImportBytes, read: map[string]bool{}}
+	links, err := k.readKML(root)
+	if err != nil {
+		return Import{}, err
+	}
+	// Links are followed one level deep, which is all GDAL and Google
+	// Earth write; read marks each file so none is imported twice.
+	for _, href := range links {
+		if f := k.linkedEntry(root.Name, href); f != nil {
+			if _, err := k.readKML(f); err != nil {
+				return Import{}, err
+			}
+		}
+	}
+	return k.imp, nil
+}
+
+func openKMZ(data []byte) (*zip.Reader, error) {
+	archive, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, newError(KindMalformed, "KMZ", fmt.Errorf("not a zip archive: %w", err))
+	}
+	if len(archive.File) > MaxKMZEntries {
+		return nil, newError(KindRefused, "KMZ", fmt.Errorf("more than %d files in the archive", MaxKMZEntries))
+	}
+	for _, f := range archive.File {
+		if !isLocalEntryName(f.Name) {
+			return nil, newError(KindRefused, "KMZ", fmt.Errorf("unsafe file name in the archive: %q", f.Name))
+		}
+	}
+	return archive, nil
+}
+
+// kmzReader shares one unzipped-size budget and one place count between
+// the KML files of an archive.
+type kmzReader struct {
+	files  []*zip.File
+	budget int
+	read   map[string]bool
+	imp    Import
+	count  int
+}
+
+func (k *kmzReader) readKML(f *zip.File) ([]string, error) {
+	k.read[f.Name] = true
+	data, err := readEntry(f, k.budget)
+	if err != nil {
+		return nil, err
+	}
+	k.budget -= len(data)
+	return readKML("KMZ "+f.Name, data, &k.imp, &k.count)
+}
+
+// linkedEntry finds the .kml file of the archive an href names, relative to
+// the file that holds the link; remote links are never fetched.
+func (k *kmzReader) linkedEntry(from, href string) *zip.File {
+	if strings.Contains(href, ":") || !strings.EqualFold(path.Ext(href), ".kml") {
+		return nil
+	}
+	name := path.Join(path.Dir(from), href)
+	for _, f := range k.files {
+		if f.Name == name && !k.read[name] {
+			return f
+		}
+	}
+	return nil
 }
 
 // isLocalEntryName accepts relative slash-separated names that stay inside
@@ -70,10 +120,10 @@ func chooseKMLEntry(files []*zip.File) *zip.File {
 	return first
 }
 
-// readEntry decompresses at most MaxImportBytes and one byte more, whatever
+// readEntry decompresses at most limit bytes and one byte more, whatever
 // the zip headers claim, so a zip bomb costs 5 MB and no more.
-func readEntry(f *zip.File) ([]byte, error) {
-	if f.UncompressedSize64 > MaxImportBytes {
+func readEntry(f *zip.File, limit int) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
 		return nil, kmlTooLarge(f.Name)
 	}
 	rc, err := f.Open()
@@ -81,8 +131,8 @@ func readEntry(f *zip.File) ([]byte, error) {
 		return nil, newError(KindMalformed, "KMZ", fmt.Errorf("open %s: %w", f.Name, err))
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, MaxImportBytes+1))
-	if len(data) > MaxImportBytes {
+	data, err := io.ReadAll(io.LimitReader(rc, int64(limit)+1))
+	if len(data) > limit {
 		return nil, kmlTooLarge(f.Name)
 	}
 	if errors.Is(err, zip.ErrFormat) {
@@ -98,5 +148,5 @@ func readEntry(f *zip.File) ([]byte, error) {
 }
 
 func kmlTooLarge(name string) *Error {
-	return newError(KindTooLarge, "KMZ", fmt.Errorf("%s is larger than %d MB unzipped", name, MaxImportBytes>>20))
+	return newError(KindTooLarge, "KMZ", fmt.Errorf("%s takes the KML in the archive past %d MB unzipped", name, MaxImportBytes>>20))
 }
