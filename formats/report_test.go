@@ -125,3 +125,21 @@ func TestXMLDecimal(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceIndexKeyMatchesSameAs(t *testing.T) {
+	idx := newPlaceIndex(nil)
+	for _, pair := range [][2]string{
+		{"São  José", "SÃO JOSÉ"},
+		{"Kelvin k", "Kelvin \u212A"}, // the Kelvin sign folds to k
+		{"Cafe\u0301", "café"},        // decomposed and composed
+		{" Lisboa\t", "LISBOA"},
+	} {
+		a, b := mustPlace(t, pair[0], "1", "2"), mustPlace(t, pair[1], "1", "2")
+		if !a.SameAs(b) {
+			t.Fatalf("test is wrong: %q and %q are not SameAs", pair[0], pair[1])
+		}
+		if idx.key(a.Name) != idx.key(b.Name) {
+			t.Errorf("key(%q) = %q, key(%q) = %q: SameAs places must share a key", a.Name, idx.key(a.Name), b.Name, idx.key(b.Name))
+		}
+	}
+}
