@@ -15,6 +15,7 @@ require (
 	github.com/julienschmidt/httprouter v1.3.0
 	github.com/paulmach/orb v0.14.0
 	github.com/tsenart/vegeta/v12 v12.13.0
+	github.com/twpayne/go-kml/v3 v3.2.1
 	github.com/zitadel/oidc/v3 v3.52.0
 	golang.org/x/net v0.61.0
 	golang.org/x/oauth2 v0.38.0
