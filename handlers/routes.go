@@ -75,6 +75,8 @@ func Routes(d Deps) http.Handler {
 	get("/places", http.HandlerFunc(a.placesJSON))
 	get("/places.geojson", http.HandlerFunc(a.placesGeoJSON))
 	get("/places.csv", http.HandlerFunc(a.placesCSV))
+	get("/places.gpx", http.HandlerFunc(a.placesGPX))
+	get("/places.kml", http.HandlerFunc(a.placesKML))
 	get("/assets/*file", d.Assets.Handler())
 
 	// Sign-in for people.
