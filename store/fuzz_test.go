@@ -44,6 +44,11 @@ func FuzzCSVRoundTrip(f *testing.F) {
 		if len(withProbe) != len(places)+1 || !samePlaces(withProbe[:len(places)], places) || withoutID(withProbe[len(places)]) != probe {
 			t.Fatalf("append: got %+v", withProbe)
 		}
+		for i, p := range places {
+			if withProbe[i].ID != p.ID {
+				t.Fatalf("append changed the ID of row %d: %q → %q", i, p.ID, withProbe[i].ID)
+			}
+		}
 	})
 }
 
@@ -98,7 +103,9 @@ func samePlaces(a, b []Place) bool {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		// IDs name stored bytes, which re-encoding may change ("+0" is
+		// written back as "'+0"): compare what the rows say.
+		if withoutID(a[i]) != withoutID(b[i]) {
 			return false
 		}
 	}
