@@ -174,10 +174,12 @@ func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState
 	return &fileState{sha: sha, content: content, loadedAt: time.Now()}, nil
 }
 
-// commitViaGitData writes a large file as git does: a blob, a tree based on
-// the pinned commit's tree, a commit whose parent is the pinned commit, and a
-// fast-forward-only update of the branch (4 API calls). The ref update is the
-// compare-and-swap: if the branch moved on, GitHub answers 422.
+// commitViaGitData writes a large file as git does: a tree based on the
+// pinned commit's tree that carries the new content inline, a commit whose
+// parent is the pinned commit, and a fast-forward-only update of the branch
+// (3 API calls; a blob is created first only for content that is not
+// UTF-8). The ref update is the compare-and-swap: if the branch moved on,
+// GitHub answers 422.
 func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *fileState, content []byte, message string) (*fileState, error) {
 	op := "github: commit " + s.path
 	owner, repo := url.PathEscape(t.owner), url.PathEscape(t.repo)
