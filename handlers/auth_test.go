@@ -328,3 +328,31 @@ func TestForwardedForIsTrustedOnlyWhenItIsAnAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusedHTMXFormKeepsItsInput: the rate limiter does not read the
+// body, so for the htmx form it answers only the form's alert, out of band,
+// and tells htmx not to swap the form: what the person typed stays.
+func TestARefusedHTMXFormKeepsItsInput(t *testing.T) {
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3}))
+	browser := app.SignIn("Jess", true)
+	var resp *http.Response
+	var body string
+	for i := range 10 {
+		resp, body = app.Do(browser, apptest.Request{Method: "POST", Path: "/places",
+			Body:   apptest.Form(map[string]string{"name": "Spot " + strconv.Itoa(i), "latitude": "1", "longitude": strconv.Itoa(i)}),
+			Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("never limited: last = %d", resp.StatusCode)
+	}
+	if resp.Header.Get("HX-Reswap") != "none" || !strings.Contains(body, `hx-swap-oob="true"`) ||
+		!strings.Contains(body, `id="form-error"`) || !strings.Contains(body, "Too many requests") {
+		t.Errorf("429 for htmx = HX-Reswap %q, body:\n%s\nwant no swap of the form and only its alert", resp.Header.Get("HX-Reswap"), body)
+	}
+	if strings.Contains(body, `id="add-place"`) {
+		t.Error("the answer replaces the form, which would drop the typed input")
+	}
+}
