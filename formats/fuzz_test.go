@@ -2,8 +2,11 @@ package formats
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,9 +63,9 @@ func assertGPXRoundTrip(t *testing.T, plan Plan) {
 	}
 }
 
-// asXMLText is name as XML can carry it: store.NewPlace accepts the
-// noncharacters U+FFFE and U+FFFF, which XML 1.0 cannot hold, and
-// encoding/xml writes them as U+FFFD.
+// asXMLText is name as XML can carry it: a hand-edited places file may hold
+// the noncharacters U+FFFE and U+FFFF (store.NewPlace refuses them), which
+// XML 1.0 cannot hold, and encoding/xml writes them as U+FFFD.
 func asXMLText(name string) string {
 	return strings.Map(func(r rune) rune {
 		if r == 0xFFFE || r == 0xFFFF {
@@ -73,7 +76,16 @@ func asXMLText(name string) string {
 }
 
 func TestEncodeKeepsXMLWellFormedForNoncharacters(t *testing.T) {
-	places := []store.Place{mustPlace(t, "a\uFFFEb\uFFFF", "1", "2")}
+	// Only a hand-edited file can hold such a name: NewPlace refuses it.
+	path := filepath.Join(t.TempDir(), "places.csv")
+	if err := os.WriteFile(path, []byte("name,latitude,longitude\na\uFFFEb\uFFFF,1,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := store.NewFileStore(path).Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := snap.Places
 	for mediaType, encode := range map[string]func(io.Writer, []store.Place) error{MediaTypeGPX: EncodeGPX, MediaTypeKML: EncodeKML} {
 		var buf bytes.Buffer
 		if err := encode(&buf, places); err != nil {

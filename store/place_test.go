@@ -67,6 +67,7 @@ func TestNewPlaceRejectsWithMessagesPerField(t *testing.T) {
 		{"only joiners and BOM", [3]string{"\u200C\u200D\u2060\uFEFF", "1", "2"}, map[string]string{"name": "visible character"}},
 		{"zero-width around spaces", [3]string{"\u200B \u00A0 \u2060", "1", "2"}, map[string]string{"name": "visible character"}},
 		{"a lone combining accent", [3]string{"\u0301", "1", "2"}, map[string]string{"name": "visible character"}},
+		{"noncharacter", [3]string{"Graz\uFFFE", "1", "2"}, map[string]string{"name": "noncharacter"}},
 		{"hangul filler", [3]string{"\u3164", "1", "2"}, map[string]string{"name": "visible character"}},
 		{"latitude too big", [3]string{"X", "90.0000001", "0"}, map[string]string{"latitude": "Latitude must be between -90 and 90."}},
 		{"longitude too small", [3]string{"X", "0", "-180.5"}, map[string]string{"longitude": "Longitude must be between -180 and 180."}},

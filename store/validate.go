@@ -61,6 +61,9 @@ func normaliseName(raw string) (string, string) {
 		if unicode.IsControl(r) || isLineSeparator(r) {
 			return "", "Name must be a single line without control characters."
 		}
+		if isNoncharacter(r) {
+			return "", "Name must be valid text (it contains a Unicode noncharacter)."
+		}
 		if isBidiControl(r) {
 			return "", "Name must not contain text-direction control characters."
 		}
@@ -85,6 +88,13 @@ func isVisible(r rune) bool {
 	}
 	return unicode.IsGraphic(r) && !unicode.IsSpace(r) &&
 		!unicode.In(r, unicode.Mn, unicode.Me) // format characters (Cf) are not graphic
+}
+
+// isNoncharacter reports Unicode's permanently unassigned code points
+// (U+FDD0–U+FDEF and the last two of every plane), which XML cannot hold:
+// such a name would not survive a GPX or KML export.
+func isNoncharacter(r rune) bool {
+	return (r >= '\uFDD0' && r <= '\uFDEF') || r&0xFFFE == 0xFFFE
 }
 
 func isLineSeparator(r rune) bool { return r == '\u2028' || r == '\u2029' }
