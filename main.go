@@ -22,6 +22,7 @@ import (
 	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/store"
 )
@@ -139,6 +140,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRefresh()
+	// The gazetteer and borders take about a second to load: in the
+	// background, so /healthz and the map never wait for them.
+	go func() { _, _ = geo.Load(refreshCtx) }()
 	go func() {
 		if _, err := live.Refresh(refreshCtx); err != nil {
 			logger.Error("first load of places failed; will retry", "store", places.String(), "err", err)

@@ -19,18 +19,19 @@ const (
 
 // app holds what the handlers share. It is built once by Routes.
 type app struct {
-	log          *slog.Logger
-	deps         Deps
-	cfg          Config
-	now          func() time.Time
-	pages        *pageCache
-	data         *dataCache
-	csp          string
-	hsts         bool
-	writeLimiter *clientLimiter
-	loginLimiter *clientLimiter
-	pingLimiter  *clientLimiter
-	pingReloads  *sharedReload
+	log           *slog.Logger
+	deps          Deps
+	cfg           Config
+	now           func() time.Time
+	pages         *pageCache
+	data          *dataCache
+	csp           string
+	hsts          bool
+	writeLimiter  *clientLimiter
+	loginLimiter  *clientLimiter
+	pingLimiter   *clientLimiter
+	pingReloads   *sharedReload
+	searchLimiter *clientLimiter
 }
 
 func newApp(d Deps) *app {
@@ -80,8 +81,9 @@ func newApp(d Deps) *app {
 		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
 		// /ping costs a backend read, so it is bounded like a write, in a
 		// bucket of its own so that pings never use up a writer's adds.
-		pingLimiter: newClientLimiter(cfg.WritesPerMinute, now),
-		pingReloads: &sharedReload{every: pingReloadInterval},
+		pingLimiter:   newClientLimiter(cfg.WritesPerMinute, now),
+		pingReloads:   &sharedReload{every: pingReloadInterval},
+		searchLimiter: newClientLimiter(searchesPerMinute, now),
 	}
 }
 

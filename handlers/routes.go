@@ -78,6 +78,7 @@ func Routes(d Deps) http.Handler {
 	get("/places.gpx", http.HandlerFunc(a.placesGPX))
 	get("/places.kml", http.HandlerFunc(a.placesKML))
 	get("/assets/*file", d.Assets.Handler())
+	get("/search", a.limited(a.searchLimiter, http.HandlerFunc(a.search)))
 
 	// Sign-in for people.
 	r.Handler(http.MethodGet, "/login", a.limited(a.loginLimiter, http.HandlerFunc(a.login)))
