@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
@@ -153,20 +154,62 @@ func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 // The data downloads are public, cacheable per version and shareable with
 // any origin: they hold nothing that the map page does not show.
 
+// The JSON and GeoJSON downloads carry each place's country once the
+// gazetteer has loaded; a body built before that has another cache key and
+// ETag, so clients get the countries as soon as they exist.
 func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
-	a.serveData(w, r, "json", "application/json; charset=utf-8", encodePlacesJSON)
+	ix, ok := geo.Loaded()
+	a.serveData(w, r, withCountriesKey("json", ok), "application/json; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
+		return encodePlacesJSON(s, countriesOf(ix, s.Places))
+	})
 }
 
 func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
-	a.serveData(w, r, "geojson", "application/geo+json", encodePlacesGeoJSON)
+	ix, ok := geo.Loaded()
+	a.serveData(w, r, withCountriesKey("geojson", ok), "application/geo+json", func(s store.Snapshot) ([]byte, error) {
+		return encodePlacesGeoJSON(s, countriesOf(ix, s.Places))
+	})
+}
+
+func withCountriesKey(kind string, countries bool) string {
+	if countries {
+		return kind + "+countries"
+	}
+	return kind
+}
+
+// countriesOf looks up every place's country; nil while geo is loading.
+// Countries are derived, never stored: the CSV stays name,latitude,longitude.
+func countriesOf(ix *geo.Index, places []store.Place) []geo.Country {
+	if ix == nil {
+		return nil
+	}
+	points := make([]geo.Point, len(places))
+	for i, p := range places {
+		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
+	}
+	return ix.Countries(points)
+}
+
+// appendCountry adds `,"country":"AT","country_name":"Austria"` when the
+// place's country is known.
+func appendCountry(buf []byte, countries []geo.Country, i int) []byte {
+	if i >= len(countries) || countries[i].Code == "" {
+		return buf
+	}
+	name, _ := json.Marshal(countries[i].Name)
+	buf = append(buf, `,"country":"`...)
+	buf = append(buf, countries[i].Code...) // two ASCII letters
+	buf = append(buf, `","country_name":`...)
+	return append(buf, name...)
 }
 
 // encodePlacesJSON and encodePlacesGeoJSON write the fixed framing around
 // each place directly and leave the escaping of names to encoding/json: at
 // 100,000 places this is several times faster, with a fraction of the
 // garbage, than marshalling a slice of structs.
-func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
-	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, p store.Place) []byte {
+func encodePlacesJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, i int, p store.Place) []byte {
 		buf = append(buf, `{"id":"`...)
 		buf = append(buf, p.ID...) // hex digits and '-': nothing to escape
 		buf = append(buf, `","name":`...)
@@ -175,12 +218,13 @@ func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
 		buf = append(buf, p.Latitude.String()...)
 		buf = append(buf, `,"longitude":`...)
 		buf = append(buf, p.Longitude.String()...)
+		buf = appendCountry(buf, countries, i)
 		return append(buf, '}')
 	})
 }
 
-func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
-	return encodePlaces(s, 128, `{"type":"FeatureCollection","features":[`, `]}`, func(buf, name []byte, p store.Place) []byte {
+func encodePlacesGeoJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+	return encodePlaces(s, 128, `{"type":"FeatureCollection","features":[`, `]}`, func(buf, name []byte, i int, p store.Place) []byte {
 		// RFC 7946: longitude first.
 		buf = append(buf, `{"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
 		buf = append(buf, p.Longitude.String()...)
@@ -190,13 +234,14 @@ func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
+		buf = appendCountry(buf, countries, i)
 		return append(buf, `}}`...)
 	})
 }
 
 // encodePlaces writes open, each place through item (given its name as a
 // JSON string) separated by commas, then close. perPlace sizes the buffer.
-func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf, name []byte, p store.Place) []byte) ([]byte, error) {
+func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf, name []byte, i int, p store.Place) []byte) ([]byte, error) {
 	buf := make([]byte, 0, perPlace*len(s.Places)+len(open)+len(close))
 	buf = append(buf, open...)
 	for i, p := range s.Places {
@@ -207,7 +252,7 @@ func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(
 		if err != nil {
 			return nil, err
 		}
-		buf = item(buf, name, p)
+		buf = item(buf, name, i, p)
 	}
 	return append(buf, close...), nil
 }

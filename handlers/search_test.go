@@ -63,3 +63,38 @@ func first(results []geo.Result) any {
 	}
 	return results[0]
 }
+
+// TestPlacesKnowTheirCountry: once the gazetteer has loaded, the JSON and
+// GeoJSON downloads name each place's country; the CSV is untouched.
+func TestPlacesKnowTheirCountry(t *testing.T) {
+	if _, err := geo.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	app := apptest.New(t, apptest.WithoutSignIn())
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(body), &raw); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"Graz": "AT", "Taipei": "TW", "São Paulo": "BR", "Florianópolis": "BR"}
+	seen := 0
+	for _, p := range raw {
+		name, _ := p["name"].(string)
+		if code, ok := want[name]; ok {
+			seen++
+			if p["country"] != code || p["country_name"] == "" {
+				t.Errorf("%s: country %v %v, want %s with a name", name, p["country"], p["country_name"], code)
+			}
+		}
+	}
+	if seen < len(want) {
+		t.Errorf("found %d of the talk's places %v in %s", seen, want, body)
+	}
+	_, geojson := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.geojson"})
+	if !strings.Contains(geojson, `"country":"AT","country_name":"Austria"`) {
+		t.Errorf("GeoJSON properties lack Graz's country:\n%.400s", geojson)
+	}
+	if _, csv := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.csv"}); strings.Contains(csv, "AT") || string(app.GitHub.File("places.csv")) != csv {
+		t.Error("the CSV download changed: countries must never be stored")
+	}
+}
