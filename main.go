@@ -22,6 +22,7 @@ import (
 	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/store"
 )
@@ -145,6 +146,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		live.Run(refreshCtx, cfg.RefreshInterval)
 	}()
+
+	// Gazetteer and borders (~1 s of CPU) load in the background: /healthz and
+	// GET / never wait; search and countries start working once it is done.
+	go geo.Load(context.WithoutCancel(ctx)) //nolint:errcheck // handlers check geo.Loaded()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()

@@ -31,6 +31,11 @@ type app struct {
 	loginLimiter *clientLimiter
 	pingLimiter  *clientLimiter
 	pingReloads  *sharedReload
+	// Countries and search (countries.go, search.go); searchLimiter is
+	// made in Routes.
+	countries     countryCache
+	worldData     worldLayer
+	searchLimiter *clientLimiter
 }
 
 func newApp(d Deps) *app {

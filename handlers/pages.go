@@ -57,7 +57,7 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, status int, snap
 	viewer := a.viewer(r.Context(), p)
 	cacheable := p.Kind == auth.Anonymous && status == http.StatusOK
 	page = min(page, a.pageCount(len(snap.Places)))
-	key := pageKey{version: snap.Version, page: page, loginHint: viewer.LoginHint}
+	key := pageKey{version: snap.Version, page: page, loginHint: viewer.LoginHint, countries: geoLoaded()}
 	if st.Stale {
 		key.staleSince = st.LoadedAt
 	}
@@ -118,11 +118,12 @@ func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer vi
 		UpdatedAt:        st.LoadedAt,
 		Stale:            st.Stale,
 		Form:             form,
+		Geo:              a.geoView(snap),
 	}
 	if total <= a.cfg.InlineMarkerLimit {
 		m.Markers = snap.Places
 	} else {
-		m.MarkersURL = "/places?v=" + snap.Version
+		m.MarkersURL = "/places?v=" + dataVersion(snap.Version, dataKind("json", m.Geo.Ready))
 	}
 	return m
 }

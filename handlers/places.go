@@ -12,6 +12,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
@@ -108,8 +109,9 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(form))
 			return
 		}
-		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place))
-		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, len(res.Snapshot.Places)))
+		country := countryOf(res.Place)
+		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place, country))
+		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places)))
 	case clientForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	default:
@@ -165,8 +167,8 @@ func describeFields(fields map[string]string) string {
 
 // placeAddedTrigger is the HX-Trigger header that tells the page script to
 // add a marker. Header values must be ASCII, so the JSON escapes the rest.
-func placeAddedTrigger(p store.Place) string {
-	body, _ := json.Marshal(map[string]store.Place{views.PlaceAddedEvent: p})
+func placeAddedTrigger(p store.Place, c geo.Country) string {
+	body, _ := json.Marshal(map[string]addedMarker{views.PlaceAddedEvent: {p, c.Code, c.Name}})
 	return asciiJSON(body)
 }
 
@@ -212,19 +214,22 @@ func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 // any origin: they hold nothing that the map page does not show.
 
 func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
-	a.serveData(w, r, "json", "application/json; charset=utf-8", encodePlacesJSON)
+	kind, build := a.withCountries("json", encodePlacesJSON)
+	a.serveData(w, r, kind, "application/json; charset=utf-8", build)
 }
 
 func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
-	a.serveData(w, r, "geojson", "application/geo+json", encodePlacesGeoJSON)
+	kind, build := a.withCountries("geojson", encodePlacesGeoJSON)
+	a.serveData(w, r, kind, "application/geo+json", build)
 }
 
 // encodePlacesJSON and encodePlacesGeoJSON write the fixed framing around
 // each place directly and leave the escaping of names to encoding/json: at
 // 100,000 places this is several times faster, with a fraction of the
-// garbage, than marshalling a slice of structs.
-func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
-	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, p store.Place) []byte {
+// garbage, than marshalling a slice of structs. cs holds the places'
+// countries (countries.go), nil while they are not known.
+func encodePlacesJSON(s store.Snapshot, cs []geo.Country) ([]byte, error) {
+	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, i int, p store.Place) []byte {
 		buf = append(buf, `{"id":"`...)
 		buf = append(buf, p.ID...) // hex digits and '-': nothing to escape
 		buf = append(buf, `","name":`...)
@@ -233,12 +238,13 @@ func encodePlacesJSON(s store.Snapshot) ([]byte, error) {
 		buf = append(buf, p.Latitude.String()...)
 		buf = append(buf, `,"longitude":`...)
 		buf = append(buf, p.Longitude.String()...)
+		buf = appendCountry(buf, cs, i)
 		return append(buf, '}')
 	})
 }
 
-func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
-	return encodePlaces(s, 128, `{"type":"FeatureCollection","features":[`, `]}`, func(buf, name []byte, p store.Place) []byte {
+func encodePlacesGeoJSON(s store.Snapshot, cs []geo.Country) ([]byte, error) {
+	return encodePlaces(s, 128, `{"type":"FeatureCollection","features":[`, `]}`, func(buf, name []byte, i int, p store.Place) []byte {
 		// RFC 7946: longitude first.
 		buf = append(buf, `{"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
 		buf = append(buf, p.Longitude.String()...)
@@ -248,13 +254,14 @@ func encodePlacesGeoJSON(s store.Snapshot) ([]byte, error) {
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
+		buf = appendCountry(buf, cs, i)
 		return append(buf, `}}`...)
 	})
 }
 
 // encodePlaces writes open, each place through item (given its name as a
 // JSON string) separated by commas, then close. perPlace sizes the buffer.
-func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf, name []byte, p store.Place) []byte) ([]byte, error) {
+func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf, name []byte, i int, p store.Place) []byte) ([]byte, error) {
 	buf := make([]byte, 0, perPlace*len(s.Places)+len(open)+len(close))
 	buf = append(buf, open...)
 	for i, p := range s.Places {
@@ -265,7 +272,7 @@ func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(
 		if err != nil {
 			return nil, err
 		}
-		buf = item(buf, name, p)
+		buf = item(buf, name, i, p)
 	}
 	return append(buf, close...), nil
 }
@@ -291,7 +298,7 @@ func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentTyp
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Access-Control-Allow-Origin", "*")
-	if v := r.URL.Query().Get("v"); v != "" && v == snap.Version {
+	if v := r.URL.Query().Get("v"); v != "" && v == dataVersion(snap.Version, kind) {
 		// A versioned URL never changes meaning: the page asks for the
 		// next version by a new URL.
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")

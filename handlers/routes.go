@@ -75,6 +75,10 @@ func Routes(d Deps) http.Handler {
 	get("/places", http.HandlerFunc(a.placesJSON))
 	get("/places.geojson", http.HandlerFunc(a.placesGeoJSON))
 	get("/places.csv", http.HandlerFunc(a.placesCSV))
+	get("/stats", http.HandlerFunc(a.stats))
+	get("/world.geojson", http.HandlerFunc(a.worldGeoJSON))
+	a.searchLimiter = newClientLimiter(searchPerMinute, a.now)
+	get("/search", a.searchLimited(a.search))
 	get("/assets/*file", d.Assets.Handler())
 
 	// Sign-in for people.
