@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -236,14 +235,14 @@ func annotateWorld(src []byte) []byte {
 	return out
 }
 
-// dataVersion is the v= of a data body's immutable URL: a body with
-// countries has a URL of its own, so one cached before the gazetteer
-// loaded is never mistaken for it.
-func dataVersion(version, kind string) string {
-	if strings.HasSuffix(kind, "+countries") {
-		return version + "-countries"
+// markersURLCountries gives the page's immutable marker URL a variant of
+// its own once countries are known, so a body a browser cached before the
+// gazetteer loaded is never used for a page that shows countries.
+func markersURLCountries(ready bool) string {
+	if ready {
+		return "&countries=1"
 	}
-	return version
+	return ""
 }
 
 // addedMarker is the place-added event's detail: the place and its country.

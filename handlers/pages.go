@@ -123,7 +123,7 @@ func (a *app) mapModel(snap store.Snapshot, st store.Status, page int, viewer vi
 	if total <= a.cfg.InlineMarkerLimit {
 		m.Markers = snap.Places
 	} else {
-		m.MarkersURL = "/places?v=" + dataVersion(snap.Version, dataKind("json", m.Geo.Ready))
+		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
 	}
 	return m
 }

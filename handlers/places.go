@@ -298,7 +298,7 @@ func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentTyp
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Access-Control-Allow-Origin", "*")
-	if v := r.URL.Query().Get("v"); v != "" && v == dataVersion(snap.Version, kind) {
+	if v := r.URL.Query().Get("v"); v != "" && v == snap.Version {
 		// A versioned URL never changes meaning: the page asks for the
 		// next version by a new URL.
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
