@@ -14,6 +14,8 @@
   var PLACE_ADDED_EVENT = "place-added";
   // Browser tests and the benchmark wait for this event / data attribute.
   var MARKERS_READY_EVENT = "whib:markers-ready";
+  var MAP_READY_EVENT = "whib:map-ready";
+  var TILE_ERROR_EVENT = "whib:tile-error";
   var DEFAULT_CLUSTER_THRESHOLD = 500;
   var FETCH_TIMEOUT_MS = 20000;
   var FIT_PADDING = [32, 32];
@@ -34,11 +36,19 @@
       fadeAnimation: !calm,
       markerZoomAnimation: !calm,
     }).setView(config.center, config.zoom);
-    L.tileLayer(config.tileURL, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+    var tiles = L.tileLayer(config.tileURL, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+    // world.js shows the country outlines when tiles fail; it may start after
+    // the first failure, so the count is kept on <html> as well.
+    tiles.on("tileerror", function () {
+      var root = document.documentElement;
+      root.dataset.tileErrors = String(Number(root.dataset.tileErrors || 0) + 1);
+      document.dispatchEvent(new CustomEvent(TILE_ERROR_EVENT));
+    });
 
     var state = { map: map, layer: null, count: 0, pending: [], draft: null, calm: calm };
 
-    loadPlaces(config)
+    var placesLoaded = loadPlaces(config);
+    placesLoaded
       .then(function (places) {
         showPlaces(state, places, config.clusterThreshold);
       })
@@ -57,6 +67,18 @@
       addPlace(state, event.detail || {});
     });
     watchForm();
+
+    // The hook find.js and world.js use: the map, its places and the
+    // pending pin.
+    window.whib = {
+      map: map,
+      calm: calm,
+      places: placesLoaded,
+      showDraft: function (latlng) {
+        showDraft(state, L.latLng(latlng));
+      },
+    };
+    document.dispatchEvent(new CustomEvent(MAP_READY_EVENT, { detail: window.whib }));
   }
 
   function reducedMotion() {
@@ -151,14 +173,30 @@
       return null;
     }
     var name = String(place.name == null ? "" : place.name);
+    var country = countryLabel(place);
     var marker = L.marker([latitude, longitude], { alt: name, keyboard: true });
     marker.bindPopup(function () {
-      return textElement("strong", "place-popup", name);
+      var popup = textElement("strong", "place-popup", name);
+      if (country) {
+        popup.appendChild(textElement("span", "place-popup-country", " · " + country));
+      }
+      return popup;
     });
     marker.bindTooltip(function () {
       return textElement("span", "place-tooltip", name);
     });
     return marker;
+  }
+
+  // countryLabel is "Austria 🇦🇹" from a place's country and country_name.
+  function countryLabel(place) {
+    var code = String(place.country || "");
+    var name = String(place.country_name || "");
+    if (!/^[A-Z]{2}$/.test(code)) {
+      return name;
+    }
+    var flag = String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
+    return name ? name + " " + flag : flag;
   }
 
   function textElement(tag, className, text) {

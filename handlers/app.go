@@ -19,18 +19,21 @@ const (
 
 // app holds what the handlers share. It is built once by Routes.
 type app struct {
-	log           *slog.Logger
-	deps          Deps
-	cfg           Config
-	now           func() time.Time
-	pages         *pageCache
-	data          *dataCache
-	csp           string
-	hsts          bool
-	writeLimiter  *clientLimiter
-	loginLimiter  *clientLimiter
-	pingLimiter   *clientLimiter
-	pingReloads   *sharedReload
+	log          *slog.Logger
+	deps         Deps
+	cfg          Config
+	now          func() time.Time
+	pages        *pageCache
+	data         *dataCache
+	csp          string
+	hsts         bool
+	writeLimiter *clientLimiter
+	loginLimiter *clientLimiter
+	pingLimiter  *clientLimiter
+	pingReloads  *sharedReload
+	// Countries and search (countries.go, search.go).
+	countries     countryCache
+	worldData     worldLayer
 	searchLimiter *clientLimiter
 }
 
@@ -83,7 +86,7 @@ func newApp(d Deps) *app {
 		// bucket of its own so that pings never use up a writer's adds.
 		pingLimiter:   newClientLimiter(cfg.WritesPerMinute, now),
 		pingReloads:   &sharedReload{every: pingReloadInterval},
-		searchLimiter: newClientLimiter(searchesPerMinute, now),
+		searchLimiter: newClientLimiter(searchPerMinute, now),
 	}
 }
 

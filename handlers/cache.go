@@ -118,6 +118,9 @@ type pageKey struct {
 	// failed since: the page says "as of" that time.
 	staleSince time.Time
 	loginHint  string
+	// countries: the page was rendered with the places' countries (the
+	// gazetteer had loaded), so a page rendered before is not reused.
+	countries bool
 }
 
 // pageCache keeps the rendered anonymous pages of the current version

@@ -40,10 +40,12 @@ func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string
 		if err != nil {
 			return placeInput{}, nil, bodyError(err, "The form data could not be read.")
 		}
+		// The page's form accepts coordinates as people write them (coordinates.go).
+		lat, lon := formCoordinates(r.PostForm.Get("latitude"), r.PostForm.Get("longitude"))
 		return placeInput{
 			Name:      r.PostForm.Get("name"),
-			Latitude:  r.PostForm.Get("latitude"),
-			Longitude: r.PostForm.Get("longitude"),
+			Latitude:  lat,
+			Longitude: lon,
 		}, nil, nil
 	}
 	return placeInput{}, nil, refuse(http.StatusUnsupportedMediaType, "unsupported_media_type",

@@ -64,7 +64,7 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 	viewer := a.viewer(r.Context(), p)
 	cacheable := p.Kind == auth.Anonymous && v.status == http.StatusOK
 	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
-	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint}
+	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: geoLoaded()}
 	if v.st.Stale {
 		key.staleSince = v.st.LoadedAt
 	}
@@ -126,11 +126,12 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 		UpdatedAt:        st.LoadedAt,
 		Stale:            st.Stale,
 		Form:             form,
+		Geo:              a.geoView(snap),
 	}
 	if total <= a.cfg.InlineMarkerLimit {
 		m.Markers = snap.Places
 	} else {
-		m.MarkersURL = "/places?v=" + snap.Version
+		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
 	}
 	return m
 }

@@ -96,8 +96,9 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(form))
 			return
 		}
-		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place))
-		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, len(res.Snapshot.Places)))
+		country := countryOf(res.Place)
+		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place, country))
+		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	default:
@@ -108,8 +109,8 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 
 // placeAddedTrigger is the HX-Trigger header that tells the page script to
 // add a marker. Header values must be ASCII, so the JSON escapes the rest.
-func placeAddedTrigger(p store.Place) string {
-	body, _ := json.Marshal(map[string]store.Place{views.PlaceAddedEvent: p})
+func placeAddedTrigger(p store.Place, c geo.Country) string {
+	body, _ := json.Marshal(map[string]addedMarker{views.PlaceAddedEvent: {p, c.Code, c.Name}})
 	return asciiJSON(body)
 }
 
@@ -154,54 +155,14 @@ func (a *app) ping(w http.ResponseWriter, r *http.Request) {
 // The data downloads are public, cacheable per version and shareable with
 // any origin: they hold nothing that the map page does not show.
 
-// The JSON and GeoJSON downloads carry each place's country once the
-// gazetteer has loaded; a body built before that has another cache key and
-// ETag, so clients get the countries as soon as they exist.
 func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
-	ix, ok := geo.Loaded()
-	a.serveData(w, r, withCountriesKey("json", ok), "application/json; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
-		return encodePlacesJSON(s, countriesOf(ix, s.Places))
-	})
+	kind, build := a.withCountries("json", encodePlacesJSON)
+	a.serveData(w, r, kind, "application/json; charset=utf-8", build)
 }
 
 func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
-	ix, ok := geo.Loaded()
-	a.serveData(w, r, withCountriesKey("geojson", ok), "application/geo+json", func(s store.Snapshot) ([]byte, error) {
-		return encodePlacesGeoJSON(s, countriesOf(ix, s.Places))
-	})
-}
-
-func withCountriesKey(kind string, countries bool) string {
-	if countries {
-		return kind + "+countries"
-	}
-	return kind
-}
-
-// countriesOf looks up every place's country; nil while geo is loading.
-// Countries are derived, never stored: the CSV stays name,latitude,longitude.
-func countriesOf(ix *geo.Index, places []store.Place) []geo.Country {
-	if ix == nil {
-		return nil
-	}
-	points := make([]geo.Point, len(places))
-	for i, p := range places {
-		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
-	}
-	return ix.Countries(points)
-}
-
-// appendCountry adds `,"country":"AT","country_name":"Austria"` when the
-// place's country is known.
-func appendCountry(buf []byte, countries []geo.Country, i int) []byte {
-	if i >= len(countries) || countries[i].Code == "" {
-		return buf
-	}
-	name, _ := json.Marshal(countries[i].Name)
-	buf = append(buf, `,"country":"`...)
-	buf = append(buf, countries[i].Code...) // two ASCII letters
-	buf = append(buf, `","country_name":`...)
-	return append(buf, name...)
+	kind, build := a.withCountries("geojson", encodePlacesGeoJSON)
+	a.serveData(w, r, kind, "application/geo+json", build)
 }
 
 // encodePlacesJSON and encodePlacesGeoJSON write the fixed framing around

@@ -77,8 +77,10 @@ func Routes(d Deps) http.Handler {
 	get("/places.csv", http.HandlerFunc(a.placesCSV))
 	get("/places.gpx", http.HandlerFunc(a.placesGPX))
 	get("/places.kml", http.HandlerFunc(a.placesKML))
+	get("/stats", http.HandlerFunc(a.stats))
+	get("/world.geojson", http.HandlerFunc(a.worldGeoJSON))
+	get("/search", a.searchLimited(a.search))
 	get("/assets/*file", d.Assets.Handler())
-	get("/search", a.limited(a.searchLimiter, http.HandlerFunc(a.search)))
 
 	// Sign-in for people.
 	r.Handler(http.MethodGet, "/login", a.limited(a.loginLimiter, http.HandlerFunc(a.login)))

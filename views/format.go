@@ -94,10 +94,14 @@ func fieldError(f Form, field string) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // markerData is the marker JSON block's content: always an array, so the
-// page script never meets null.
-func markerData(places []Place) []Place {
-	if places == nil {
-		return []Place{}
+// page script never meets null. Countries are added once known (geo.go).
+func markerData(places []Place, g Geo) []marker {
+	out := make([]marker, len(places))
+	for i, p := range places {
+		out[i] = marker{Place: p}
+		if c, ok := g.Countries[p.ID]; ok {
+			out[i].Country, out[i].CountryName = c.Code, c.Name
+		}
 	}
-	return places
+	return out
 }

@@ -62,6 +62,7 @@ type Map struct {
 	UpdatedAt        time.Time
 	Stale            bool // the last refresh failed: show when the shown places are from
 	Form             Form
+	Geo              Geo // countries, stats and the world layer (geo.go)
 }
 
 // Oops is the model of OopsPage.

@@ -1,0 +1,246 @@
+// whib "Find a place": the keyboard and picking behaviour of the add-place
+// form's combobox (ARIA 1.2, list autocomplete). htmx fetches the listbox
+// (GET /search) as the person types and swaps in #place-find-popup; this
+// file moves the active option with ↑/↓, picks it with Enter or a click,
+// closes the list with Esc, and fills the form from the pick: the name (which
+// stays editable) and the coordinates, moving the pending pin and flying the
+// map there through app.js's window.whib hook.
+//
+// It also lets a coordinate pair pasted into the latitude field fill both
+// fields. Names reach the DOM as text only (values and textContent).
+//
+// Loaded with `defer` after app.js. Everything is delegated from document,
+// because htmx replaces the whole form after each add.
+(function () {
+  "use strict";
+
+  var INPUT_ID = "place-find";
+  var POPUP_ID = "place-find-popup";
+  var FLY_ZOOM = 10;
+
+  function input() {
+    return document.getElementById(INPUT_ID);
+  }
+
+  function options() {
+    var popup = document.getElementById(POPUP_ID);
+    return popup ? Array.prototype.slice.call(popup.querySelectorAll('[role="option"]')) : [];
+  }
+
+  function popupOf() {
+    return document.getElementById(POPUP_ID);
+  }
+
+  function setOpen(open) {
+    var field = input();
+    var popup = popupOf();
+    if (!field || !popup) {
+      return;
+    }
+    open = open && options().length > 0;
+    field.setAttribute("aria-expanded", open ? "true" : "false");
+    popup.classList.toggle("find-open", open);
+    if (!open) {
+      setActive(-1);
+    }
+  }
+
+  function isOpen() {
+    var field = input();
+    return !!field && field.getAttribute("aria-expanded") === "true";
+  }
+
+  function activeIndex() {
+    var field = input();
+    var id = field ? field.getAttribute("aria-activedescendant") : "";
+    if (!id) {
+      return -1;
+    }
+    return options().findIndex(function (option) {
+      return option.id === id;
+    });
+  }
+
+  function setActive(index) {
+    var field = input();
+    var all = options();
+    all.forEach(function (option, i) {
+      option.setAttribute("aria-selected", i === index ? "true" : "false");
+      option.classList.toggle("find-active", i === index);
+    });
+    if (!field) {
+      return;
+    }
+    if (index < 0 || index >= all.length) {
+      field.removeAttribute("aria-activedescendant");
+      return;
+    }
+    field.setAttribute("aria-activedescendant", all[index].id);
+    if (typeof all[index].scrollIntoView === "function") {
+      all[index].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function announce(text) {
+    var status = document.getElementById("place-find-status");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function move(step) {
+    var count = options().length;
+    if (count === 0) {
+      return;
+    }
+    if (!isOpen()) {
+      setOpen(true);
+    }
+    var next = activeIndex() + step;
+    if (next >= count) {
+      next = 0;
+    } else if (next < 0) {
+      next = count - 1;
+    }
+    setActive(next);
+  }
+
+  function pick(option) {
+    var form = option.closest("form") || document.getElementById("add-place");
+    var name = option.dataset.name || "";
+    var latitude = option.dataset.latitude || "";
+    var longitude = option.dataset.longitude || "";
+    if (form) {
+      if (option.dataset.kind !== "coordinates") {
+        setValue(form, "name", name);
+      }
+      setValue(form, "latitude", latitude);
+      setValue(form, "longitude", longitude);
+    }
+    var field = input();
+    if (field) {
+      field.value = name;
+    }
+    setOpen(false);
+    var where = option.querySelector(".find-where");
+    announce("Filled in " + name + (where ? ", " + where.textContent : "") + ". The name can still be changed.");
+    var hook = window.whib;
+    var lat = Number(latitude);
+    var lng = Number(longitude);
+    if (hook && isFinite(lat) && isFinite(lng) && latitude !== "" && longitude !== "") {
+      hook.showDraft([lat, lng]);
+      var target = [lat, lng];
+      if (hook.calm) {
+        hook.map.setView(target, Math.max(hook.map.getZoom(), FLY_ZOOM), { animate: false });
+      } else {
+        hook.map.flyTo(target, Math.max(hook.map.getZoom(), FLY_ZOOM));
+      }
+    }
+  }
+
+  function setValue(form, name, value) {
+    var element = form.elements.namedItem(name);
+    if (element) {
+      element.value = value;
+      element.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (!event.target || event.target.id !== INPUT_ID) {
+      return;
+    }
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        move(1);
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        move(-1);
+        break;
+      case "Enter": {
+        // Enter here picks; it never submits the form half filled in.
+        event.preventDefault();
+        var index = activeIndex();
+        var all = options();
+        if (isOpen() && index >= 0 && index < all.length) {
+          pick(all[index]);
+        }
+        break;
+      }
+      case "Escape":
+        if (isOpen()) {
+          event.preventDefault();
+          setOpen(false);
+        } else if (event.target.value !== "") {
+          event.preventDefault();
+          event.target.value = "";
+        }
+        break;
+    }
+  });
+
+  // A press on an option must not blur the field before the click picks.
+  document.addEventListener("mousedown", function (event) {
+    if (event.target.closest && event.target.closest("#" + POPUP_ID + ' [role="option"]')) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("#" + POPUP_ID + ' [role="option"]');
+    if (option) {
+      pick(option);
+      return;
+    }
+    if (!event.target.closest || !event.target.closest(".find-field")) {
+      setOpen(false);
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    if (event.target && event.target.id === INPUT_ID) {
+      setOpen(false);
+    }
+  });
+
+  // A fresh listbox arrived: open it if the field is still being used.
+  document.addEventListener("htmx:after:swap", function () {
+    var popup = popupOf();
+    var field = input();
+    if (!popup || !field || popup.dataset.seen === "true") {
+      return;
+    }
+    popup.dataset.seen = "true";
+    var count = options().length;
+    setOpen(count > 0 && document.activeElement === field && field.value.trim() !== "");
+    if (field.value.trim().length >= 2) {
+      announce(count === 0 ? "No places found." : count === 1 ? "1 place found." : count + " places found.");
+    }
+    document.documentElement.dataset.findResults = String(count);
+  });
+
+  // A coordinate pair pasted or typed into the latitude field fills both.
+  var PAIR = /^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*[,;]?\s+([-+]?\d{1,3}(?:\.\d+)?)\s*$|^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*[,;]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$/;
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!target || target.id !== "place-latitude" || !target.form) {
+      return;
+    }
+    var m = PAIR.exec(target.value);
+    if (!m) {
+      return;
+    }
+    var latitude = m[1] || m[3];
+    var longitude = m[2] || m[4];
+    if (Math.abs(Number(latitude)) > 90 || Math.abs(Number(longitude)) > 180) {
+      return;
+    }
+    var other = target.form.elements.namedItem("longitude");
+    if (!other || other.value.trim() !== "") {
+      return;
+    }
+    target.value = latitude;
+    other.value = longitude;
+    other.dispatchEvent(new Event("input", { bubbles: true })); // app.js moves the pin
+  });
+})();

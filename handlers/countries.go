@@ -1,0 +1,258 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"golang.org/x/text/language"
+
+	"github.com/whib/whib/geo"
+	"github.com/whib/whib/store"
+	"github.com/whib/whib/views"
+)
+
+// Countries are derived from the coordinates, never stored: the CSV keeps
+// name, latitude and longitude only. They are worked out once per snapshot
+// version, and only once the gazetteer has loaded; until then every answer
+// simply has no countries (and caches keyed with that fact are rebuilt
+// later).
+
+// placeCountries are the countries of one snapshot's places.
+type placeCountries struct {
+	version string
+	list    []geo.Country // in the order of snapshot.Places
+	byID    map[string]geo.Country
+	stats   geo.Stats
+}
+
+// countryCache keeps the countries of the current snapshot version only.
+// Its zero value is ready to use.
+type countryCache struct {
+	mu  sync.Mutex
+	cur *placeCountries
+}
+
+func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != nil && c.cur.version == snap.Version {
+		return c.cur
+	}
+	points := make([]geo.Point, len(snap.Places))
+	for i, p := range snap.Places {
+		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
+	}
+	pc := &placeCountries{
+		version: snap.Version,
+		list:    ix.Countries(points),
+		byID:    make(map[string]geo.Country, len(snap.Places)),
+		stats:   ix.Stats(points),
+	}
+	for i, p := range snap.Places {
+		if pc.list[i].Code != "" {
+			pc.byID[p.ID] = pc.list[i]
+		}
+	}
+	c.cur = pc
+	return pc
+}
+
+// countriesOf returns the countries of snap's places, or false while the
+// gazetteer is still loading. It never waits for the load.
+func (a *app) countriesOf(snap store.Snapshot) (*placeCountries, bool) {
+	ix, ok := geo.Loaded()
+	if !ok {
+		return nil, false
+	}
+	return a.countries.get(ix, snap), true
+}
+
+// countryOf is the country of one place (a place just added), if known.
+func countryOf(p store.Place) geo.Country {
+	ix, ok := geo.Loaded()
+	if !ok {
+		return geo.Country{}
+	}
+	c, _ := ix.CountryOf(p.Latitude.Float(), p.Longitude.Float())
+	return c
+}
+
+// geoView is what the map page shows of countries.
+func (a *app) geoView(snap store.Snapshot) views.Geo {
+	g := views.Geo{WorldURL: a.worldURL()}
+	pc, ok := a.countriesOf(snap)
+	if !ok {
+		return g
+	}
+	g.Ready = true
+	g.Countries = pc.byID
+	g.Stats = pc.stats
+	return g
+}
+
+// dataKind names a cached data body by whether it carries countries, so a
+// body built before the gazetteer loaded is rebuilt after.
+func dataKind(kind string, withCountries bool) string {
+	if withCountries {
+		return kind + "+countries"
+	}
+	return kind
+}
+
+// withCountries decides once per request whether the data body carries
+// countries, and returns its cache kind and builder accordingly.
+func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Country) ([]byte, error)) (string, func(store.Snapshot) ([]byte, error)) {
+	if _, ok := geo.Loaded(); !ok {
+		return dataKind(kind, false), func(s store.Snapshot) ([]byte, error) { return encode(s, nil) }
+	}
+	return dataKind(kind, true), func(s store.Snapshot) ([]byte, error) {
+		pc, ok := a.countriesOf(s)
+		if !ok {
+			return encode(s, nil)
+		}
+		return encode(s, pc.list)
+	}
+}
+
+// appendCountry writes the country fields of place i, when countries are
+// known (cs non-nil): `,"country":"AT","country_name":"Austria"`. A place
+// at sea far from any coast gets "".
+func appendCountry(buf []byte, cs []geo.Country, i int) []byte {
+	if cs == nil {
+		return buf
+	}
+	c := cs[i]
+	buf = append(buf, `,"country":`...)
+	buf = strconv.AppendQuote(buf, c.Code) // two ASCII letters or ""
+	buf = append(buf, `,"country_name":`...)
+	name, _ := json.Marshal(c.Name)
+	return append(buf, name...)
+}
+
+// statsBody is GET /stats.
+type statsBody struct {
+	Places     int         `json:"places"`
+	Countries  []geo.Count `json:"countries"`
+	Continents []geo.Count `json:"continents"`
+	// Unplaced counts places in no country (mid-ocean).
+	Unplaced int `json:"unplaced"`
+	// Loading is true while the gazetteer is still loading: countries and
+	// continents are empty then.
+	Loading bool `json:"loading,omitempty"`
+}
+
+func (a *app) stats(w http.ResponseWriter, r *http.Request) {
+	snap, _, err := a.snapshot(r.Context())
+	if err != nil {
+		a.fail(w, r, shapeJSON, err)
+		return
+	}
+	body := statsBody{Places: len(snap.Places), Countries: []geo.Count{}, Continents: []geo.Count{}}
+	if pc, ok := a.countriesOf(snap); ok {
+		body.Countries, body.Continents, body.Unplaced = pc.stats.Countries, pc.stats.Continents, pc.stats.Unplaced
+	} else {
+		body.Loading = true
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeJSON(w, http.StatusOK, body)
+}
+
+// worldLayer is geo.WorldGeoJSON with each country's ISO alpha-2 code added
+// as properties.code (Natural Earth names countries by ISO numeric id), so
+// the page can shade the visited ones. Built once, on first use.
+type worldLayer struct {
+	once    sync.Once
+	body    *encoded
+	version string
+}
+
+func (a *app) world() *worldLayer {
+	w := &a.worldData
+	w.once.Do(func() {
+		raw := annotateWorld(geo.WorldGeoJSON())
+		sum := sha256.Sum256(raw)
+		w.version = hex.EncodeToString(sum[:6])
+		w.body = newCompactEncoded(raw, `"world-`+w.version+`"`)
+	})
+	return w
+}
+
+// worldURL is the world layer's versioned address.
+func (a *app) worldURL() string { return "/world.geojson?v=" + a.world().version }
+
+func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
+	layer := a.world()
+	h := w.Header()
+	h.Set("Content-Type", "application/geo+json")
+	h.Set("Access-Control-Allow-Origin", "*")
+	if r.URL.Query().Get("v") == layer.version {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=3600")
+	}
+	layer.body.write(w, r, http.StatusOK)
+}
+
+// unnumbered are the Natural Earth features without an ISO numeric id, by
+// the codes geo gives their land.
+var unnumbered = map[string]string{"N. Cyprus": "CY", "Somaliland": "SO", "Kosovo": "XK"}
+
+func annotateWorld(src []byte) []byte {
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Type       string          `json:"type"`
+			ID         string          `json:"id,omitempty"`
+			Properties map[string]any  `json:"properties"`
+			Geometry   json.RawMessage `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(src, &fc); err != nil {
+		return src // embedded and tested in geo: cannot happen
+	}
+	for i := range fc.Features {
+		f := &fc.Features[i]
+		if f.Properties == nil {
+			f.Properties = map[string]any{}
+		}
+		name, _ := f.Properties["name"].(string)
+		code := unnumbered[name]
+		if n, err := strconv.Atoi(f.ID); err == nil {
+			if region, err := language.EncodeM49(n); err == nil && region.IsCountry() {
+				code = region.String()
+			}
+		}
+		f.Properties["code"] = code
+	}
+	out, err := json.Marshal(fc)
+	if err != nil {
+		return src
+	}
+	return out
+}
+
+// markersURLCountries gives the page's immutable marker URL a variant of
+// its own once countries are known, so a body a browser cached before the
+// gazetteer loaded is never used for a page that shows countries.
+func markersURLCountries(ready bool) string {
+	if ready {
+		return "&countries=1"
+	}
+	return ""
+}
+
+// addedMarker is the place-added event's detail: the place and its country.
+type addedMarker struct {
+	store.Place
+	Country     string `json:"country,omitempty"`
+	CountryName string `json:"country_name,omitempty"`
+}
+
+func geoLoaded() bool {
+	_, ok := geo.Loaded()
+	return ok
+}

@@ -1,0 +1,224 @@
+package handlers_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/whib/whib/internal/apptest"
+)
+
+// talkCountry is where each of the talk's places is.
+var talkCountry = map[string]string{
+	"Graz": "AT", "Taipei": "TW",
+	"São Paulo": "BR", "Ribeirão Preto": "BR", "Florianópolis": "BR", "Salvador": "BR",
+	"Maceió": "BR", "Belo Horizonte": "BR", "Brasília": "BR", "São José": "BR",
+}
+
+var countryName = map[string]string{"AT": "Austria", "TW": "Taiwan", "BR": "Brazil"}
+
+func TestPlacesCarryTheirCountries(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+	var places []map[string]any
+	if err := json.Unmarshal([]byte(body), &places); err != nil {
+		t.Fatalf("GET /places: %v\n%s", err, body)
+	}
+	if len(places) != 11 {
+		t.Fatalf("GET /places has %d places, want the talk's 11", len(places))
+	}
+	for _, p := range places {
+		name, _ := p["name"].(string)
+		want := talkCountry[name]
+		if p["country"] != want || p["country_name"] != countryName[want] {
+			t.Errorf("GET /places: %s has country %v (%v), want %s (%s)", name, p["country"], p["country_name"], want, countryName[want])
+		}
+	}
+
+	_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/places.geojson"})
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil || len(fc.Features) != 11 {
+		t.Fatalf("GET /places.geojson: %v, %d features\n%s", err, len(fc.Features), body)
+	}
+	for _, f := range fc.Features {
+		name, _ := f.Properties["name"].(string)
+		if want := talkCountry[name]; f.Properties["country"] != want || f.Properties["country_name"] != countryName[want] {
+			t.Errorf("GeoJSON: %s has country %v (%v), want %s", name, f.Properties["country"], f.Properties["country_name"], want)
+		}
+	}
+
+	// The CSV stays as it was: countries are never written.
+	_, csv := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.csv"})
+	if !bytes.Equal([]byte(csv), apptest.SeedCSV()) || bytes.Contains(app.GitHub.File("places.csv"), []byte("country")) {
+		t.Error("GET /places.csv differs from the stored file, or countries were written")
+	}
+}
+
+func TestStatsCountTheTalksPlaces(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /stats = %d %s", resp.StatusCode, body)
+	}
+	type count struct {
+		Code   string `json:"code"`
+		Name   string `json:"name"`
+		Places int    `json:"places"`
+	}
+	var got struct {
+		Places     int     `json:"places"`
+		Countries  []count `json:"countries"`
+		Continents []count `json:"continents"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	wantCountries := []count{{"BR", "Brazil", 9}, {"AT", "Austria", 1}, {"TW", "Taiwan", 1}}
+	wantContinents := []count{{"SA", "South America", 9}, {"AS", "Asia", 1}, {"EU", "Europe", 1}}
+	if got.Places != 11 || !equalCounts(got.Countries, wantCountries) || !equalCounts(got.Continents, wantContinents) {
+		t.Errorf("GET /stats = %s\nwant 11 places, countries %v, continents %v", body, wantCountries, wantContinents)
+	}
+
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if !strings.Contains(page, "11 places in 3 countries on 3 continents") {
+		t.Error(`the map page does not say "11 places in 3 countries on 3 continents"`)
+	}
+}
+
+func equalCounts[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestMapPageShowsCountriesAndCreditsGeoNames(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	for _, want := range []string{
+		`<span class="place-country" data-country="AT">Austria 🇦🇹</span>`,
+		`<span class="place-country" data-country="TW">Taiwan 🇹🇼</span>`,
+		`"country":"BR","country_name":"Brazil"`, // the marker data, for the popups
+		`Place names from <a href="https://www.geonames.org/">GeoNames</a>, <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>`,
+		`data-world-url="/world.geojson?v=`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the map page lacks %s", want)
+		}
+	}
+}
+
+func TestWorldLayerIsAnImmutableVersionedAsset(t *testing.T) {
+	app := apptest.New(t)
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	_, rest, ok := strings.Cut(page, `data-world-url="`)
+	if !ok {
+		t.Fatal("the map page has no data-world-url")
+	}
+	path, _, _ := strings.Cut(rest, `"`)
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: path, Header: map[string]string{"Accept-Encoding": "gzip"}})
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "gzip" ||
+		!strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || resp.Header.Get("ETag") == "" ||
+		resp.Header.Get("Content-Type") != "application/geo+json" {
+		t.Fatalf("GET %s = %d, headers %v; want gzip, an ETag and immutable caching", path, resp.StatusCode, resp.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(zr)
+	var fc struct {
+		Features []struct {
+			Properties struct{ Name, Code string } `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil || len(fc.Features) < 170 {
+		t.Fatalf("the world layer is not a FeatureCollection of countries: %v", err)
+	}
+	codes := map[string]string{}
+	for _, f := range fc.Features {
+		codes[f.Properties.Name] = f.Properties.Code
+	}
+	for name, code := range map[string]string{"Austria": "AT", "Brazil": "BR", "Taiwan": "TW", "Kosovo": "XK", "Fiji": "FJ"} {
+		if codes[name] != code {
+			t.Errorf("the world layer gives %s the code %q, want %s", name, codes[name], code)
+		}
+	}
+
+	resp, _ = app.Do(nil, apptest.Request{Method: "GET", Path: path, Header: map[string]string{"If-None-Match": resp.Header.Get("ETag")}})
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("a revalidation = %d, want 304", resp.StatusCode)
+	}
+	resp, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/world.geojson?v=old"})
+	if strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Error("an unknown version of the world layer is cached as immutable")
+	}
+}
+
+func TestFormTakesCoordinatesAsPeopleWriteThem(t *testing.T) {
+	loadGeo(t)
+	for _, tc := range []struct {
+		name, latitude, longitude string
+		row                       string
+	}{
+		{"Graz Uhrturm", "47.0911° N", "15.4758° E", "Graz Uhrturm,47.0911,15.4758"},
+		{"Graz Oper", "47.0707, 15.4395", "", "Graz Oper,47.0707,15.4395"},
+		{"Comma", "47,0707", "15,4395", "Comma,47.0707,15.4395"},
+		{"Southwest", "23.5536° S", "46.6419° W", "Southwest,-23.5536,-46.6419"},
+		{"Typed digits", "47.091132531313790", "15.4758", "Typed digits,47.091132531313790,15.4758"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := apptest.New(t)
+			browser := app.SignIn("Jess", true)
+			before := app.GitHub.File("places.csv")
+			resp, fragment := app.Do(browser, apptest.Request{Method: "POST", Path: "/places",
+				Body:   apptest.Form(map[string]string{"name": tc.name, "latitude": tc.latitude, "longitude": tc.longitude}),
+				Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("form post with %q, %q = %d\n%s", tc.latitude, tc.longitude, resp.StatusCode, fragment)
+			}
+			if got := string(app.GitHub.File("places.csv")[len(before):]); got != tc.row+"\n" {
+				t.Errorf("the file gained %q, want %q", got, tc.row+"\n")
+			}
+		})
+	}
+
+	// The JSON API keeps its strict numbers.
+	app := apptest.New(t)
+	resp, body := app.PostJSON(app.MachineToken(apptest.Permission), `{"name":"Graz","latitude":"47.0911° N","longitude":"15.4758° E"}`)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("JSON with 47.0911° N = %d %s, want 422", resp.StatusCode, body)
+	}
+}
+
+func TestAddedPlaceComesBackWithItsCountry(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	browser := app.SignIn("Jess", true)
+	resp, fragment := app.Do(browser, apptest.Request{Method: "POST", Path: "/places",
+		Body:   apptest.Form(map[string]string{"name": "Wien", "latitude": "48.20849", "longitude": "16.37208"}),
+		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, "Austria 🇦🇹") {
+		t.Errorf("htmx add = %d, want the list item with its country:\n%s", resp.StatusCode, fragment)
+	}
+	if trigger := resp.Header.Get("HX-Trigger"); !strings.Contains(trigger, `"country":"AT"`) {
+		t.Errorf("HX-Trigger = %s, want the country for the marker's popup", trigger)
+	}
+}

@@ -1,0 +1,109 @@
+package views
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/whib/whib/geo"
+)
+
+func TestFindFieldIsAnARIAComboboxOverAListbox(t *testing.T) {
+	doc := parse(t, render(t, PlaceForm(Form{})))
+	field := mustID(t, doc, "place-find")
+	for k, want := range map[string]string{
+		"role": "combobox", "aria-expanded": "false", "aria-controls": "place-find-results", "aria-autocomplete": "list",
+		"name": "q", "hx-get": "/search", "hx-target": "#place-find-popup", "hx-swap": "outerHTML", "maxlength": "200",
+	} {
+		if got := attr(field, k); got != want {
+			t.Errorf("the find field has %s=%q, want %q", k, got, want)
+		}
+	}
+	if !strings.Contains(attr(field, "hx-trigger"), "input changed delay:") {
+		t.Errorf("hx-trigger = %q, want suggestions as the person types", attr(field, "hx-trigger"))
+	}
+	if hasAttr(field, "required") {
+		t.Error("the find field is required; it is only a helper")
+	}
+	listbox := mustID(t, doc, "place-find-results")
+	if attr(listbox, "role") != "listbox" || attr(listbox, "aria-labelledby") != "place-find-label" {
+		t.Errorf("the listbox has role %q, labelled by %q", attr(listbox, "role"), attr(listbox, "aria-labelledby"))
+	}
+	label := mustID(t, doc, "place-find-label")
+	if attr(label, "for") != "place-find" || text(label) != "Find a place" {
+		t.Errorf("the label is %q for %q", text(label), attr(label, "for"))
+	}
+	// It comes first in the form, before the name.
+	out := render(t, PlaceForm(Form{}))
+	if strings.Index(out, `id="place-find"`) > strings.Index(out, `id="place-name"`) {
+		t.Error("the find field is not the form's first field")
+	}
+}
+
+func TestSearchResultsAreOptionsWithTheirPlaceAsText(t *testing.T) {
+	out := render(t, SearchResults(Search{Results: []geo.Result{
+		{Name: `<img src=x onerror=alert(1)>`, Country: "AT", CountryName: "Austria", Latitude: 47.07, Longitude: 15.44, Kind: geo.KindCity},
+		{Name: "47.07, 15.44", Country: "AT", CountryName: "Austria", Latitude: 47.07, Longitude: 15.44, Kind: geo.KindCoordinates},
+	}}))
+	if strings.Contains(out, "<img") {
+		t.Fatalf("a name became markup:\n%s", out)
+	}
+	doc := parse(t, out)
+	options := all(doc, "li", func(n *html.Node) bool { return attr(n, "role") == "option" })
+	if len(options) != 2 {
+		t.Fatalf("%d options, want 2:\n%s", len(options), out)
+	}
+	if attr(options[0], "id") != "place-find-option-0" || attr(options[0], "aria-selected") != "false" ||
+		attr(options[0], "data-latitude") != "47.07" || attr(options[0], "data-longitude") != "15.44" || attr(options[0], "data-name") != `<img src=x onerror=alert(1)>` {
+		t.Errorf("first option: %v", options[0].Attr)
+	}
+	if got := text(options[1]); !strings.Contains(got, "Coordinates in Austria") {
+		t.Errorf("the coordinates option says %q", got)
+	}
+
+	empty := render(t, SearchResults(Search{Note: "Place names are still loading."}))
+	if !strings.Contains(empty, `role="listbox"`) || !strings.Contains(empty, "still loading") || strings.Contains(empty, `role="option"`) {
+		t.Errorf("an empty answer with a note:\n%s", empty)
+	}
+}
+
+func TestListShowsCountriesOnceKnown(t *testing.T) {
+	m := mapModel()
+	for i := range m.Places {
+		m.Places[i].ID = "id" + itoa(i)
+	}
+	m.Markers = m.Places
+	before := render(t, MapPage(m))
+	if strings.Contains(before, "place-country") || strings.Contains(before, `"country"`) || !strings.Contains(before, "<p>3 places</p>") {
+		t.Error("a page rendered before the gazetteer loaded shows countries, or no count")
+	}
+	at := Country{Code: "AT", Name: "Austria", Flag: "🇦🇹"}
+	m.Geo = Geo{Ready: true, Countries: map[string]Country{"id0": at}, Stats: geo.Stats{
+		Countries:  []geo.Count{{Code: "BR", Name: "Brazil", Places: 9}, {Code: "AT", Name: "Austria", Places: 1}, {Code: "TW", Name: "Taiwan", Places: 1}},
+		Continents: []geo.Count{{Code: "SA", Places: 9}, {Code: "EU", Places: 1}},
+	}, WorldURL: "/world.geojson?v=abc"}
+	m.Total = 11 // as if the list were paginated
+	out := render(t, MapPage(m))
+	doc := parse(t, out)
+	item := all(doc, "li", func(n *html.Node) bool { return attr(n, "data-place-id") == "id0" })[0]
+	if got := text(item); !strings.Contains(got, "Austria 🇦🇹") {
+		t.Errorf("Graz's list item says %q, want its country", got)
+	}
+	if !strings.Contains(out, "11 places in 3 countries on 2 continents") {
+		t.Error("no summary line")
+	}
+	if !strings.Contains(out, `"country":"AT","country_name":"Austria"`) {
+		t.Error("the marker data lacks Graz's country")
+	}
+	if attr(mustID(t, doc, "map"), "data-world-url") != "/world.geojson?v=abc" {
+		t.Error("the map does not name the world layer")
+	}
+}
+
+func TestFooterCreditsGeoNames(t *testing.T) {
+	out := render(t, MapPage(mapModel()))
+	if !strings.Contains(out, `Place names from <a href="https://www.geonames.org/">GeoNames</a>`) || !strings.Contains(out, "CC BY 4.0") {
+		t.Error("the footer does not credit GeoNames")
+	}
+}

@@ -1,0 +1,76 @@
+package views
+
+import (
+	"strconv"
+
+	"github.com/whib/whib/geo"
+)
+
+// Country is a place's country as geo tells it: code, English name, flag.
+type Country = geo.Country
+
+// Geo is what the map page shows of countries. Until the gazetteer has
+// loaded, Ready is false and the page shows no countries (it never waits).
+type Geo struct {
+	Ready     bool
+	Countries map[string]Country // by place ID; places at sea are missing
+	Stats     geo.Stats
+	// WorldURL is the versioned world outline layer (GeoJSON) that app.js
+	// draws under the tiles and uses to shade the visited countries.
+	WorldURL string
+}
+
+// Search is the model of SearchResults, the "Find a place" listbox.
+type Search struct {
+	Query   string
+	Results []geo.Result
+	Note    string // shown instead of results: still loading, too long…
+}
+
+// marker is one entry of the embedded marker data: the place as GET
+// /places writes it, countries included once known.
+type marker struct {
+	Place
+	Country     string `json:"country,omitempty"`
+	CountryName string `json:"country_name,omitempty"`
+}
+
+// countryLabel is "Austria 🇦🇹".
+func countryLabel(c Country) string {
+	if c.Flag == "" {
+		return c.Name
+	}
+	return c.Name + " " + c.Flag
+}
+
+// resultWhere is what a search result says besides its name.
+func resultWhere(r geo.Result) string {
+	if r.Kind == geo.KindCoordinates {
+		if r.CountryName == "" {
+			return "Coordinates"
+		}
+		return "Coordinates in " + r.CountryName
+	}
+	return r.CountryName
+}
+
+func resultOptionID(i int) string { return "place-find-option-" + strconv.Itoa(i) }
+
+func degrees(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// summary is "11 places in 3 countries on 2 continents".
+func summary(total int, g Geo) string {
+	s := plural(total, "place", "places")
+	if !g.Ready || total == 0 {
+		return s
+	}
+	return s + " in " + plural(len(g.Stats.Countries), "country", "countries") +
+		" on " + plural(len(g.Stats.Continents), "continent", "continents")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
