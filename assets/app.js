@@ -177,10 +177,13 @@
     var marker = L.marker([latitude, longitude], { alt: name, keyboard: true });
     marker.bindPopup(function () {
       var popup = textElement("strong", "place-popup", name);
-      if (country) {
-        popup.appendChild(textElement("span", "place-popup-country", " · " + country));
+      if (!country) {
+        return popup;
       }
-      return popup;
+      var box = document.createElement("span");
+      box.appendChild(popup);
+      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Austria 🇦🇹"
+      return box;
     });
     marker.bindTooltip(function () {
       return textElement("span", "place-tooltip", name);

@@ -181,6 +181,15 @@
     }
   });
 
+  // Implicit submission follows keypress in some browsers (and in a keyDown
+  // sent without its keydown being honoured): Enter in this field never
+  // submits.
+  document.addEventListener("keypress", function (event) {
+    if (event.target && event.target.id === INPUT_ID && event.key === "Enter") {
+      event.preventDefault();
+    }
+  });
+
   // A press on an option must not blur the field before the click picks.
   document.addEventListener("mousedown", function (event) {
     if (event.target.closest && event.target.closest("#" + POPUP_ID + ' [role="option"]')) {

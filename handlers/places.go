@@ -98,7 +98,7 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 		}
 		country := countryOf(res.Place)
 		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place, country))
-		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places)))
+		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	default:

@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/whib/whib/geo"
+	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/apptest"
+)
+
+const findField = "#place-find"
+
+// loadGeo waits for the gazetteer, which the app loads in the background.
+func loadGeo(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if _, err := geo.Load(ctx); err != nil {
+		t.Fatalf("geo.Load: %v", err)
+	}
+}
+
+func TestTravellerFindsACityByTypingAndPicksItWithTheKeyboard(t *testing.T) {
+	loadGeo(t)
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	b.do("see the find field", chromedp.WaitVisible(chromedp.CSS(findField)))
+	places := len(storedNames(t, app))
+
+	b.do("type a city", chromedp.Focus(chromedp.CSS(findField)), chromedp.SendKeys(chromedp.CSS(findField), "vienna"))
+	b.until("suggestions are shown", `() =>
+		document.querySelector("#place-find").getAttribute("aria-expanded") === "true" &&
+		document.querySelectorAll('#place-find-results [role="option"]').length > 0`)
+	if got := b.text(`#place-find-results [role="option"] .find-name`); got != "Vienna" {
+		t.Errorf("the first suggestion is %q, want Vienna", got)
+	}
+
+	b.do("move to the first suggestion", chromedp.KeyEvent(kb.ArrowDown))
+	b.until("the first option is active", `() => {
+		const field = document.querySelector("#place-find");
+		const active = document.getElementById(field.getAttribute("aria-activedescendant") || "");
+		return active !== null && active.getAttribute("aria-selected") === "true" && active.dataset.name === "Vienna";
+	}`)
+	b.do("pick it", chromedp.KeyEvent(kb.Enter))
+	b.until("the form is filled in", `() => document.querySelector("#place-name").value === "Vienna" &&
+		document.querySelector("#place-latitude").value.startsWith("48.2") &&
+		document.querySelector("#place-longitude").value.startsWith("16.3")`)
+	if got := b.value(findField); got != "Vienna" {
+		t.Errorf("after picking the find field holds %q, want Vienna", got)
+	}
+	if got := get(b, "read aria-expanded", chromedp.Evaluate[string](`document.querySelector("#place-find").getAttribute("aria-expanded")`)); got != "false" {
+		t.Errorf("after picking aria-expanded = %q, want false", got)
+	}
+	if !b.exists(".draft-marker") {
+		t.Error("picking did not move the pending pin")
+	}
+	if strings.Contains(string(app.GitHub.File("places.csv")), "Vienna") || strings.Contains(b.text("#form-status"), "Added") {
+		t.Fatal("Enter on the find field submitted the form")
+	}
+
+	// The name stays editable.
+	b.do("edit the name", chromedp.SendKeys(chromedp.CSS(nameField), " Stephansplatz"))
+	b.do("save", chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
+	const name = "Vienna Stephansplatz"
+	b.until("the new place is in the list with its country", `(name, markers) =>
+		[...document.querySelectorAll("#place-list li")].some(li =>
+			li.querySelector(".place-name").textContent === name &&
+			(li.querySelector(".place-country") || {}).textContent === "Austria 🇦🇹") &&
+		document.documentElement.dataset.markersReady === String(markers)`, name, places+1)
+	if got := b.text("#places-summary p"); got != "12 places in 3 countries on 3 continents" {
+		t.Errorf("the summary says %q after adding, want 12 places in 3 countries on 3 continents", got)
+	}
+	if !strings.Contains(string(app.GitHub.File("places.csv")), "Vienna Stephansplatz,48.2") {
+		t.Errorf("places.csv lacks the place:\n%s", app.GitHub.File("places.csv"))
+	}
+}
+
+func TestMapShowsOutlinesWhenTilesCannotBeLoaded(t *testing.T) {
+	loadGeo(t)
+	// Nothing listens on port 1: every tile fails.
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.until("the outlines are drawn and the visited countries shaded", `() =>
+		document.querySelectorAll(".leaflet-outline-pane svg path.world-outline").length > 100 &&
+		document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 3`)
+	b.until("the notice is shown", `() => document.querySelector("#map-notice").textContent.includes("Map tiles could not be loaded; showing outlines")`)
+	if !b.exists("#map.map-offline") {
+		t.Error("the map is not marked offline")
+	}
+	// The outlines lie under the markers, which are still all there.
+	if got := b.markerCount(); got != len(storedNames(t, app)) {
+		t.Errorf("the map shows %d markers over the outlines, want %d", got, len(storedNames(t, app)))
+	}
+	// The shading can be switched off.
+	b.do("switch off the visited countries", chromedp.Click(chromedp.CSS(".leaflet-control-layers-overlays input"), chromedp.NodeVisible))
+	b.until("the shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 0`)
+}
