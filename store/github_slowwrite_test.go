@@ -59,8 +59,10 @@ func TestGitHubSlowWriteThatLands(t *testing.T) {
 		if _, err := s.Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{}); err != nil {
 			t.Fatal(err) // pins the head commit, so the next add is tree, commit, ref
 		}
-		s.callTimeout, s.recheckDelay = 300*time.Millisecond, 1500*time.Millisecond
-		srv.SlowWriteNext(1, 700*time.Millisecond)
+		// A 1 MB tree takes a while to send under the race detector: the
+		// timeout leaves it room, and only the held ref update outlasts it.
+		s.callTimeout, s.recheckDelay = 2*time.Second, 5*time.Second
+		srv.SlowWriteNext(1, 3*time.Second)
 		res, err := s.Add(ctx, wien, Author{Name: "Bo"})
 		if err != nil || !res.Added {
 			t.Fatalf("a slow ref update that landed should answer added: %+v, %v", res.Added, err)
