@@ -121,6 +121,8 @@ type pageKey struct {
 	// countries: the page was rendered with the places' countries (the
 	// gazetteer had loaded), so a page rendered before is not reused.
 	countries bool
+	// byCountry: the list is grouped by country (?group=country).
+	byCountry bool
 }
 
 // pageCache keeps the rendered anonymous pages of the current version

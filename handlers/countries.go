@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -27,6 +29,38 @@ type placeCountries struct {
 	list    []geo.Country // in the order of snapshot.Places
 	byID    map[string]geo.Country
 	stats   geo.Stats
+
+	byCountryOnce sync.Once
+	byCountry     []int          // indexes into snapshot.Places, grouped by country name
+	perCountry    map[string]int // places per country code; "" counts those at sea
+}
+
+// groupedOrder is the list order grouped by country: countries by English
+// name, places at sea last, and within a country the order they were added.
+// Worked out on first use, once per snapshot version.
+func (pc *placeCountries) groupedOrder() []int {
+	pc.byCountryOnce.Do(func() {
+		order := make([]int, len(pc.list))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(i, j int) int {
+			a, b := pc.list[i], pc.list[j]
+			if (a.Code == "") != (b.Code == "") {
+				if a.Code == "" {
+					return 1
+				}
+				return -1
+			}
+			return strings.Compare(a.Name, b.Name)
+		})
+		pc.byCountry = order
+		pc.perCountry = make(map[string]int)
+		for _, c := range pc.list {
+			pc.perCountry[c.Code]++
+		}
+	})
+	return pc.byCountry
 }
 
 // countryCache keeps the countries of the current snapshot version only.

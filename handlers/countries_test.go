@@ -222,3 +222,46 @@ func TestAddedPlaceComesBackWithItsCountry(t *testing.T) {
 		t.Errorf("HX-Trigger = %s, want the country for the marker's popup", trigger)
 	}
 }
+
+func TestTheListCanBeGroupedByCountry(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+
+	resp, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/?group=country"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /?group=country = %d", resp.StatusCode)
+	}
+	// Countries by name: Austria, Brazil, Taiwan, each with its count.
+	headings := []string{"Austria 🇦🇹 · 1 place", "Brazil 🇧🇷 · 9 places", "Taiwan 🇹🇼 · 1 place"}
+	at := 0
+	for _, h := range headings {
+		i := strings.Index(page[at:], ">"+h+"</h3>")
+		if i < 0 {
+			t.Fatalf("grouped list lacks heading %q after the previous one:\n%s", h, page)
+		}
+		at += i
+	}
+	// Graz sits under Austria, Taipei under Taiwan.
+	austria := strings.Index(page, headings[0])
+	brazil := strings.Index(page, headings[1])
+	taiwan := strings.Index(page, headings[2])
+	if g := strings.Index(page, ">Graz</span>"); g < austria || g > brazil {
+		t.Error("Graz is not listed under Austria")
+	}
+	if tp := strings.Index(page, ">Taipei</span>"); tp < taiwan {
+		t.Error("Taipei is not listed under Taiwan")
+	}
+	if !strings.Contains(page, `href="/#places"`) {
+		t.Error("the grouped list has no way back to the order added")
+	}
+
+	_, plain := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if strings.Contains(plain, "</h3>") || !strings.Contains(plain, `href="/?group=country#places"`) {
+		t.Error("the default list is grouped, or does not offer grouping by country")
+	}
+
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/?group=continent"})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "grouped") {
+		t.Errorf("GET /?group=continent = %d, want 400 saying what can be grouped", resp.StatusCode)
+	}
+}

@@ -40,12 +40,21 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) {
 		}
 		page = n
 	}
+	var byCountry bool
+	switch r.URL.Query().Get("group") {
+	case "":
+	case "country":
+		byCountry = true
+	default:
+		a.fail(w, r, shapePage, refuse(http.StatusBadRequest, "invalid_group", `The list can only be grouped by "country".`))
+		return
+	}
 	snap, status, err := a.snapshot(r.Context())
 	if err != nil {
 		a.fail(w, r, shapePage, err)
 		return
 	}
-	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page})
+	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry})
 }
 
 // mapView is what one rendering of the map page shows.
@@ -55,6 +64,8 @@ type mapView struct {
 	st     store.Status
 	page   int // of the no-JavaScript list, from 1; clamped to the last page here
 	form   views.Form
+	// byCountry groups the list by country (?group=country).
+	byCountry bool
 }
 
 // renderMap writes the map page. Anonymous views of an unchanged snapshot
@@ -64,7 +75,7 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 	viewer := a.viewer(r.Context(), p)
 	cacheable := p.Kind == auth.Anonymous && v.status == http.StatusOK
 	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
-	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: geoLoaded()}
+	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: geoLoaded(), byCountry: v.byCountry}
 	if v.st.Stale {
 		key.staleSince = v.st.LoadedAt
 	}
@@ -127,6 +138,10 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 		Stale:            st.Stale,
 		Form:             form,
 		Geo:              a.geoView(snap),
+		GroupByCountry:   v.byCountry,
+	}
+	if v.byCountry {
+		m.Groups = a.countryGroups(snap, from, to)
 	}
 	if total <= a.cfg.InlineMarkerLimit {
 		m.Markers = snap.Places
@@ -134,6 +149,25 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
 	}
 	return m
+}
+
+// countryGroups is the list page [from, to) in country order, one group per
+// country; nil while the countries are still being worked out.
+func (a *app) countryGroups(snap store.Snapshot, from, to int) []views.PlaceGroup {
+	pc, ok := a.countriesOf(snap)
+	if !ok {
+		return nil
+	}
+	var groups []views.PlaceGroup
+	for _, i := range pc.groupedOrder()[from:to] {
+		c := pc.list[i]
+		if n := len(groups); n == 0 || groups[n-1].Country.Code != c.Code {
+			groups = append(groups, views.PlaceGroup{Country: c, Total: pc.perCountry[c.Code]})
+		}
+		g := &groups[len(groups)-1]
+		g.Places = append(g.Places, snap.Places[i])
+	}
+	return groups
 }
 
 // pageCount is how many pages the no-JavaScript list of total places has.

@@ -39,9 +39,31 @@ func updatedAt(t time.Time) string {
 	return t.UTC().Format("2 Jan 2006 15:04 UTC")
 }
 
-// pageHref links to one page of the list and jumps to the list itself.
-func pageHref(page int) string {
-	return "/?page=" + strconv.Itoa(page) + "#places"
+// pageHref links to one page of the list, grouped as it is now, and jumps
+// to the list itself.
+func pageHref(m Map, page int) string {
+	href := "/?page=" + strconv.Itoa(page)
+	if m.GroupByCountry {
+		href += "&group=country"
+	}
+	return href + "#places"
+}
+
+// groupHref switches the list between the order added and by country.
+func groupHref(byCountry bool) string {
+	if byCountry {
+		return "/?group=country#places"
+	}
+	return "/#places"
+}
+
+// groupHeading is "Austria 🇦🇹 · 3 places", or "At sea · 1 place".
+func groupHeading(g PlaceGroup) string {
+	name := "No country (at sea)"
+	if g.Country.Code != "" {
+		name = countryLabel(g.Country)
+	}
+	return name + " · " + plural(g.Total, "place", "places")
 }
 
 // pageInfo normalises the pagination fields of a (possibly zero) model.

@@ -63,6 +63,18 @@ type Map struct {
 	Stale            bool // the last refresh failed: show when the shown places are from
 	Form             Form
 	Geo              Geo // countries, stats and the world layer (geo.go)
+	// GroupByCountry: the list was asked for by country (?group=country).
+	// Groups is this page of it, one entry per country, and stays nil
+	// while the countries are still being worked out.
+	GroupByCountry bool
+	Groups         []PlaceGroup
+}
+
+// PlaceGroup is one country's places on a page of the grouped list.
+type PlaceGroup struct {
+	Country Country // zero: places at sea, with no country
+	Total   int     // places in this country on the whole map
+	Places  []Place // those on this page
 }
 
 // Oops is the model of OopsPage.
