@@ -25,6 +25,13 @@ const (
 	// may have been saved; adding the same place again is safe, because a
 	// duplicate is recognised and not written twice.
 	KindUnknownOutcome
+	// KindUnknownID: no place (or change) has this id, or no longer: a
+	// place's id changes when it is edited (404).
+	KindUnknownID
+	// KindClash: the change would clash with the file as it is now: an
+	// edit that makes a place the same as another, or an undo of a change
+	// whose places have changed since (409). Place names the place.
+	KindClash
 )
 
 // String names the kind for logs.
@@ -46,6 +53,10 @@ func (k Kind) String() string {
 		return "unavailable"
 	case KindUnknownOutcome:
 		return "unknown outcome"
+	case KindUnknownID:
+		return "unknown id"
+	case KindClash:
+		return "clash"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -58,6 +69,7 @@ type Error struct {
 	Err        error             // cause, may be nil
 	Fields     map[string]string // KindInvalid only: field name → message for a person
 	RetryAfter time.Duration     // KindRateLimited/KindUnavailable/KindUnknownOutcome when known
+	Place      string            // KindClash: the name of the place it clashes on
 }
 
 func (e *Error) Error() string {
@@ -116,7 +128,7 @@ func RetryAfter(err error) time.Duration {
 func wrapErr(op string, kind Kind, err error) *Error {
 	var inner *Error
 	if errors.As(err, &inner) {
-		return &Error{Kind: inner.Kind, Op: op, Err: err, RetryAfter: inner.RetryAfter, Fields: inner.Fields}
+		return &Error{Kind: inner.Kind, Op: op, Err: err, RetryAfter: inner.RetryAfter, Fields: inner.Fields, Place: inner.Place}
 	}
 	return &Error{Kind: kind, Op: op, Err: err}
 }

@@ -56,36 +56,84 @@ func (s *FileStore) Add(ctx context.Context, p Place, by Author) (AddResult, err
 	if err != nil {
 		return AddResult{}, err
 	}
+	m, snap, err := s.write(ctx, "file: add to "+s.path, planAdd(p, by))
+	if err != nil {
+		return AddResult{}, err
+	}
+	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
+}
+
+// Edit changes the place with this id.
+func (s *FileStore) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
+	return s.apply(ctx, "file: edit "+s.path, planEdit(id, e, by))
+}
+
+// Delete removes the place with this id.
+func (s *FileStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
+	return s.apply(ctx, "file: delete from "+s.path, planDelete(id, by))
+}
+
+// Undo applies the inverse of the journal entry with this id.
+func (s *FileStore) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
+	c, err := s.Change(ctx, changeID)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return s.apply(ctx, "file: undo in "+s.path, planUndo(c, by))
+}
+
+func (s *FileStore) apply(ctx context.Context, op string, plan planFunc) (ChangeResult, error) {
+	m, snap, err := s.write(ctx, op, plan)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return changeResult(m, snap), nil
+}
+
+// write makes the change plan works out on the file as it is now, under
+// the lock, and journals it.
+func (s *FileStore) write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error) {
 	if err := ctx.Err(); err != nil {
-		return AddResult{}, wrapErr("file: add to "+s.path, KindUnavailable, err)
+		return mutation{}, Snapshot{}, wrapErr(op, KindUnavailable, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
 	snap, err := s.readLocked()
 	if err != nil {
-		// Appending to a file we cannot parse could bury the problem under
+		// Writing to a file we cannot parse could bury the problem under
 		// new rows or, were it ever re-encoded, drop the rows we cannot read.
-		return AddResult{}, wrapErr("file: add to "+s.path, KindInternal, err)
+		return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
 	}
-	if existing, ok := findSame(snap.Places, p); ok {
-		return AddResult{Snapshot: snap, Place: existing}, nil
+	m, err := plan(&base{content: snap.Content, places: snap.Places})
+	if err != nil {
+		return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
 	}
-	content := appendCSV(snap.Content, p)
-	if err := writeFileAtomic(s.path, content); err != nil {
+	if m.noop {
+		return m, snap, nil
+	}
+	var outside *Change
+	if c, ok := s.outsideChange(snap); ok {
+		outside = &c
+	}
+	if err := writeFileAtomic(s.path, m.content); err != nil {
 		kind := KindInternal // nothing was written
 		if errors.Is(err, errRenamedNotSynced) {
-			kind = KindUnknownOutcome // the row is in the file, but may not survive a crash
+			kind = KindUnknownOutcome // the change is in the file, but may not survive a crash
 		}
-		return AddResult{}, &Error{Kind: kind, Op: "file: add to " + s.path, Err: err}
+		return mutation{}, Snapshot{}, &Error{Kind: kind, Op: op, Err: err}
 	}
-	s.last = Snapshot{
-		Places:   withPlace(snap.Places, p),
-		Version:  contentVersion(content),
-		Content:  content,
-		LoadedAt: time.Now(),
+	places := m.places
+	if places == nil {
+		if places, err = decodeCSV(m.content); err != nil {
+			return mutation{}, Snapshot{}, &Error{Kind: KindInternal, Op: op, Err: err}
+		}
 	}
-	return AddResult{Snapshot: s.last, Place: p, Added: true}, nil
+	s.last = Snapshot{Places: places, Version: contentVersion(m.content), Content: m.content, LoadedAt: time.Now()}
+	// A failure here leaves the change in the file without its history
+	// entry; the history then shows it as a change made outside whib.
+	_ = s.recordWrite(outside, &m.change, m.content)
+	return m, s.last, nil
 }
 
 // readLocked reads the file, reusing the parsed places when the content has
@@ -97,6 +145,8 @@ func (s *FileStore) readLocked() (Snapshot, error) {
 		if err := createDefaultFile(s.path); err != nil {
 			return Snapshot{}, &Error{Kind: KindInternal, Op: "file: create " + s.path, Err: err}
 		}
+		// The history starts here: a hand edit from now on shows in it.
+		_ = writeFileAtomic(s.basePath(), defaultPlaces)
 		content, err = os.ReadFile(s.path)
 	}
 	if err != nil {

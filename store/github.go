@@ -79,6 +79,8 @@ type GitHubStore struct {
 
 	writeMu sync.Mutex // one Add at a time from this process: no self-inflicted conflicts
 
+	history historyCache // what commits did, and the history's pages
+
 	cacheMu sync.Mutex
 	cache   *fileState // last known state of the file; never mutated once stored
 	gen     uint64     // bumped on every cache change
@@ -92,6 +94,9 @@ type fileState struct {
 	etag     string // for If-None-Match on the branch; "" when unknown
 	loadedAt time.Time
 	pin      *headPin // the commit this content was read at, when known
+	// commit and commitURL name the commit this process just made, when
+	// the state is the answer to a write.
+	commit, commitURL string
 }
 
 // headPin is the commit (and its tree) whose version of the file is the
@@ -287,6 +292,23 @@ func (s *GitHubStore) remember(st *fileState) {
 // GitHub to answer 304 when nothing changed; known is reused for a 304 and
 // whenever the blob SHA is unchanged, so only new content is decoded.
 func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string, known *fileState) (*fileState, error) {
+	st, err := s.fetchContent(ctx, t, ref, etag, known)
+	if err != nil || st.places != nil {
+		return st, err
+	}
+	st.places, err = decodeCSV(st.content)
+	if err != nil {
+		return nil, &Error{Kind: KindInternal, Op: "github: read " + s.path, Err: err}
+	}
+	if st.places == nil {
+		st.places = []Place{}
+	}
+	return st, nil
+}
+
+// fetchContent is fetchFile without decoding: places is nil unless known
+// places were reused.
+func (s *GitHubStore) fetchContent(ctx context.Context, t target, ref, etag string, known *fileState) (*fileState, error) {
 	op := "github: read " + s.path
 	u := fmt.Sprintf("repos/%s/%s/contents/%s?ref=%s", url.PathEscape(t.owner), url.PathEscape(t.repo), s.urlPath, url.QueryEscape(ref))
 	var body json.RawMessage
@@ -308,6 +330,7 @@ func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string,
 	if resp.StatusCode == http.StatusNotModified && known != nil {
 		st := *known
 		st.loadedAt = now
+		st.commit, st.commitURL = "", ""
 		return &st, nil
 	}
 	var meta github.RepositoryContent
@@ -328,10 +351,6 @@ func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string,
 	st.content, err = s.fileContent(ctx, t, &meta)
 	if err != nil {
 		return nil, err
-	}
-	st.places, err = decodeCSV(st.content)
-	if err != nil {
-		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
 	}
 	return st, nil
 }

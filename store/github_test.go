@@ -135,7 +135,7 @@ func TestGitHubUncontendedAddCostsOneCall(t *testing.T) {
 		t.Errorf("result = added %v, version %s, %d places", res.Added, res.Snapshot.Version, len(res.Snapshot.Places))
 	}
 	commits := srv.Commits()
-	if len(commits) != 1 || commits[0].Message != "Add São José\n\nAdded by Jess via whib" {
+	if len(commits) != 1 || commits[0].Message != "Add São José\n\nChanged-by: Jess\nWhib-Change: add" {
 		t.Errorf("commits = %+v", commits)
 	}
 
@@ -551,7 +551,7 @@ func TestGitHubLargeFile(t *testing.T) {
 	if got := srv.File("places.csv"); string(got) != want || !bytes.Equal(res.Snapshot.Content, []byte(want)) {
 		t.Error("file should be the sample plus two rows")
 	}
-	if c := srv.Commits(); len(c) != 2 || c[1].Message != "Add Linz\n\nAdded by Bo via whib" {
+	if c := srv.Commits(); len(c) != 2 || c[1].Message != "Add Linz\n\nChanged-by: Bo\nWhib-Change: add" {
 		t.Errorf("commits = %+v", c)
 	}
 

@@ -16,15 +16,6 @@ import (
 
 // Add appends p to the file with compare-and-swap on the blob SHA: the write
 // only lands if the file is still the version p was deduplicated against.
-// When another writer was first (409, or 422 for a stale SHA or a ref that
-// would not fast-forward) it re-reads, checks for the place again and
-// retries, up to MaxRetries times, then gives up with KindConflict.
-//
-// If a write gets no clear answer (timeout, dropped connection, 5xx: it may
-// have landed) Add waits a moment and re-reads the file; when the place is
-// there now, it was our write, and Add reports Added=true. When the re-read
-// cannot tell, the error is KindUnknownOutcome, never "nothing was saved".
-//
 // A missing file is not created (KindNotFound): a wrong Path should be
 // noticed, not papered over with a new file.
 func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
@@ -32,107 +23,188 @@ func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, e
 	if err != nil {
 		return AddResult{}, err
 	}
-	t, err := s.resolve(ctx)
+	m, snap, err := s.write(ctx, "github: add to "+s.path, planAdd(p, by))
 	if err != nil {
 		return AddResult{}, err
+	}
+	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
+}
+
+// Edit changes the place with this id, in one commit.
+func (s *GitHubStore) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
+	return s.apply(ctx, "github: edit "+s.path, planEdit(id, e, by))
+}
+
+// Delete removes the place with this id, in one commit.
+func (s *GitHubStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
+	return s.apply(ctx, "github: delete from "+s.path, planDelete(id, by))
+}
+
+// Undo applies the inverse of the change (a commit) with this id, in one
+// new commit.
+func (s *GitHubStore) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
+	c, err := s.Change(ctx, changeID)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return s.apply(ctx, "github: undo in "+s.path, planUndo(c, by))
+}
+
+func (s *GitHubStore) apply(ctx context.Context, op string, plan planFunc) (ChangeResult, error) {
+	m, snap, err := s.write(ctx, op, plan)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return changeResult(m, snap), nil
+}
+
+// changeResult is the answer for a write, the stored place found again by
+// its position so that it carries its ID.
+func changeResult(m mutation, snap Snapshot) ChangeResult {
+	res := ChangeResult{Snapshot: snap, Place: m.place, Change: m.change, Changed: !m.noop}
+	if m.noop || m.change.Kind != ChangeEdit {
+		return res
+	}
+	if i := m.change.diff.At; i < len(snap.Places) {
+		res.Place = snap.Places[i]
+	}
+	return res
+}
+
+// write makes the change plan works out, as one commit with
+// compare-and-swap on the blob SHA. When another writer was first (409, or
+// 422 for a stale SHA or a ref that would not fast-forward) it re-reads,
+// plans again on the new file and retries, up to MaxRetries times, then
+// gives up with KindConflict.
+//
+// If a write gets no clear answer (timeout, dropped connection, 5xx: it may
+// have landed) write waits a moment and re-reads the file; when the file
+// shows the change, it was ours. When the re-read cannot tell, the error is
+// KindUnknownOutcome, never "nothing was saved".
+func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error) {
+	t, err := s.resolve(ctx)
+	if err != nil {
+		return mutation{}, Snapshot{}, err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 
-	op := "github: add to " + s.path
-	base := s.cached()
-	if base == nil {
-		if base, err = s.fetchFile(ctx, t, t.branch, "", nil); err != nil {
-			return AddResult{}, err
+	cur := s.cached()
+	if cur == nil {
+		if cur, err = s.fetchFile(ctx, t, t.branch, "", nil); err != nil {
+			return mutation{}, Snapshot{}, err
 		}
-		s.remember(base)
+		s.remember(cur)
 	}
-	message := commitMessage(p, by)
 	for attempt := 0; ; {
-		if existing, ok := findSame(base.places, p); ok {
-			return AddResult{Snapshot: base.snapshot(), Place: existing}, nil
+		m, err := plan(&base{content: cur.content, places: cur.places})
+		if err != nil {
+			return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
 		}
-		content := appendCSV(base.content, p)
-		large := len(content) > largeFileThreshold
-		if large && base.pin == nil {
+		if m.noop {
+			return m, cur.snapshot(), nil
+		}
+		large := len(m.content) > largeFileThreshold
+		if large && cur.pin == nil {
 			// A Git Data commit needs the head commit the content was read at.
-			if base, err = s.readPinned(ctx, t, base); err != nil {
-				return AddResult{}, err
+			if cur, err = s.readPinned(ctx, t, cur); err != nil {
+				return mutation{}, Snapshot{}, err
 			}
-			s.remember(base)
-			continue // the file may have changed: check for the place again
+			s.remember(cur)
+			continue // the file may have changed: plan again
 		}
 		var next *fileState
 		var werr error
+		message := m.change.message()
 		if large {
-			next, werr = s.commitViaGitData(ctx, t, base, content, message)
+			next, werr = s.commitViaGitData(ctx, t, cur, m.content, message)
 		} else {
-			next, werr = s.putContents(ctx, t, base, content, message)
+			next, werr = s.putContents(ctx, t, cur, m.content, message)
 		}
 		if werr == nil {
-			next.places = withPlace(base.places, p)
-			s.remember(next)
-			return AddResult{Snapshot: next.snapshot(), Place: p, Added: true}, nil
+			return s.landed(m, next)
 		}
 		switch KindOf(werr) {
 		case KindConflict:
 			attempt++
 			if attempt > s.maxRetries {
-				return AddResult{}, &Error{Kind: KindConflict, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
+				return mutation{}, Snapshot{}, &Error{Kind: KindConflict, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
 			}
 			s.logger.Info("github: places file changed by another writer, retrying", "store", s.String(), "attempt", attempt)
 			if err := sleepCtx(ctx, s.backoff(attempt-1)); err != nil {
-				return AddResult{}, wrapErr(op, KindUnavailable, err)
+				return mutation{}, Snapshot{}, wrapErr(op, KindUnavailable, err)
 			}
 			if large {
-				base, err = s.readPinned(ctx, t, base)
+				cur, err = s.readPinned(ctx, t, cur)
 			} else {
-				base, err = s.fetchFile(ctx, t, t.branch, "", base)
+				cur, err = s.fetchFile(ctx, t, t.branch, "", cur)
 			}
 			if err != nil {
-				return AddResult{}, err
+				return mutation{}, Snapshot{}, err
 			}
-			s.remember(base)
+			s.remember(cur)
 		case KindUnknownOutcome:
-			return s.settleUnknownWrite(ctx, t, base, p, werr)
+			return s.settleUnknownWrite(ctx, t, op, cur, m, werr)
 		default:
-			return AddResult{}, werr
+			return mutation{}, Snapshot{}, werr
 		}
 	}
 }
 
+// landed records a write GitHub confirmed.
+func (s *GitHubStore) landed(m mutation, next *fileState) (mutation, Snapshot, error) {
+	next.places = m.places
+	if next.places == nil {
+		places, err := decodeCSV(m.content)
+		if err != nil {
+			return mutation{}, Snapshot{}, &Error{Kind: KindInternal, Op: "github: read what was written", Err: err}
+		}
+		next.places = places
+	}
+	m.change.ID, m.change.URL = next.commit, next.commitURL
+	m.change.At = next.loadedAt
+	s.remember(next)
+	return m, next.snapshot(), nil
+}
+
 // settleUnknownWrite finds out what a write without a clear answer did. The
-// place was absent from base. GitHub may still be applying the write, so it
-// waits recheckDelay before re-reading: the place there means our write
-// landed. The file changed without it means it cannot land any more (it was
-// conditional on base's SHA): nothing was saved. Anything else is still
-// unknown, and the caller is told so rather than "nothing was saved".
-func (s *GitHubStore) settleUnknownWrite(ctx context.Context, t target, base *fileState, p Place, werr error) (AddResult, error) {
-	op := "github: add to " + s.path
+// change was planned on cur. GitHub may still be applying the write, so it
+// waits recheckDelay before re-reading: the file showing the change means
+// our write landed. The file changed without it means it cannot land any
+// more (it was conditional on cur's SHA): nothing was saved. Anything else
+// is still unknown, and the caller is told so rather than "nothing was
+// saved".
+func (s *GitHubStore) settleUnknownWrite(ctx context.Context, t target, op string, cur *fileState, m mutation, werr error) (mutation, Snapshot, error) {
 	stillUnknown := &Error{Kind: KindUnknownOutcome, Op: op, RetryAfter: RetryAfter(werr),
 		Err: fmt.Errorf("the write got no clear answer and may have landed: %w", werr)}
 	if err := sleepCtx(ctx, s.recheckDelay); err != nil {
-		return AddResult{}, stillUnknown
+		return mutation{}, Snapshot{}, stillUnknown
 	}
-	fresh, err := s.fetchFile(ctx, t, t.branch, "", base)
+	fresh, err := s.fetchFile(ctx, t, t.branch, "", cur)
 	if err != nil {
 		s.logger.Warn("github: a write got no clear answer and the re-read failed; it may have landed",
 			"store", s.String(), "err", werr, "reread_err", err)
-		return AddResult{}, stillUnknown
+		return mutation{}, Snapshot{}, stillUnknown
 	}
-	if existing, ok := findSame(fresh.places, p); ok {
+	landed := m.landed
+	if landed == nil {
+		want := gitBlobSHA(m.content)
+		landed = func(Snapshot) (Place, bool) { return m.place, fresh.sha == want }
+	}
+	if place, ok := landed(fresh.snapshot()); ok {
 		s.remember(fresh)
 		s.logger.Info("github: write reported failure but landed", "store", s.String(), "err", werr)
-		return AddResult{Snapshot: fresh.snapshot(), Place: existing, Added: true}, nil
+		m.place = place
+		return m, fresh.snapshot(), nil
 	}
-	if fresh.sha != base.sha {
+	if fresh.sha != cur.sha && m.landed != nil {
 		s.remember(fresh)
-		return AddResult{}, &Error{Kind: KindUnavailable, Op: op,
-			Err: fmt.Errorf("the write got no clear answer, but the file has changed without the place since, so it cannot land: %w", werr)}
+		return mutation{}, Snapshot{}, &Error{Kind: KindUnavailable, Op: op,
+			Err: fmt.Errorf("the write got no clear answer, but the file has changed without it since, so it cannot land: %w", werr)}
 	}
 	s.logger.Warn("github: a write got no clear answer and has not landed yet; it still may",
 		"store", s.String(), "err", werr, "recheck_delay", s.recheckDelay)
-	return AddResult{}, stillUnknown
+	return mutation{}, Snapshot{}, stillUnknown
 }
 
 // mayHaveLanded turns the failure of a write call into KindUnknownOutcome
@@ -171,7 +243,8 @@ func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState
 		return nil, mayHaveLanded(op, resp, err)
 	}
 	sha := s.ownBlobSHA(content, res.GetContent().GetSHA())
-	return &fileState{sha: sha, content: content, loadedAt: time.Now()}, nil
+	return &fileState{sha: sha, content: content, loadedAt: time.Now(),
+		commit: res.Commit.GetSHA(), commitURL: res.Commit.GetHTMLURL()}, nil
 }
 
 // commitViaGitData writes a large file as git does: a tree based on the
@@ -246,6 +319,7 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 		content:  content,
 		loadedAt: time.Now(),
 		pin:      &headPin{commit: commit.GetSHA(), tree: tree.GetSHA()},
+		commit:   commit.GetSHA(), commitURL: commit.GetHTMLURL(),
 	}, nil
 }
 

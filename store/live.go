@@ -104,27 +104,71 @@ func (l *Live) refresh(ctx context.Context) (Snapshot, error) {
 
 // Add adds through the store and serves the resulting snapshot right away,
 // so the person who added a place sees it on the next page view.
-//
-// Adds run one at a time: both backends write one at a time anyway, and
-// taking the ticket under the same lock keeps two adds that finish close
-// together from serving the older one's snapshot last.
 func (l *Live) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
+	var res AddResult
+	err := l.write(func() (Snapshot, error) {
+		var err error
+		res, err = l.store.Add(ctx, p, by)
+		return res.Snapshot, err
+	})
+	return res, err
+}
+
+// Edit, Delete and Undo change the file through the store and serve the
+// resulting snapshot right away, like Add.
+func (l *Live) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
+	return l.change(func() (ChangeResult, error) { return l.store.Edit(ctx, id, e, by) })
+}
+
+func (l *Live) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
+	return l.change(func() (ChangeResult, error) { return l.store.Delete(ctx, id, by) })
+}
+
+func (l *Live) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
+	return l.change(func() (ChangeResult, error) { return l.store.Undo(ctx, changeID, by) })
+}
+
+// History and Change read the store's history; it is not kept in memory.
+func (l *Live) History(ctx context.Context, page int) (HistoryPage, error) {
+	return l.store.History(ctx, page)
+}
+
+func (l *Live) Change(ctx context.Context, id string) (Change, error) {
+	return l.store.Change(ctx, id)
+}
+
+func (l *Live) change(fn func() (ChangeResult, error)) (ChangeResult, error) {
+	var res ChangeResult
+	err := l.write(func() (Snapshot, error) {
+		var err error
+		res, err = fn()
+		return res.Snapshot, err
+	})
+	return res, err
+}
+
+// write runs one write and serves the snapshot it answers with.
+//
+// Writes run one at a time: both backends write one at a time anyway, and
+// taking the ticket under the same lock keeps two writes that finish close
+// together from serving the older one's snapshot last.
+func (l *Live) write(fn func() (Snapshot, error)) error {
 	l.adding.Lock()
 	defer l.adding.Unlock()
-	res, err := l.store.Add(ctx, p, by)
+	snap, err := fn()
 	if err != nil {
-		return res, err
+		return err
 	}
 	// The ticket is taken after the write: any load that started before it
 	// may predate the write and must not replace this snapshot.
 	ticket := l.ticket()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.apply(ticket, res.Snapshot) {
+	if l.apply(ticket, snap) {
 		// The backend just answered with its current state: fresh again.
-		l.status = Status{LoadedAt: res.Snapshot.LoadedAt}
+		l.status = Status{LoadedAt: snap.LoadedAt}
 	}
-	return res, nil
+	return nil
 }
 
 // Run refreshes every interval until ctx is done. It does not load first:

@@ -35,6 +35,17 @@ type Store interface {
 	// never rewrites, reorders or drops existing rows, and it does not
 	// overwrite a concurrent writer's change (compare-and-swap with retries).
 	Add(ctx context.Context, p Place, by Author) (AddResult, error)
+	// Edit changes the place with this id; fields not set keep their
+	// bytes. Every other row stays byte-identical and in its place.
+	Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error)
+	// Delete removes the place with this id.
+	Delete(ctx context.Context, id string, by Author) (ChangeResult, error)
+	// Undo applies the inverse of a change in the history as a new change.
+	Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error)
+	// History lists the changes to the file, newest first, by page from 1.
+	History(ctx context.Context, page int) (HistoryPage, error)
+	// Change is one change of the history.
+	Change(ctx context.Context, id string) (Change, error)
 	// String describes the store for logs, e.g. "file data/places.csv".
 	String() string
 }
@@ -55,22 +66,6 @@ func findSame(places []Place, p Place) (Place, bool) {
 func withPlace(places []Place, p Place) []Place {
 	p.ID = nextRowID(places, p)
 	return append(places[:len(places):len(places)], p)
-}
-
-// commitMessage says what changed and who asked for it. The author goes in
-// the message rather than the commit's author field: the commit is made with
-// whib's token and an e-mail address we cannot verify should not be presented
-// as a git identity.
-func commitMessage(p Place, by Author) string {
-	who := oneLine(by.Name)
-	if who == "" {
-		who = oneLine(by.Email)
-	}
-	msg := "Add " + p.Name
-	if who != "" {
-		msg += "\n\nAdded by " + who + " via whib"
-	}
-	return msg
 }
 
 // oneLine keeps a free-text value (a profile name) to one tidy line.

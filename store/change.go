@@ -1,0 +1,377 @@
+package store
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ChangeKind says what a change in the history did.
+type ChangeKind string
+
+const (
+	ChangeAdd    ChangeKind = "add"
+	ChangeEdit   ChangeKind = "edit"
+	ChangeDelete ChangeKind = "delete"
+	ChangeUndo   ChangeKind = "undo"
+	// ChangeOutside is a change whib did not make: a hand edit on GitHub
+	// or in the local file.
+	ChangeOutside ChangeKind = "outside"
+)
+
+// Change is one entry of the history of the places file.
+type Change struct {
+	ID      string // GitHub: the commit SHA; file: the journal entry's id
+	Kind    ChangeKind
+	At      time.Time
+	By      string // a person's name or a machine's client id; "" when unknown
+	Summary string // "Rename Taipei to Taipei 101"
+	Before  []Place
+	After   []Place
+	URL     string // the commit on GitHub, when there is one
+	Undoes  string // kind undo: the id of the change it undid
+	// CanUndo is false for changes whose rows could not be read (a file
+	// that did not parse on either side) and for the file's creation.
+	CanUndo bool
+
+	diff rowDiff
+}
+
+// HistoryPage is one page of the history, newest first.
+type HistoryPage struct {
+	Changes []Change
+	Next    int // the next page's number; 0 on the last page
+}
+
+// Edit is a change to a place: nil fields stay exactly as stored.
+type Edit struct {
+	Name, Latitude, Longitude *string
+}
+
+// ChangeResult is what an edit, delete, undo or import did.
+type ChangeResult struct {
+	Snapshot Snapshot
+	Place    Place  // edit: the place as now stored; delete: the place removed
+	Change   Change // the change written; its ID is "" when nothing was written
+	Changed  bool   // false: nothing to do (an edit to what is already stored)
+}
+
+// historyPageSize is how many changes one page of the history shows.
+const historyPageSize = 20
+
+// mutation is what one write does to the file.
+type mutation struct {
+	content []byte
+	places  []Place // nil: decoded from content after the write
+	change  Change
+	place   Place // the place the caller asked about
+	noop    bool  // nothing to write; place is the answer
+	// landed reports whether a file read after a write with no clear
+	// answer shows the write; nil: the file is exactly content.
+	landed func(fresh Snapshot) (Place, bool)
+}
+
+// base is the file a mutation is planned on. Rows are parsed on demand:
+// an add only appends and never needs them.
+type base struct {
+	content []byte
+	places  []Place
+	rows    *fileRows
+}
+
+func (b *base) parsed() (*fileRows, error) {
+	if b.rows == nil {
+		rows, err := parseRows(b.content)
+		if err != nil {
+			return nil, &Error{Kind: KindInternal, Op: "read rows", Err: err}
+		}
+		b.rows = rows
+	}
+	return b.rows, nil
+}
+
+// planFunc works a mutation out from the file as it is now. Backends run
+// it again on the re-read file after a conflict.
+type planFunc func(b *base) (mutation, error)
+
+func planAdd(p Place, by Author) planFunc {
+	return func(b *base) (mutation, error) {
+		if existing, ok := findSame(b.places, p); ok {
+			return mutation{noop: true, place: existing}, nil
+		}
+		content := appendCSV(b.content, p)
+		places := withPlace(b.places, p)
+		added := places[len(places)-1]
+		d := rowDiff{At: len(b.places), After: []string{encodeRow(p)}}
+		if len(b.places) > 0 {
+			d.Anchor = lastRow(b.content)
+		}
+		return mutation{
+			content: content, places: places, place: added,
+			change: newChange(ChangeAdd, "Add "+oneLine(p.Name), by, d),
+			landed: func(fresh Snapshot) (Place, bool) { return findSame(fresh.Places, p) },
+		}, nil
+	}
+}
+
+// lastRow is the text of the file's last row: its last non-empty line
+// (a stored name cannot hold a line break).
+func lastRow(content []byte) string {
+	s := strings.TrimRight(string(content), "\r\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
+}
+
+func planEdit(id string, e Edit, by Author) planFunc {
+	return func(b *base) (mutation, error) {
+		rows, err := b.parsed()
+		if err != nil {
+			return mutation{}, err
+		}
+		i := rows.index(id)
+		if i < 0 {
+			return mutation{}, unknownPlace(id)
+		}
+		old := rows.places[i]
+		edited, err := applyEdit(old, e)
+		if err != nil {
+			return mutation{}, err
+		}
+		if encodeRow(edited) == rows.row(i) {
+			return mutation{noop: true, place: old}, nil
+		}
+		for j, q := range rows.places {
+			if j != i && q.SameAs(edited) {
+				return mutation{}, &Error{Kind: KindClash, Op: "edit", Place: q.Name,
+					Err: fmt.Errorf("%s is already on the map at the same spot", q.Name)}
+			}
+		}
+		d := rowDiff{At: i, Before: []string{rows.row(i)}, After: []string{encodeRow(edited)}, Anchor: anchorOf(rows, i)}
+		return mutation{
+			content: rows.splice(i, 1, d.After),
+			place:   edited,
+			change:  newChange(ChangeEdit, editSummary(old, edited), by, d),
+		}, nil
+	}
+}
+
+// applyEdit validates the sent fields with the rules for adding a place and
+// keeps the others exactly as stored.
+func applyEdit(old Place, e Edit) (Place, error) {
+	if e.Name == nil && e.Latitude == nil && e.Longitude == nil {
+		return Place{}, &Error{Kind: KindInvalid, Op: "edit", Fields: map[string]string{"name": "Send a name, latitude or longitude to change."}}
+	}
+	name, lat, lon := "x", "0", "0" // stand-ins for fields not sent
+	if e.Name != nil {
+		name = *e.Name
+	}
+	if e.Latitude != nil {
+		lat = *e.Latitude
+	}
+	if e.Longitude != nil {
+		lon = *e.Longitude
+	}
+	checked, err := NewPlace(name, lat, lon)
+	if err != nil {
+		return Place{}, err
+	}
+	edited := old
+	edited.ID = ""
+	if e.Name != nil {
+		edited.Name = checked.Name
+	}
+	if e.Latitude != nil {
+		edited.Latitude = checked.Latitude
+	}
+	if e.Longitude != nil {
+		edited.Longitude = checked.Longitude
+	}
+	return edited, nil
+}
+
+func editSummary(old, edited Place) string {
+	renamed := old.Name != edited.Name
+	moved := old.Latitude.String() != edited.Latitude.String() || old.Longitude.String() != edited.Longitude.String()
+	where := edited.Latitude.String() + ", " + edited.Longitude.String()
+	switch {
+	case renamed && moved:
+		return "Rename " + oneLine(old.Name) + " to " + oneLine(edited.Name) + " and move it to " + where
+	case renamed:
+		return "Rename " + oneLine(old.Name) + " to " + oneLine(edited.Name)
+	default:
+		return "Move " + oneLine(old.Name) + " to " + where
+	}
+}
+
+func planDelete(id string, by Author) planFunc {
+	return func(b *base) (mutation, error) {
+		rows, err := b.parsed()
+		if err != nil {
+			return mutation{}, err
+		}
+		i := rows.index(id)
+		if i < 0 {
+			return mutation{}, unknownPlace(id)
+		}
+		old := rows.places[i]
+		d := rowDiff{At: i, Before: []string{rows.row(i)}, Anchor: anchorOf(rows, i)}
+		return mutation{
+			content: rows.splice(i, 1, nil),
+			place:   old,
+			change:  newChange(ChangeDelete, "Delete "+oneLine(old.Name), by, d),
+		}, nil
+	}
+}
+
+// planUndo applies the inverse of c as a new change.
+func planUndo(c Change, by Author) planFunc {
+	return func(b *base) (mutation, error) {
+		if !c.CanUndo {
+			return mutation{}, &Error{Kind: KindClash, Op: "undo", Err: errors.New("this change cannot be undone")}
+		}
+		rows, err := b.parsed()
+		if err != nil {
+			return mutation{}, err
+		}
+		at, n, back, err := c.diff.inverse(rows)
+		if err != nil {
+			return mutation{}, err
+		}
+		if err := clashesOnReturn(rows, at, n, back); err != nil {
+			return mutation{}, err
+		}
+		d := rowDiff{At: at, After: back, Anchor: anchorOf(rows, at)}
+		for k := at; k < at+n; k++ {
+			d.Before = append(d.Before, rows.row(k))
+		}
+		ch := newChange(ChangeUndo, "Undo: "+c.Summary, by, d)
+		ch.Undoes = c.ID
+		return mutation{content: rows.splice(at, n, back), change: ch}, nil
+	}
+}
+
+// clashesOnReturn refuses an undo that would bring back a place that is on
+// the map again already (added anew since it was deleted).
+func clashesOnReturn(rows *fileRows, at, n int, back []string) error {
+	for _, r := range back {
+		p, err := placeFromRow(r)
+		if err != nil {
+			continue
+		}
+		for k, q := range rows.places {
+			if (k < at || k >= at+n) && q.SameAs(p) {
+				return &Error{Kind: KindClash, Op: "undo", Place: q.Name,
+					Err: fmt.Errorf("%s is on the map again already, so this change cannot be undone", q.Name)}
+			}
+		}
+	}
+	return nil
+}
+
+func anchorOf(rows *fileRows, i int) string {
+	if i == 0 {
+		return ""
+	}
+	return rows.row(i - 1)
+}
+
+func unknownPlace(id string) error {
+	return &Error{Kind: KindUnknownID, Op: "find place " + id,
+		Err: errors.New("no place has this id: it was deleted or changed since (an edit gives a place a new id)")}
+}
+
+func unknownChange(id string) error {
+	return &Error{Kind: KindUnknownID, Op: "find change " + id, Err: errors.New("no change in the history has this id")}
+}
+
+func newChange(kind ChangeKind, summary string, by Author, d rowDiff) Change {
+	c := Change{Kind: kind, Summary: summary, By: authorName(by), CanUndo: true, diff: d}
+	c.Before, c.After = d.places()
+	return c
+}
+
+func authorName(by Author) string {
+	if who := oneLine(by.Name); who != "" {
+		return who
+	}
+	return oneLine(by.Email)
+}
+
+// places reads the rows of d back into places.
+func (d rowDiff) places() (before, after []Place) {
+	read := func(rows []string) []Place {
+		out := make([]Place, 0, len(rows))
+		for _, r := range rows {
+			if p, err := placeFromRow(r); err == nil {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	return read(d.Before), read(d.After)
+}
+
+// Commit messages say what changed in words and end in trailers that let
+// the history tell whib's own changes, and who asked for them, from the
+// others:
+//
+//	Rename Taipei to Taipei 101
+//
+//	Changed-by: Jess
+//	Whib-Change: edit
+//
+// The author is a trailer rather than the commit's author: the commit is
+// made with whib's token, and an e-mail address we cannot verify should not
+// be presented as a git identity.
+const (
+	trailerBy     = "Changed-by"
+	trailerKind   = "Whib-Change"
+	trailerUndoes = "Whib-Undoes"
+)
+
+func (c Change) message() string {
+	var b strings.Builder
+	b.WriteString(c.Summary)
+	b.WriteString("\n\n")
+	if c.By != "" {
+		b.WriteString(trailerBy + ": " + c.By + "\n")
+	}
+	b.WriteString(trailerKind + ": " + string(c.Kind))
+	if c.Undoes != "" {
+		b.WriteString("\n" + trailerUndoes + ": " + c.Undoes)
+	}
+	return b.String()
+}
+
+// parseMessage reads what message says of its change. Messages without
+// whib's trailers are outside changes, except adds made by earlier
+// versions of whib ("Added by Jess via whib").
+func parseMessage(message string) (summary string, kind ChangeKind, by, undoes string) {
+	summary, _, _ = strings.Cut(message, "\n")
+	summary = strings.TrimSpace(summary)
+	kind = ChangeOutside
+	sc := bufio.NewScanner(strings.NewReader(message))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		key, value, ok := strings.Cut(line, ": ")
+		switch {
+		case ok && key == trailerBy:
+			by = value
+		case ok && key == trailerKind:
+			switch k := ChangeKind(value); k {
+			case ChangeAdd, ChangeEdit, ChangeDelete, ChangeUndo:
+				kind = k
+			}
+		case ok && key == trailerUndoes:
+			undoes = value
+		case strings.HasPrefix(line, "Added by ") && strings.HasSuffix(line, " via whib"):
+			kind = ChangeAdd
+			by = strings.TrimSuffix(strings.TrimPrefix(line, "Added by "), " via whib")
+		}
+	}
+	return summary, kind, by, undoes
+}
