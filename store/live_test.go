@@ -82,7 +82,7 @@ func TestLiveAddServesNewSnapshotAtOnce(t *testing.T) {
 
 // gatedStore lets a test decide when Load returns and what.
 type gatedStore struct {
-	Store // only Load and Add are used
+	Store       // only Load and Add are used
 	loadStarted chan struct{}
 	release     chan struct{}
 	loadResult  Snapshot
@@ -154,7 +154,7 @@ func TestLiveRunRefreshesUntilCancelled(t *testing.T) {
 // cancelAwareStore blocks each load until released and records whether
 // the load's context was cancelled meanwhile.
 type cancelAwareStore struct {
-	Store // only Load is used
+	Store                      // only Load is used
 	started, release, finished chan struct{}
 	cancelled                  bool
 }
