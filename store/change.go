@@ -141,7 +141,8 @@ func planEdit(id string, e Edit, by Author) planFunc {
 		if err != nil {
 			return mutation{}, err
 		}
-		if encodeRow(edited) == rows.row(i) {
+		row := editRow(rows.row(i), old, edited)
+		if row == rows.row(i) {
 			return mutation{noop: true, place: old}, nil
 		}
 		for j, q := range rows.places {
@@ -150,7 +151,7 @@ func planEdit(id string, e Edit, by Author) planFunc {
 					Err: fmt.Errorf("%s is already on the map at the same spot", q.Name)}
 			}
 		}
-		d := rowDiff{At: i, Before: []string{rows.row(i)}, After: []string{encodeRow(edited)}, Anchor: anchorOf(rows, i)}
+		d := rowDiff{At: i, Before: []string{rows.row(i)}, After: []string{row}, Anchor: anchorOf(rows, i)}
 		return mutation{
 			content: rows.splice(i, 1, d.After),
 			place:   edited,
@@ -241,9 +242,6 @@ func planUndo(c Change, by Author) planFunc {
 		if err != nil {
 			return mutation{}, err
 		}
-		if err := clashesOnReturn(rows, at, n, back); err != nil {
-			return mutation{}, err
-		}
 		d := rowDiff{At: at, After: back, Anchor: anchorOf(rows, at)}
 		for k := at; k < at+n; k++ {
 			d.Before = append(d.Before, rows.row(k))
@@ -252,24 +250,6 @@ func planUndo(c Change, by Author) planFunc {
 		ch.Undoes = c.ID
 		return mutation{content: rows.splice(at, n, back), change: ch}, nil
 	}
-}
-
-// clashesOnReturn refuses an undo that would bring back a place that is on
-// the map again already (added anew since it was deleted).
-func clashesOnReturn(rows *fileRows, at, n int, back []string) error {
-	for _, r := range back {
-		p, err := placeFromRow(r)
-		if err != nil {
-			continue
-		}
-		for k, q := range rows.places {
-			if (k < at || k >= at+n) && q.SameAs(p) {
-				return &Error{Kind: KindClash, Op: "undo", Place: q.Name,
-					Err: fmt.Errorf("%s is on the map again already, so this change cannot be undone", q.Name)}
-			}
-		}
-	}
-	return nil
 }
 
 func anchorOf(rows *fileRows, i int) string {

@@ -90,6 +90,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 	defer s.writeMu.Unlock()
 
 	cur := s.cached()
+	fresh := cur == nil // read during this write
 	if cur == nil {
 		if cur, err = s.fetchFile(ctx, t, t.branch, "", nil); err != nil {
 			return mutation{}, Snapshot{}, err
@@ -98,6 +99,16 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 	}
 	for attempt := 0; ; {
 		m, err := plan(&base{content: cur.content, places: cur.places})
+		if k := KindOf(err); (k == KindUnknownID || k == KindClash) && !fresh {
+			// The cached file may be behind: an id or row the plan looks
+			// for may be there now. Ask again (a 304 when it is not).
+			fresh = true
+			if cur, err = s.fetchFile(ctx, t, t.branch, cur.etag, cur); err != nil {
+				return mutation{}, Snapshot{}, err
+			}
+			s.remember(cur)
+			continue
+		}
 		if err != nil {
 			return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
 		}
@@ -111,6 +122,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 				return mutation{}, Snapshot{}, err
 			}
 			s.remember(cur)
+			fresh = true
 			continue // the file may have changed: plan again
 		}
 		var next *fileState
@@ -143,6 +155,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 				return mutation{}, Snapshot{}, err
 			}
 			s.remember(cur)
+			fresh = true
 		case KindUnknownOutcome:
 			return s.settleUnknownWrite(ctx, t, op, cur, m, werr)
 		default:

@@ -158,6 +158,45 @@ func encodeRow(p Place) string {
 	return string(trimEOL(buf.Bytes()))
 }
 
+// editRow is row with the fields whose text differs between old and edited
+// replaced, each encoded on its own; the other fields keep their bytes (a
+// rename keeps "  25.0330" as it was written, quotes and spaces included).
+func editRow(row string, old, edited Place) string {
+	r := csv.NewReader(strings.NewReader(row))
+	r.FieldsPerRecord = 3
+	if _, err := r.Read(); err != nil {
+		return encodeRow(edited)
+	}
+	var starts [4]int
+	for i := range 3 {
+		_, col := r.FieldPos(i)
+		starts[i] = col - 1
+	}
+	starts[3] = len(row) + 1 // as if a comma followed the last field
+	oldRec, newRec := placeRecord(old, make([]string, 3)), placeRecord(edited, make([]string, 3))
+	var b strings.Builder
+	for i := range 3 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if oldRec[i] == newRec[i] {
+			b.WriteString(row[starts[i] : starts[i+1]-1])
+		} else {
+			b.WriteString(encodeField(newRec[i]))
+		}
+	}
+	return b.String()
+}
+
+// encodeField is one CSV field as encoding/csv writes it.
+func encodeField(field string) string {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{field}) // writes to a bytes.Buffer cannot fail
+	w.Flush()
+	return string(trimEOL(buf.Bytes()))
+}
+
 // placeFromRow reads one row's text back into a place (without an ID).
 func placeFromRow(row string) (Place, error) {
 	r := csv.NewReader(strings.NewReader(row))

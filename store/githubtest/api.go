@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/git/refs/{ref...}", s.repoHandler(s.getRef))
 	s.mux.HandleFunc("PATCH /repos/{owner}/{repo}/git/refs/{ref...}", s.repoHandler(s.updateRef))
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref...}", s.repoHandler(s.getCommit))
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/commits", s.repoHandler(s.listCommits))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 }
 
@@ -439,6 +440,11 @@ func (s *Server) getCommit(w http.ResponseWriter, r *http.Request) {
 		writeCacheable(w, r, []byte(c.sha), "application/vnd.github.sha; charset=utf-8")
 		return
 	}
+	writeCacheable(w, r, mustJSON(s.repoCommitJSON(c)), "application/json; charset=utf-8")
+}
+
+// repoCommitJSON is a commit as the commits API shows it.
+func (s *Server) repoCommitJSON(c *commitObj) map[string]any {
 	api := s.URL + "repos/" + s.owner + "/" + s.repo
 	git := s.commitJSON(c)
 	parents := git["parents"]
@@ -446,12 +452,72 @@ func (s *Server) getCommit(w http.ResponseWriter, r *http.Request) {
 	delete(git, "sha")
 	delete(git, "node_id")
 	delete(git, "html_url")
-	writeCacheable(w, r, mustJSON(map[string]any{
+	return map[string]any{
 		"sha": c.sha, "node_id": "C_" + c.sha[:10], "url": api + "/commits/" + c.sha,
 		"html_url": "https://github.com/" + s.owner + "/" + s.repo + "/commit/" + c.sha,
-		"commit":   git, "author": map[string]any{"login": s.user}, "committer": map[string]any{"login": s.user},
+		"commit":   git, "author": map[string]any{"login": c.authorName}, "committer": map[string]any{"login": s.user},
 		"parents": parents, "files": []any{},
-	}), "application/json; charset=utf-8")
+	}
+}
+
+// listCommits serves GET /repos/{owner}/{repo}/commits?sha=&path=&page=&per_page=:
+// the commits reachable from sha (the default branch) along first parents
+// that changed path, newest first, paged with a Link header as GitHub does.
+func (s *Server) listCommits(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ref := q.Get("sha")
+	if ref == "" {
+		ref = s.branch
+	}
+	head, ok := s.git.resolve(ref)
+	if !ok {
+		writeError(w, http.StatusNotFound, "No commit found for SHA: "+ref, "https://docs.github.com/rest/commits/commits#list-commits")
+		return
+	}
+	path := q.Get("path")
+	var touching []*commitObj
+	for c := head; c != nil; {
+		var parent *commitObj
+		if len(c.parents) > 0 {
+			parent = s.git.commits[c.parents[0]]
+		}
+		if path == "" || s.git.changes(c, parent, path) {
+			touching = append(touching, c)
+		}
+		c = parent
+	}
+	page, perPage := positive(q.Get("page"), 1), min(positive(q.Get("per_page"), 30), 100)
+	from := min((page-1)*perPage, len(touching))
+	to := min(from+perPage, len(touching))
+	list := make([]map[string]any, 0, to-from)
+	for _, c := range touching[from:to] {
+		list = append(list, s.repoCommitJSON(c))
+	}
+	if last := (len(touching) + perPage - 1) / perPage; last > 1 {
+		link := func(n int, rel string) string {
+			u := *r.URL
+			v := u.Query()
+			v.Set("page", strconv.Itoa(n))
+			u.RawQuery = v.Encode()
+			return "<" + strings.TrimSuffix(s.URL, "/") + u.RequestURI() + `>; rel="` + rel + `"`
+		}
+		var links []string
+		if page < last {
+			links = append(links, link(page+1, "next"), link(last, "last"))
+		}
+		if page > 1 {
+			links = append(links, link(1, "first"), link(page-1, "prev"))
+		}
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	writeCacheable(w, r, mustJSON(list), "application/json; charset=utf-8")
+}
+
+func positive(s string, fallback int) int {
+	if n, err := strconv.Atoi(s); err == nil && n > 0 {
+		return n
+	}
+	return fallback
 }
 
 func wantsRaw(r *http.Request) bool {

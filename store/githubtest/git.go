@@ -167,3 +167,14 @@ func (g *gitStore) moveRef(branch, sha string) {
 		g.log = append(g.log, landed[i])
 	}
 }
+
+// changes reports whether commit c changed path relative to parent (nil:
+// c is a root commit, which changes every path it holds).
+func (g *gitStore) changes(c, parent *commitObj, path string) bool {
+	sha, in := g.trees[c.tree][path]
+	if parent == nil {
+		return in
+	}
+	before, was := g.trees[parent.tree][path]
+	return in != was || sha != before
+}
