@@ -12,6 +12,8 @@
   // Must match views.PlaceAddedEvent (a Go test checks it): htmx dispatches it
   // from the HX-Trigger response header with detail {name, latitude, longitude}.
   var PLACE_ADDED_EVENT = "place-added";
+  // Must match handlers.placesChangedEvent.
+  var PLACES_CHANGED_EVENT = "places-changed";
   // Browser tests and the benchmark wait for this event / data attribute.
   var MARKERS_READY_EVENT = "whib:markers-ready";
   var MAP_READY_EVENT = "whib:map-ready";
@@ -45,7 +47,7 @@
       document.dispatchEvent(new CustomEvent(TILE_ERROR_EVENT));
     });
 
-    var state = { map: map, layer: null, count: 0, pending: [], draft: null, calm: calm };
+    var state = { map: map, layer: null, count: 0, pending: [], draft: null, calm: calm, byID: {} };
 
     var placesLoaded = loadPlaces(config);
     placesLoaded
@@ -66,6 +68,16 @@
     document.addEventListener(PLACE_ADDED_EVENT, function (event) {
       addPlace(state, event.detail || {});
     });
+    // Edits, deletions and undos (curate.js, htmx): {removed: [id], added: [place]}.
+    document.addEventListener(PLACES_CHANGED_EVENT, function (event) {
+      var detail = event.detail || {};
+      (detail.removed || []).forEach(function (id) {
+        removePlace(state, id);
+      });
+      (detail.added || []).forEach(function (place) {
+        addPlace(state, place);
+      });
+    });
     watchForm();
 
     // The hook find.js and world.js use: the map, its places and the
@@ -77,6 +89,17 @@
       showDraft: function (latlng) {
         showDraft(state, L.latLng(latlng));
       },
+      // curate.js: the marker of a place, and a hook adding a writer's
+      // controls to popups and markers.
+      markerByID: function (id) {
+        return state.byID[id] || null;
+      },
+      eachMarker: function (fn) {
+        Object.keys(state.byID).forEach(function (id) {
+          fn(state.byID[id]);
+        });
+      },
+      decorate: null,
     };
     document.dispatchEvent(new CustomEvent(MAP_READY_EVENT, { detail: window.whib }));
   }
@@ -123,6 +146,7 @@
       var marker = markerFor(places[i]);
       if (marker) {
         markers.push(marker);
+        remember(state, marker);
       }
     }
     var done = function () {
@@ -175,14 +199,21 @@
     var name = String(place.name == null ? "" : place.name);
     var country = countryLabel(place);
     var marker = L.marker([latitude, longitude], { alt: name, keyboard: true });
+    marker.place = { id: String(place.id || ""), name: name };
     marker.bindPopup(function () {
       var popup = textElement("strong", "place-popup", name);
-      if (!country) {
+      var extras = marker.popupExtras ? marker.popupExtras() : null;
+      if (!country && !extras) {
         return popup;
       }
       var box = document.createElement("span");
       box.appendChild(popup);
-      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Austria 🇦🇹"
+      if (country) {
+        box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Austria 🇦🇹"
+      }
+      if (extras) {
+        box.appendChild(extras);
+      }
       return box;
     });
     marker.bindTooltip(function () {
@@ -226,8 +257,30 @@
     }
     removeDraft(state);
     state.layer.addLayer(marker);
+    remember(state, marker);
     state.count += 1;
     state.map.panInside(marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+    markersReady(state.count);
+  }
+
+  function remember(state, marker) {
+    if (marker.place.id) {
+      state.byID[marker.place.id] = marker;
+    }
+    if (window.whib && typeof window.whib.decorate === "function") {
+      window.whib.decorate(marker);
+    }
+  }
+
+  // removePlace takes a deleted (or edited) place's marker off the map.
+  function removePlace(state, id) {
+    var marker = state.byID[id];
+    if (!marker || !state.layer) {
+      return;
+    }
+    state.layer.removeLayer(marker);
+    delete state.byID[id];
+    state.count -= 1;
     markersReady(state.count);
   }
 

@@ -49,6 +49,9 @@ func TestAppJSPutsNamesIntoTheDOMAsTextOnly(t *testing.T) {
 
 func TestAppJSListensForThePlaceAddedEventTheViewsName(t *testing.T) {
 	js := appJS(t)
+	if !strings.Contains(js, `var PLACES_CHANGED_EVENT = "`+views.PlacesChangedEvent+`";`) {
+		t.Errorf("app.js must listen for %q (views.PlacesChangedEvent)", views.PlacesChangedEvent)
+	}
 	if !strings.Contains(js, `var PLACE_ADDED_EVENT = "`+views.PlaceAddedEvent+`";`) {
 		t.Errorf("app.js must listen for %q (views.PlaceAddedEvent)", views.PlaceAddedEvent)
 	}

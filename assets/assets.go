@@ -21,7 +21,7 @@ import (
 // the repository (next to VERSIONS and update.sh, which are not served) but are
 // served without that segment: Prefix()+"/leaflet/leaflet.js".
 //
-//go:embed app.js find.js world.js app.css favicon.svg vendor/leaflet vendor/markercluster vendor/htmx
+//go:embed app.js find.js world.js curate.js app.css favicon.svg vendor/leaflet vendor/markercluster vendor/htmx
 var files embed.FS
 
 // versionLength is how many hex digits of the content hash go into the URL:

@@ -13,6 +13,9 @@ const (
 	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
 
+	// changesPerMinute bounds GET /changes per client.
+	changesPerMinute = 60
+
 	// maxPlaceBody bounds POST /places: a place is three short fields.
 	maxPlaceBody = 16 << 10
 )
@@ -35,6 +38,9 @@ type app struct {
 	countries     countryCache
 	worldData     worldLayer
 	searchLimiter *clientLimiter
+	// The change log reads GitHub for pages it has not seen: bounded per
+	// client like search.
+	changesLimiter *clientLimiter
 }
 
 func newApp(d Deps) *app {
@@ -84,9 +90,10 @@ func newApp(d Deps) *app {
 		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
 		// /ping costs a backend read, so it is bounded like a write, in a
 		// bucket of its own so that pings never use up a writer's adds.
-		pingLimiter:   newClientLimiter(cfg.WritesPerMinute, now),
-		pingReloads:   &sharedReload{every: pingReloadInterval},
-		searchLimiter: newClientLimiter(searchPerMinute, now),
+		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now),
+		pingReloads:    &sharedReload{every: pingReloadInterval},
+		searchLimiter:  newClientLimiter(searchPerMinute, now),
+		changesLimiter: newClientLimiter(changesPerMinute, now),
 	}
 }
 

@@ -16,6 +16,26 @@ import (
 // placeInput is a place as a client sent it, before validation.
 type placeInput struct {
 	Name, Latitude, Longitude string
+	// sent names the fields the client sent (an edit changes only those).
+	sent map[string]bool
+	// nearOK: the person was told of a place of the same name nearby and
+	// still wants to add this one.
+	nearOK bool
+}
+
+// edit is the change to a place the input asks for.
+func (in placeInput) edit() store.Edit {
+	var e store.Edit
+	if in.sent["name"] {
+		e.Name = &in.Name
+	}
+	if in.sent["latitude"] {
+		e.Latitude = &in.Latitude
+	}
+	if in.sent["longitude"] {
+		e.Longitude = &in.Longitude
+	}
+	return e
 }
 
 // decodePlace reads a place from a JSON or form body of at most
@@ -42,10 +62,16 @@ func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string
 		}
 		// The page's form accepts coordinates as people write them (coordinates.go).
 		lat, lon := formCoordinates(r.PostForm.Get("latitude"), r.PostForm.Get("longitude"))
+		sent := map[string]bool{}
+		for _, k := range []string{"name", "latitude", "longitude"} {
+			sent[k] = r.PostForm.Has(k)
+		}
 		return placeInput{
 			Name:      r.PostForm.Get("name"),
 			Latitude:  lat,
 			Longitude: lon,
+			sent:      sent,
+			nearOK:    r.PostForm.Get("near_ok") == "yes",
 		}, nil, nil
 	}
 	return placeInput{}, nil, refuse(http.StatusUnsupportedMediaType, "unsupported_media_type",
@@ -109,7 +135,10 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 		return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 	}
 
-	var in placeInput
+	in := placeInput{sent: map[string]bool{}}
+	for _, k := range []string{"name", "latitude", "longitude"} {
+		in.sent[k] = len(fields[k]) > 0 && string(fields[k]) != "null"
+	}
 	typeErrs := map[string]string{}
 	in.Name = jsonString(fields["name"], "name", "The name must be text.", typeErrs)
 	in.Latitude = jsonNumber(fields["latitude"], "latitude", "The latitude must be a number.", typeErrs)

@@ -71,6 +71,13 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err, in)
 		return
 	}
+	near, nearM, isNear := a.nearbyPlace(r, place)
+	if isNear && !in.nearOK && (c == shapeHTMX || c == shapeForm || c == shapePage) {
+		// A person is asked first; an API client gets the place added and
+		// the near one named in the answer.
+		a.askAboutNear(w, r, c, in, nearMessage(near, nearM))
+		return
+	}
 	p := auth.FromContext(r.Context())
 	res, err := a.deps.Places.Add(r.Context(), place, store.Author{Name: p.Name, Email: p.Email})
 	if err != nil {
@@ -86,10 +93,15 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 
 	switch c {
 	case shapeJSON:
+		var nearJSON *nearPlace
+		if isNear && res.Added {
+			nearJSON = &nearPlace{ID: near.ID, Name: near.Name, DistanceMeters: int(nearM + 0.5)}
+		}
 		writeJSON(w, status, struct {
 			store.Place
-			Message string `json:"message"`
-		}{res.Place, message})
+			Message string     `json:"message"`
+			Near    *nearPlace `json:"near,omitempty"`
+		}{res.Place, message, nearJSON})
 	case shapeHTMX:
 		form := views.Form{Status: message}
 		if !res.Added {
@@ -105,6 +117,44 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 		st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
 		a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
 	}
+}
+
+// nearPlace is a place of the same name near one just added.
+type nearPlace struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	DistanceMeters int    `json:"distance_m"`
+}
+
+// nearbyPlace is a stored place with p's name within a kilometre that is
+// not the same place (which Add itself recognises).
+func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64, bool) {
+	snap, _, err := a.snapshot(r.Context())
+	if err != nil {
+		return store.Place{}, 0, false
+	}
+	for _, q := range snap.Places {
+		if q.SameAs(p) {
+			return store.Place{}, 0, false
+		}
+	}
+	return nearby(snap, p)
+}
+
+// askAboutNear shows the form again, saying which place is near and
+// asking whether to add this one anyway.
+func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, c shape, in placeInput, message string) {
+	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Near: message}
+	if c == shapeHTMX {
+		a.renderFragment(w, r, http.StatusOK, views.PlaceForm(f))
+		return
+	}
+	snap, st, err := a.snapshot(r.Context())
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: st, page: 1, form: f})
 }
 
 // placeAddedTrigger is the HX-Trigger header that tells the page script to

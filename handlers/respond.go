@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/whib/whib/auth"
@@ -21,6 +22,8 @@ type problem struct {
 	Fields      map[string]string `json:"fields,omitempty"`
 	RequestID   string            `json:"request_id,omitempty"`
 	RetryAfter  time.Duration     `json:"-"`
+	// Place names the place a 409 clashes on.
+	Place string `json:"place,omitempty"`
 	// Title heads the error page; "" picks one from the status.
 	Title string `json:"-"`
 	// authenticate is the WWW-Authenticate challenge for 401/403 (RFC 6750).
@@ -108,6 +111,17 @@ func storeProblem(e *store.Error) problem {
 			Status: http.StatusBadGateway, Code: "storage_refused",
 			Description: "The places storage refused our credentials; nothing was saved. The site owner needs to check GITHUB_TOKEN.",
 		}
+	case store.KindUnknownID:
+		return problem{
+			Status: http.StatusNotFound, Code: "not_found",
+			Description: "There is no such place or change, or no longer: it was deleted or edited since (an edit gives a place a new id). Reload to see the map as it is now.",
+		}
+	case store.KindClash:
+		description := "That change clashes with the map as it is now; nothing was saved."
+		if e.Err != nil {
+			description = sentence(errorText(e.Err)) + " Nothing was saved."
+		}
+		return problem{Status: http.StatusConflict, Code: "conflict", Description: description, Place: e.Place}
 	case store.KindNotFound:
 		return problem{
 			Status: http.StatusBadGateway, Code: "storage_not_found",
@@ -115,6 +129,33 @@ func storeProblem(e *store.Error) problem {
 		}
 	}
 	return problem{Status: http.StatusInternalServerError, Code: "internal_error", Description: "Something went wrong on our side; nothing was saved. Please try again."}
+}
+
+// errorText is the innermost message of err: the one meant for people,
+// without the operations wrapped around it.
+func errorText(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		var e *store.Error
+		if errors.As(next, &e) && e.Err == nil {
+			return err.Error()
+		}
+		err = next
+	}
+}
+
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 func retryAfterOr(d, fallback time.Duration) time.Duration {

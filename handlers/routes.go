@@ -91,6 +91,16 @@ func Routes(d Deps) http.Handler {
 	// Writers: people with a session, machines with a bearer token.
 	r.Handler(http.MethodGet, "/ping", a.limited(a.pingLimiter, a.requireWriter(http.HandlerFunc(a.ping))))
 	r.Handler(http.MethodPost, "/places", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.addPlace))))
+	r.Handler(http.MethodPatch, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.editPlace))))
+	// A form cannot send PATCH: without JavaScript the edit page posts.
+	r.Handler(http.MethodPost, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.editPlace))))
+	r.Handler(http.MethodDelete, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.deletePlace))))
+	r.Handler(http.MethodGet, "/places/:id/edit", a.requireWriter(http.HandlerFunc(a.editForm)))
+	r.Handler(http.MethodGet, "/places/:id/item", a.requireWriter(http.HandlerFunc(a.placeItem)))
+	r.Handler(http.MethodPost, "/changes/:id/undo", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.undoChange))))
+
+	// The history is public, like the map it explains.
+	get("/changes", a.limited(a.changesLimiter, http.HandlerFunc(a.changes)))
 
 	return a.middleware(r)
 }

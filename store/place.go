@@ -39,6 +39,12 @@ func (p Place) SameAs(o Place) bool {
 	return strings.EqualFold(comparableName(p.Name), comparableName(o.Name))
 }
 
+// SameName reports whether two names are the same name as SameAs compares
+// them: white space, composition, zero-width characters and case aside.
+func SameName(a, b string) bool {
+	return a == b || strings.EqualFold(comparableName(a), comparableName(b))
+}
+
 // comparableName collapses white space, drops zero-width characters and
 // composes characters so "São  José" typed on a Mac (decomposed) matches
 // "São José" from the file, and "Graz\u200b" cannot pose as a second Graz.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/whib/whib/store"
 )
 
 // The talk's folium map opened here; fitBounds takes over once there are places.
@@ -126,4 +128,28 @@ func markerData(places []Place, g Geo) []marker {
 		}
 	}
 	return out
+}
+
+// changeKindLabel names a kind of change for people.
+func changeKindLabel(k store.ChangeKind) string {
+	switch k {
+	case store.ChangeAdd:
+		return "Added"
+	case store.ChangeEdit:
+		return "Edited"
+	case store.ChangeDelete:
+		return "Deleted"
+	case store.ChangeUndo:
+		return "Undone"
+	}
+	return "Changed outside whib"
+}
+
+// limitPlaces keeps a change entry short: an import adds thousands.
+func limitPlaces(places []Place) []Place {
+	const shown = 20
+	if len(places) > shown {
+		return places[:shown]
+	}
+	return places
 }

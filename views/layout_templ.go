@@ -215,7 +215,7 @@ func document(a Assets, title string, withMap bool) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<footer class=\"site-footer\"><p>Where Have I Been: the places one traveller has visited, kept in a plain <abbr title=\"comma-separated values\">CSV</abbr> file.</p><p class=\"credits\">Place names from <a href=\"https://www.geonames.org/\">GeoNames</a>, <a href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>. Country outlines from <a href=\"https://www.naturalearthdata.com/\">Natural Earth</a>.</p></footer></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<footer class=\"site-footer\"><p>Where Have I Been: the places one traveller has visited, kept in a plain <abbr title=\"comma-separated values\">CSV</abbr> file. <a href=\"/changes\">Every change to it</a>.</p><p class=\"credits\">Place names from <a href=\"https://www.geonames.org/\">GeoNames</a>, <a href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>. Country outlines from <a href=\"https://www.naturalearthdata.com/\">Natural Earth</a>.</p></footer></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

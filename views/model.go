@@ -19,6 +19,11 @@ import (
 // app.js listens for it to put the new marker on the map.
 const PlaceAddedEvent = "place-added"
 
+// PlacesChangedEvent is dispatched the same way after an edit, delete or
+// undo, with {"removed": [id...], "added": [place...]}; app.js moves the
+// markers accordingly.
+const PlacesChangedEvent = "places-changed"
+
 // Assets tells the pages where the versioned static files live.
 type Assets struct {
 	Prefix string // e.g. "/assets/3fa9c1d2e4"
@@ -43,6 +48,9 @@ type Form struct {
 	Errors                    map[string]string // per field: "name", "latitude", "longitude"
 	Error                     string            // general failure, shown as an alert
 	Status                    string            // success text for the aria-live region
+	// Near: a place of the same name is close by; the form says so and
+	// asks whether to add this one anyway.
+	Near string
 }
 
 // Map is the model of MapPage. (The contract called this type MapPage too, but

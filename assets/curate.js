@@ -1,0 +1,150 @@
+// whib for writers: Edit and Delete in each marker's popup, markers that can
+// be dragged to move a place (saved on drop, put back when the save fails),
+// and the 10-second life of the Undo button a deletion offers.
+//
+// Loaded only on pages of people who may write, after app.js and htmx. Place
+// names are text here too: they only ever reach the DOM through textContent.
+(function () {
+  "use strict";
+
+  var UNDO_MILLISECONDS = 10000;
+  var FETCH_TIMEOUT_MS = 20000;
+
+  function start(whib) {
+    whib.decorate = decorate;
+    whib.places.then(function () {
+      whib.eachMarker(decorate);
+    });
+    watchUndo();
+  }
+
+  // decorate gives a marker a writer's controls: popup buttons and dragging.
+  function decorate(marker) {
+    if (!marker.place || !marker.place.id || marker.curated) {
+      return;
+    }
+    marker.curated = true;
+    marker.popupExtras = function () {
+      return popupActions(marker);
+    };
+    marker.options.draggable = true;
+    if (marker.dragging) {
+      marker.dragging.enable();
+    }
+    var from = null;
+    marker.on("dragstart", function () {
+      from = marker.getLatLng();
+    });
+    marker.on("dragend", function () {
+      move(marker, from);
+    });
+  }
+
+  function popupActions(marker) {
+    var id = marker.place.id;
+    var box = document.createElement("span");
+    box.className = "popup-actions";
+    var edit = document.createElement("a");
+    edit.href = "/places/" + encodeURIComponent(id) + "/edit";
+    edit.textContent = "Edit";
+    edit.setAttribute("aria-label", "Edit " + marker.place.name);
+    var del = document.createElement("button");
+    del.type = "button";
+    del.className = "link-button link-danger";
+    del.textContent = "Delete";
+    del.setAttribute("aria-label", "Delete " + marker.place.name);
+    del.addEventListener("click", function () {
+      marker.closePopup();
+      // The same request as the list's Delete button: the answer removes
+      // the list entry and the marker, and offers Undo.
+      window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), { target: "#curate-status", swap: "none" });
+    });
+    box.appendChild(edit);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(del);
+    return box;
+  }
+
+  // move saves a dragged marker's new position; a failed save puts it back.
+  function move(marker, from) {
+    var to = marker.getLatLng().wrap();
+    var id = marker.place.id;
+    var options = {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify({ latitude: sixDecimals(to.lat), longitude: sixDecimals(to.lng) }),
+    };
+    if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {
+      options.signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    }
+    setStatus("Moving " + marker.place.name + "…");
+    fetch("/places/" + encodeURIComponent(id), options)
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) {
+            throw new Error(body && body.description ? body.description : "the server answered " + response.status);
+          }
+          return body;
+        });
+      })
+      .then(function (place) {
+        setStatus(place.message || "Moved " + marker.place.name + ".");
+        // The edit gave the place a new id: the marker and the list entry
+        // are replaced by ones that carry it.
+        document.dispatchEvent(new CustomEvent("places-changed", { detail: { removed: [id], added: [place] } }));
+        var item = document.getElementById("place-" + id);
+        if (item && window.htmx) {
+          window.htmx.ajax("GET", "/places/" + encodeURIComponent(place.id) + "/item", { target: item, swap: "outerHTML" });
+        }
+      })
+      .catch(function (error) {
+        if (from) {
+          marker.setLatLng(from);
+        }
+        setStatus(marker.place.name + " was not moved: " + error.message);
+      });
+  }
+
+  function sixDecimals(value) {
+    var rounded = Math.round(value * 1e6) / 1e6;
+    return (rounded === 0 ? 0 : rounded).toFixed(6);
+  }
+
+  function setStatus(text) {
+    var status = document.getElementById("curate-status");
+    if (status) {
+      status.replaceChildren(document.createTextNode(text));
+    }
+  }
+
+  // watchUndo retires the Undo button of a deletion after 10 seconds.
+  function watchUndo() {
+    var status = document.getElementById("curate-status");
+    if (!status || typeof MutationObserver === "undefined") {
+      return;
+    }
+    var arm = function () {
+      var current = document.getElementById("curate-status");
+      var button = current && current.querySelector(".undo-button[data-expires]");
+      if (!button || button.dataset.armed) {
+        return;
+      }
+      button.dataset.armed = "true";
+      setTimeout(function () {
+        if (button.isConnected) {
+          button.remove();
+        }
+      }, Number(button.dataset.expires) || UNDO_MILLISECONDS);
+    };
+    new MutationObserver(arm).observe(status.parentNode, { childList: true, subtree: true });
+  }
+
+  if (window.whib) {
+    start(window.whib);
+  } else {
+    document.addEventListener("whib:map-ready", function (event) {
+      start(event.detail);
+    });
+  }
+})();

@@ -1,0 +1,356 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/geo"
+	"github.com/whib/whib/store"
+	"github.com/whib/whib/views"
+)
+
+// Curating: edit, move and delete places, read the history and undo any
+// change. The writes need the write permission like adding, and go through
+// the same rate limit, CSRF check and error path.
+
+// placesChangedEvent tells the page's markers to follow an edit, delete
+// or undo (views.PlacesChangedEvent).
+const placesChangedEvent = views.PlacesChangedEvent
+
+type placesChanged struct {
+	Removed []string      `json:"removed"`
+	Added   []addedMarker `json:"added"`
+}
+
+// author is who asks for a change: a person's name or e-mail address, or a
+// machine's client id.
+func author(r *http.Request) store.Author {
+	p := auth.FromContext(r.Context())
+	return store.Author{Name: p.Name, Email: p.Email}
+}
+
+func (a *app) editPlace(w http.ResponseWriter, r *http.Request) {
+	c := shapeOf(r)
+	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
+	in, typeErrs, err := decodePlace(w, r)
+	if err == nil && len(typeErrs) > 0 {
+		err = &store.Error{Kind: store.KindInvalid, Op: "validate place", Fields: typeErrs}
+	}
+	if err != nil {
+		a.failEdit(w, r, c, id, in, err)
+		return
+	}
+	res, err := a.deps.Places.Edit(r.Context(), id, in.edit(), author(r))
+	if err != nil {
+		a.failEdit(w, r, c, id, in, err)
+		return
+	}
+	message := "Nothing to change."
+	if res.Changed {
+		message = res.Change.Summary + "."
+		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	}
+	country := countryOf(res.Place)
+	switch c {
+	case shapeJSON:
+		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
+			Message: message, Change: changeURL(res.Change)})
+	case shapeHTMX:
+		if res.Changed {
+			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, placesChanged{
+				Removed: []string{id}, Added: []addedMarker{{res.Place, country.Code, country.Name}}}))
+		}
+		if r.PostForm.Get("from") == "page" {
+			w.Header().Set("HX-Redirect", "/#places")
+		}
+		a.renderFragment(w, r, http.StatusOK, views.PlaceEdited(res.Place, country, message))
+	default:
+		http.Redirect(w, r, "/#places", http.StatusSeeOther)
+	}
+}
+
+// failEdit answers a refused edit; htmx gets the inline form again with
+// what was typed and the errors next to their fields.
+func (a *app) failEdit(w http.ResponseWriter, r *http.Request, c shape, id string, in placeInput, err error) {
+	if c != shapeHTMX {
+		a.fail(w, r, c, err)
+		return
+	}
+	p := problemFor(err)
+	if p.Status != http.StatusUnprocessableEntity && p.Status != http.StatusConflict {
+		a.fail(w, r, c, err)
+		return
+	}
+	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Errors: p.Fields}
+	if len(p.Fields) == 0 {
+		f.Error = p.Description
+	}
+	if r.PostForm.Get("from") == "page" {
+		a.renderFragment(w, r, p.Status, views.EditPageForm(id, f))
+		return
+	}
+	a.renderFragment(w, r, p.Status, views.PlaceEditItem(id, f, false))
+}
+
+// placeAnswer is a place as the curate routes answer it.
+type placeAnswer struct {
+	store.Place
+	Country     string `json:"country,omitempty"`
+	CountryName string `json:"country_name,omitempty"`
+	Message     string `json:"message"`
+	Change      string `json:"change,omitempty"`
+	Undo        string `json:"undo,omitempty"`
+}
+
+func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) {
+	c := shapeOf(r)
+	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
+	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	res, err := a.deps.Places.Delete(r.Context(), id, author(r))
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	message := "Deleted " + res.Place.Name + "."
+	undo := undoURL(res.Change)
+	switch c {
+	case shapeJSON:
+		country := countryOf(res.Place)
+		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
+			Message: message, Change: changeURL(res.Change), Undo: undo})
+	case shapeHTMX:
+		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, placesChanged{Removed: []string{id}, Added: []addedMarker{}}))
+		w.Header().Set("HX-Reswap", "none")
+		a.renderFragment(w, r, http.StatusOK, views.PlaceDeleted(id, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+	default:
+		http.Redirect(w, r, "/#places", http.StatusSeeOther)
+	}
+}
+
+// editForm is the inline edit form (htmx), or a page with it.
+func (a *app) editForm(w http.ResponseWriter, r *http.Request) {
+	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
+	p, ok, err := a.placeByID(r, id)
+	if err != nil || !ok {
+		a.fail(w, r, shapeOf(r), orUnknownPlace(err))
+		return
+	}
+	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
+	if shapeOf(r) == shapeHTMX {
+		a.renderFragment(w, r, http.StatusOK, views.PlaceEditItem(id, f, false))
+		return
+	}
+	a.renderFragment(w, r, http.StatusOK, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: a.viewer(r.Context(), auth.FromContext(r.Context())), ID: id, Form: f}))
+}
+
+// placeItem is one list entry again (the edit form's Cancel).
+func (a *app) placeItem(w http.ResponseWriter, r *http.Request) {
+	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
+	p, ok, err := a.placeByID(r, id)
+	if err != nil || !ok {
+		a.fail(w, r, shapeOf(r), orUnknownPlace(err))
+		return
+	}
+	a.renderFragment(w, r, http.StatusOK, views.PlaceEdited(p, countryOf(p), ""))
+}
+
+func (a *app) placeByID(r *http.Request, id string) (store.Place, bool, error) {
+	snap, _, err := a.snapshot(r.Context())
+	if err != nil {
+		return store.Place{}, false, err
+	}
+	for _, p := range snap.Places {
+		if p.ID == id {
+			return p, true, nil
+		}
+	}
+	return store.Place{}, false, nil
+}
+
+func orUnknownPlace(err error) error {
+	if err != nil {
+		return err
+	}
+	return &store.Error{Kind: store.KindUnknownID, Op: "find place"}
+}
+
+// changeJSON is a change as GET /changes tells it.
+type changeJSON struct {
+	ID      string        `json:"id"`
+	Kind    string        `json:"kind"`
+	At      time.Time     `json:"at"`
+	By      string        `json:"by"`
+	Summary string        `json:"summary"`
+	Before  []store.Place `json:"before"`
+	After   []store.Place `json:"after"`
+	URL     *string       `json:"url"`
+	Undo    *string       `json:"undo"`
+}
+
+func toChangeJSON(c store.Change) changeJSON {
+	out := changeJSON{ID: c.ID, Kind: string(c.Kind), At: c.At.UTC(), By: c.By, Summary: c.Summary,
+		Before: orEmpty(c.Before), After: orEmpty(c.After)}
+	if c.URL != "" {
+		out.URL = &c.URL
+	}
+	if u := undoURL(c); u != "" {
+		out.Undo = &u
+	}
+	return out
+}
+
+func orEmpty(places []store.Place) []store.Place {
+	if places == nil {
+		return []store.Place{}
+	}
+	return places
+}
+
+func undoURL(c store.Change) string {
+	if !c.CanUndo || c.ID == "" {
+		return ""
+	}
+	return "/changes/" + c.ID + "/undo"
+}
+
+func changeURL(c store.Change) string {
+	if c.ID == "" {
+		return ""
+	}
+	return "/changes#change-" + c.ID
+}
+
+func (a *app) changes(w http.ResponseWriter, r *http.Request) {
+	c := shapeOf(r)
+	page := 1
+	if raw := r.URL.Query().Get("page"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 100000 {
+			a.fail(w, r, c, refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up."))
+			return
+		}
+		page = n
+	}
+	h, err := a.deps.Places.History(r.Context(), page)
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	var next *string
+	if h.Next > 0 {
+		u := "/changes?page=" + strconv.Itoa(h.Next)
+		next = &u
+	}
+	if c == shapeJSON {
+		list := make([]changeJSON, 0, len(h.Changes))
+		for _, ch := range h.Changes {
+			list = append(list, toChangeJSON(ch))
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Changes []changeJSON `json:"changes"`
+			Next    *string      `json:"next"`
+		}{list, next})
+		return
+	}
+	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
+	m := views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: page, Changes: h.Changes}
+	if next != nil {
+		m.Next = *next
+	}
+	a.renderFragment(w, r, http.StatusOK, views.ChangesPage(m))
+}
+
+func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
+	c := shapeOf(r)
+	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
+	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	res, err := a.deps.Places.Undo(r.Context(), id, author(r))
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	message := res.Change.Summary + "."
+	switch c {
+	case shapeJSON:
+		writeJSON(w, http.StatusOK, struct {
+			Message string     `json:"message"`
+			Change  changeJSON `json:"change"`
+		}{message, toChangeJSON(res.Change)})
+	case shapeHTMX:
+		changed := placesChanged{Removed: idsOf(res.Change.Before), Added: []addedMarker{}}
+		var restored []views.CountryPlace
+		for _, p := range placesIn(res.Snapshot, res.Change.After) {
+			country := countryOf(p)
+			changed.Added = append(changed.Added, addedMarker{p, country.Code, country.Name})
+			restored = append(restored, views.CountryPlace{Place: p, Country: country})
+		}
+		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
+		w.Header().Set("HX-Reswap", "none")
+		a.renderFragment(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+	default:
+		http.Redirect(w, r, "/changes", http.StatusSeeOther)
+	}
+}
+
+// placesIn finds the places a change added in the snapshot after it, so
+// they carry their ids there.
+func placesIn(snap store.Snapshot, added []store.Place) []store.Place {
+	var out []store.Place
+	for _, want := range added {
+		for _, p := range snap.Places {
+			if p.SameAs(want) && p.Name == want.Name {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func idsOf(places []store.Place) []string {
+	ids := make([]string, 0, len(places))
+	for _, p := range places {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// triggerJSON is an HX-Trigger header with one event.
+func triggerJSON(event string, detail any) string {
+	body, _ := json.Marshal(map[string]any{event: detail})
+	return asciiJSON(body)
+}
+
+// nearby is a stored place with the same name as p within nearDistance.
+func nearby(snap store.Snapshot, p store.Place) (store.Place, float64, bool) {
+	best, bestM := store.Place{}, 0.0
+	for _, q := range snap.Places {
+		if !store.SameName(q.Name, p.Name) {
+			continue
+		}
+		m := geo.DistanceMeters(q.Latitude.Float(), q.Longitude.Float(), p.Latitude.Float(), p.Longitude.Float())
+		if m <= nearDistance && (best.ID == "" || m < bestM) {
+			best, bestM = q, m
+		}
+	}
+	return best, bestM, best.ID != ""
+}
+
+// nearDistance: a place of the same name this close is probably the same
+// place pinned twice.
+const nearDistance = 1000.0
+
+func nearMessage(q store.Place, meters float64) string {
+	if meters < 1000 {
+		return fmt.Sprintf("%s is already %d m from here.", q.Name, int(meters+0.5))
+	}
+	return fmt.Sprintf("%s is already %.1f km from here.", q.Name, meters/1000)
+}
