@@ -100,7 +100,10 @@
       })
       .catch(function (error) {
         if (from) {
-          marker.setLatLng(from);
+          // After the frame Leaflet may still draw the drag in.
+          requestAnimationFrame(function () {
+            marker.setLatLng(from);
+          });
         }
         setStatus(marker.place.name + " was not moved: " + error.message);
       });

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// dragMarker drags the named place's marker by (dx, dy) pixels with the
+// mouse, in small steps as a hand would.
+func (b *tab) dragMarker(name string, dx, dy float64) {
+	b.t.Helper()
+	tip := b.markerTip(name)
+	x, y := tip.X, tip.Y-20 // grab the pin's head, not its very tip
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+	}
+	for i := 1; i <= 10; i++ {
+		f := float64(i) / 10
+		steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+dx*f, y+dy*f, chromedp.ButtonLeft))
+	}
+	steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x+dx, y+dy, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	b.do("drag the marker of "+name, steps...)
+}
+
+func TestWriterEditsDragsDeletesAndUndoesOnTheMap(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	places := len(storedNames(t, app))
+	b.do("mark the page to detect a reload", chromedp.Evaluate[chromedp.Void](`window.__noReload = 1`))
+
+	// Edit in place, from the list, by keyboard-reachable buttons.
+	b.do("open Taipei's edit form", chromedp.Click(chromedp.CSS(`button[aria-label="Edit Taipei"]`), chromedp.NodeVisible))
+	b.do("rename it",
+		chromedp.WaitVisible(chromedp.CSS(`form.edit-place input[name="name"]`)),
+		chromedp.Focus(chromedp.CSS(`form.edit-place input[name="name"]`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('form.edit-place input[name="name"]').select()`),
+		chromedp.SendKeys(chromedp.CSS(`form.edit-place input[name="name"]`), "Taipei 101"),
+		chromedp.Click(chromedp.CSS(`form.edit-place button[type="submit"]`), chromedp.NodeVisible))
+	b.until("the list and the map show the new name", `() =>
+		[...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Taipei 101") &&
+		document.querySelector('#map .leaflet-marker-icon[alt="Taipei 101"]') !== null &&
+		document.querySelector('#map .leaflet-marker-icon[alt="Taipei"]') === null`)
+	if !strings.Contains(string(app.GitHub.File("places.csv")), "\nTaipei 101,25.031224572388727,121.5683553927796\n") {
+		t.Errorf("the rename is not stored with Taipei's coordinates:\n%s", app.GitHub.File("places.csv"))
+	}
+	if got := b.text("#curate-status"); got != "Rename Taipei to Taipei 101." {
+		t.Errorf("the status says %q after the rename", got)
+	}
+
+	// Drag a marker: the move is saved on drop.
+	before := app.GitHub.File("places.csv")
+	b.dragMarker("Graz", 60, 40)
+	b.until("the move is saved", `() => document.querySelector("#curate-status").textContent.startsWith("Move Graz to ")`)
+	after := app.GitHub.File("places.csv")
+	if bytes.Contains(after, []byte("Graz,47.09113253131379,15.475817295884497\n")) || !bytes.Contains(after, []byte("\nGraz,")) {
+		t.Errorf("after dragging, Graz is stored as before or not at all:\n%s", after)
+	}
+	if !bytes.Equal(withoutLine(after, "Graz,"), withoutLine(before, "Graz,")) {
+		t.Error("dragging Graz changed other rows")
+	}
+
+	// A failed save puts the pin back.
+	moved := b.markerTip("Graz")
+	app.GitHub.FailNext(1, http.StatusUnauthorized)
+	b.dragMarker("Graz", -50, 30)
+	b.until("the failure is told", `() => document.querySelector("#curate-status").textContent.includes("was not moved")`)
+	b.until("the pin is back where it was", `(x, y) => {
+		const map = document.getElementById("map"), icon = map.querySelector('.leaflet-marker-icon[alt="Graz"]');
+		if (!icon) return false;
+		const box = map.getBoundingClientRect(), r = icon.getBoundingClientRect();
+		return Math.abs(r.left + r.width / 2 - box.left - x) <= 2 && Math.abs(r.bottom - box.top - y) <= 2;
+	}`, moved.MapX, moved.MapY)
+	if !bytes.Equal(app.GitHub.File("places.csv"), after) {
+		t.Error("a failed move changed the file")
+	}
+
+	// Delete happens at once, with Undo.
+	beforeDelete := app.GitHub.File("places.csv")
+	b.do("delete Salvador", chromedp.Click(chromedp.CSS(`button[aria-label="Delete Salvador"]`), chromedp.NodeVisible))
+	b.until("Salvador is gone from the list and the map", `(n) =>
+		![...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Salvador") &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelector("#curate-status .undo-button") !== null`, places-1)
+	if bytes.Contains(app.GitHub.File("places.csv"), []byte("\nSalvador,")) {
+		t.Error("Salvador is still stored after Delete")
+	}
+	b.do("undo the delete", chromedp.Click(chromedp.CSS("#curate-status .undo-button"), chromedp.NodeVisible))
+	b.until("Salvador is back on the list and the map", `(n) =>
+		[...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Salvador") &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelector('#map .leaflet-marker-icon[alt="Salvador"]') !== null`, places)
+	if !bytes.Equal(app.GitHub.File("places.csv"), beforeDelete) {
+		t.Errorf("undo did not bring back the exact file:\n%s\nwant\n%s", app.GitHub.File("places.csv"), beforeDelete)
+	}
+	if !get(b, "check the page was not reloaded", chromedp.Evaluate[bool](`window.__noReload === 1`)) {
+		t.Error("the page reloaded while curating")
+	}
+}
+
+func withoutLine(content []byte, prefix string) []byte {
+	var out [][]byte
+	for _, line := range bytes.SplitAfter(content, []byte("\n")) {
+		if !bytes.HasPrefix(line, []byte(prefix)) {
+			out = append(out, line)
+		}
+	}
+	return bytes.Join(out, nil)
+}
