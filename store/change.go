@@ -116,6 +116,31 @@ func planAdd(p Place, by Author) planFunc {
 	}
 }
 
+// planAddMany appends the places that are not on the map yet (an import):
+// one change, one commit, however many places. Places already stored by
+// the time it runs (a conflict re-plans on the new file) are left out.
+func planAddMany(places []Place, summary string, by Author) planFunc {
+	return func(b *base) (mutation, error) {
+		fresh := make([]Place, 0, len(places))
+		for _, p := range places {
+			if _, ok := findSame(b.places, p); !ok {
+				fresh = append(fresh, p)
+			}
+		}
+		if len(fresh) == 0 {
+			return mutation{noop: true}, nil
+		}
+		d := rowDiff{At: len(b.places)}
+		for _, p := range fresh {
+			d.After = append(d.After, encodeRow(p))
+		}
+		if len(b.places) > 0 {
+			d.Anchor = lastRow(b.content)
+		}
+		return mutation{content: appendCSVRows(b.content, fresh), change: newChange(ChangeAdd, summary, by, d)}, nil
+	}
+}
+
 // lastRow is the text of the file's last row: its last non-empty line
 // (a stored name cannot hold a line break).
 func lastRow(content []byte) string {

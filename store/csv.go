@@ -251,6 +251,12 @@ func placeRecord(p Place, rec []string) []string {
 // (CRLF when the first line ends in CRLF). An empty file gets the header.
 // content is never modified, so snapshots sharing it stay intact.
 func appendCSV(content []byte, p Place) []byte {
+	return appendCSVRows(content, []Place{p})
+}
+
+// appendCSVRows is appendCSV for many places at once: the file is copied
+// once, not once per place.
+func appendCSVRows(content []byte, places []Place) []byte {
 	crlf := usesCRLF(content)
 	var row bytes.Buffer
 	w := csv.NewWriter(&row)
@@ -258,7 +264,10 @@ func appendCSV(content []byte, p Place) []byte {
 	if isEmptyFile(content) {
 		_ = w.Write([]string{"name", "latitude", "longitude"})
 	}
-	_ = w.Write(placeRecord(p, make([]string, 3)))
+	rec := make([]string, 3)
+	for _, p := range places {
+		_ = w.Write(placeRecord(p, rec))
+	}
 	w.Flush()
 
 	eol := "\n"

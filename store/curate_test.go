@@ -422,3 +422,37 @@ func TestGitHubHistoryPagesAndCosts(t *testing.T) {
 		t.Errorf("an unchanged history page cost %d counted GitHub calls, want 0 (304)", n)
 	}
 }
+
+func TestAnImportIsOneChangeThatOneUndoReverts(t *testing.T) {
+	for _, b := range backends(t, quirkyFile) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			places := []Place{
+				mustPlace(t, "Linz", "48.3069", "14.2858"),
+				mustPlace(t, "Graz", "47.0707", "15.4395"), // already there
+				mustPlace(t, "Wien", "48.2082", "16.3738"),
+			}
+			res, err := b.store.AddMany(ctx, places, "Import 3 places from trip.gpx", Author{Name: "Bo"})
+			if err != nil || !res.Changed || names(res.Change.After) != "Linz,Wien" {
+				t.Fatalf("AddMany: %+v, %v", res, err)
+			}
+			if want := quirkyFile + "Linz,48.3069,14.2858\nWien,48.2082,16.3738\n"; string(b.file()) != want {
+				t.Fatalf("after the import the file is\n%s\nwant\n%s", b.file(), want)
+			}
+			again, err := b.store.AddMany(ctx, places, "Import 3 places from trip.gpx", Author{Name: "Bo"})
+			if err != nil || again.Changed {
+				t.Errorf("importing the same places again: %+v, %v; want nothing written", again, err)
+			}
+			h, _ := b.store.History(ctx, 1)
+			if h.Changes[0].Summary != "Import 3 places from trip.gpx" {
+				t.Fatalf("newest change = %+v", h.Changes[0])
+			}
+			if _, err := b.store.Undo(ctx, h.Changes[0].ID, Author{}); err != nil {
+				t.Fatal(err)
+			}
+			if string(b.file()) != quirkyFile {
+				t.Errorf("after undoing the import the file is\n%s", b.file())
+			}
+		})
+	}
+}

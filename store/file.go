@@ -68,6 +68,20 @@ func (s *FileStore) Edit(ctx context.Context, id string, e Edit, by Author) (Cha
 	return s.apply(ctx, "file: edit "+s.path, planEdit(id, e, by))
 }
 
+// AddMany appends the places not stored yet in one change (an import).
+// summary is the change's first line, such as "Import 240 places from
+// My Places.kml".
+func (s *FileStore) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
+	checked := make([]Place, len(places))
+	for i, p := range places {
+		var err error
+		if checked[i], err = checkPlace(p); err != nil {
+			return ChangeResult{}, err
+		}
+	}
+	return s.apply(ctx, "file: import into "+s.path, planAddMany(checked, summary, by))
+}
+
 // Delete removes the place with this id.
 func (s *FileStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
 	return s.apply(ctx, "file: delete from "+s.path, planDelete(id, by))

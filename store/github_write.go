@@ -35,6 +35,20 @@ func (s *GitHubStore) Edit(ctx context.Context, id string, e Edit, by Author) (C
 	return s.apply(ctx, "github: edit "+s.path, planEdit(id, e, by))
 }
 
+// AddMany appends the places not stored yet in one change (an import).
+// summary is the change's first line, such as "Import 240 places from
+// My Places.kml".
+func (s *GitHubStore) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
+	checked := make([]Place, len(places))
+	for i, p := range places {
+		var err error
+		if checked[i], err = checkPlace(p); err != nil {
+			return ChangeResult{}, err
+		}
+	}
+	return s.apply(ctx, "github: import into "+s.path, planAddMany(checked, summary, by))
+}
+
 // Delete removes the place with this id, in one commit.
 func (s *GitHubStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
 	return s.apply(ctx, "github: delete from "+s.path, planDelete(id, by))

@@ -120,6 +120,10 @@ func (l *Live) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeRe
 	return l.change(func() (ChangeResult, error) { return l.store.Edit(ctx, id, e, by) })
 }
 
+func (l *Live) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
+	return l.change(func() (ChangeResult, error) { return l.store.AddMany(ctx, places, summary, by) })
+}
+
 func (l *Live) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
 	return l.change(func() (ChangeResult, error) { return l.store.Delete(ctx, id, by) })
 }

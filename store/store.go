@@ -38,6 +38,8 @@ type Store interface {
 	// Edit changes the place with this id; fields not set keep their
 	// bytes. Every other row stays byte-identical and in its place.
 	Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error)
+	// AddMany appends the places that are not stored yet, as one change.
+	AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error)
 	// Delete removes the place with this id.
 	Delete(ctx context.Context, id string, by Author) (ChangeResult, error)
 	// Undo applies the inverse of a change in the history as a new change.
