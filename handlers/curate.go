@@ -267,6 +267,22 @@ func (a *app) changes(w http.ResponseWriter, r *http.Request) {
 	a.renderFragment(w, r, http.StatusOK, views.ChangesPage(m))
 }
 
+// change is one change of the history: JSON, or the change log's entry.
+func (a *app) change(w http.ResponseWriter, r *http.Request) {
+	c := shapeOf(r)
+	ch, err := a.deps.Places.Change(r.Context(), httprouter.ParamsFromContext(r.Context()).ByName("id"))
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	if c == shapeJSON {
+		writeJSON(w, http.StatusOK, toChangeJSON(ch))
+		return
+	}
+	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
+	a.renderFragment(w, r, http.StatusOK, views.ChangesPage(views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: 1, Changes: []store.Change{ch}}))
+}
+
 func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
 	c := shapeOf(r)
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")

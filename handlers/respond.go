@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/formats"
 	"github.com/whib/whib/store"
 )
 
@@ -48,6 +49,10 @@ func problemFor(err error) problem {
 	var storeErr *store.Error
 	if errors.As(err, &storeErr) {
 		return storeProblem(storeErr)
+	}
+	var formatsErr *formats.Error
+	if errors.As(err, &formatsErr) {
+		return formatsProblem(formatsErr)
 	}
 	var ref *refusal
 	if errors.As(err, &ref) {

@@ -92,8 +92,16 @@ func Routes(d Deps) http.Handler {
 	r.Handler(http.MethodGet, "/ping", a.limited(a.pingLimiter, a.requireWriter(http.HandlerFunc(a.ping))))
 	r.Handler(http.MethodPost, "/places", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.addPlace))))
 	r.Handler(http.MethodPatch, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.editPlace))))
-	// A form cannot send PATCH: without JavaScript the edit page posts.
-	r.Handler(http.MethodPost, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.editPlace))))
+	// POST /places/import, and POST /places/{id}: the edit page without
+	// JavaScript, as a form cannot send PATCH. httprouter cannot hold a
+	// fixed segment beside a parameter, so one route takes both.
+	r.Handler(http.MethodPost, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if httprouter.ParamsFromContext(r.Context()).ByName("id") == "import" {
+			a.importPlaces(w, r)
+			return
+		}
+		a.editPlace(w, r)
+	}))))
 	r.Handler(http.MethodDelete, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.deletePlace))))
 	r.Handler(http.MethodGet, "/places/:id/edit", a.requireWriter(http.HandlerFunc(a.editForm)))
 	r.Handler(http.MethodGet, "/places/:id/item", a.requireWriter(http.HandlerFunc(a.placeItem)))
@@ -101,6 +109,7 @@ func Routes(d Deps) http.Handler {
 
 	// The history is public, like the map it explains.
 	get("/changes", a.limited(a.changesLimiter, http.HandlerFunc(a.changes)))
+	get("/changes/:id", a.limited(a.changesLimiter, http.HandlerFunc(a.change)))
 
 	return a.middleware(r)
 }
