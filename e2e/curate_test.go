@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -113,4 +114,35 @@ func withoutLine(content []byte, prefix string) []byte {
 		}
 	}
 	return bytes.Join(out, nil)
+}
+
+func TestWriterImportsAFileAfterSeeingWhatItWouldDo(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	places := len(storedNames(t, app))
+	before := app.GitHub.File("places.csv")
+	kml, err := filepath.Abs(filepath.Join("..", "formats", "testdata", "google-my-maps.kml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b.do("choose a file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{kml}))
+	b.until("the dry run's table is shown", `() => document.querySelectorAll("#import-report table tr.import-new").length > 0`)
+	if !bytes.Equal(app.GitHub.File("places.csv"), before) {
+		t.Fatal("choosing a file wrote to the places file")
+	}
+	newRows := get(b, "count the new rows", chromedp.Evaluate[int](`document.querySelectorAll("#import-report tr.import-new").length`))
+	b.do("import them", chromedp.Click(chromedp.CSS("#import-report button"), chromedp.NodeVisible))
+	b.until("the places are on the map and in the list", `(n) =>
+		document.querySelector("#import-report .import-summary").textContent.startsWith("Imported ") &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelectorAll("#place-list li").length === n`, places+newRows)
+	if got := len(storedNames(t, app)); got != places+newRows {
+		t.Errorf("the app holds %d places after the import, want %d", got, places+newRows)
+	}
+	if after := app.GitHub.File("places.csv"); !bytes.HasPrefix(after, before) {
+		t.Error("the import rewrote existing rows")
+	}
 }
