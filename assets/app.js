@@ -37,7 +37,17 @@
       zoomAnimation: !calm,
       fadeAnimation: !calm,
       markerZoomAnimation: !calm,
-    }).setView(config.center, config.zoom);
+      // The wheel scrolls the page; Ctrl/⌘ + wheel, or a click into the
+      // map first, zooms (wheelZoom below).
+      scrollWheelZoom: false,
+    });
+    // Open on the places, so no tiles are fetched for a view left at once.
+    if (config.bounds) {
+      map.fitBounds(config.bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+    } else {
+      map.setView(config.center, config.zoom);
+    }
+    wheelZoom(map, mapElement);
     var tiles = L.tileLayer(config.tileURL, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
     // world.js shows the country outlines when tiles fail; it may start after
     // the first failure, so the count is kept on <html> as well.
@@ -79,6 +89,20 @@
       });
     });
     watchForm();
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.place-name");
+      var id = link && link.closest("[data-place-id]") ? link.closest("[data-place-id]").dataset.placeId : "";
+      if (id && showPlaceOnMap(state, id)) {
+        event.preventDefault();
+        history.replaceState(null, "", "#place=" + id);
+      }
+    });
+    window.addEventListener("hashchange", function () {
+      var id = placeFromHash();
+      if (id) {
+        showPlaceOnMap(state, id);
+      }
+    });
 
     // The hook find.js and world.js use: the map, its places and the
     // pending pin.
@@ -118,7 +142,46 @@
       attribution: data.tileAttribution, // trusted configuration, not user input
       clusterThreshold: isNaN(threshold) ? DEFAULT_CLUSTER_THRESHOLD : threshold,
       markersURL: data.markersUrl || "",
+      bounds: parseBounds(data.bounds),
     };
+  }
+
+  // parseBounds reads data-bounds="south,west,north,east".
+  function parseBounds(text) {
+    var parts = String(text || "").split(",").map(Number);
+    if (parts.length !== 4 || parts.some(function (n) { return !isFinite(n); })) {
+      return null;
+    }
+    return [[parts[0], parts[1]], [parts[2], parts[3]]];
+  }
+
+  // wheelZoom: over the map the wheel scrolls the page, with a hint, unless
+  // Ctrl/⌘ is held or the map was clicked (until the pointer leaves it).
+  function wheelZoom(map, element) {
+    var hint = document.getElementById("map-hint");
+    var hideHint = null;
+    element.addEventListener("wheel", function (event) {
+      if (event.ctrlKey || event.metaKey) {
+        event.preventDefault();
+        var step = event.deltaY < 0 ? 1 : -1;
+        map.setZoomAround(map.mouseEventToContainerPoint(event), map.getZoom() + step);
+        return;
+      }
+      if (map.scrollWheelZoom.enabled() || !hint) {
+        return;
+      }
+      hint.classList.add("map-hint-shown");
+      clearTimeout(hideHint);
+      hideHint = setTimeout(function () {
+        hint.classList.remove("map-hint-shown");
+      }, 1500);
+    }, { passive: false });
+    map.on("click", function () {
+      map.scrollWheelZoom.enable();
+    });
+    element.addEventListener("mouseleave", function () {
+      map.scrollWheelZoom.disable();
+    });
   }
 
   // loadPlaces reads the embedded JSON block, or fetches the marker URL on large
@@ -157,11 +220,17 @@
         addPlace(state, place);
       });
       markersReady(state.count);
+      var id = placeFromHash();
+      if (id) {
+        showPlaceOnMap(state, id);
+      }
     };
 
-    if (markers.length > clusterThreshold && typeof L.markerClusterGroup === "function") {
+    // Clustered at every size, so that no two pins overlap (overlapping
+    // targets are hard to hit); the last zoom spiderfies what is left.
+    if (typeof L.markerClusterGroup === "function") {
       state.layer = L.markerClusterGroup({
-        chunkedLoading: true,
+        chunkedLoading: markers.length > clusterThreshold,
         animate: !state.calm,
         chunkProgress: function (processed, total) {
           // Called before the plugin's last bookkeeping step; let it finish first.
@@ -198,19 +267,20 @@
     }
     var name = String(place.name == null ? "" : place.name);
     var country = countryLabel(place);
-    var marker = L.marker([latitude, longitude], { alt: name, keyboard: true });
+    // Not a Tab stop each: the map is one, and the list is the keyboard's
+    // and screen reader's way to every place.
+    var marker = L.marker([latitude, longitude], { alt: name, keyboard: false });
     marker.place = { id: String(place.id || ""), name: name };
+    var where = String(place.latitude) + ", " + String(place.longitude);
     marker.bindPopup(function () {
       var popup = textElement("strong", "place-popup", name);
       var extras = marker.popupExtras ? marker.popupExtras() : null;
-      if (!country && !extras) {
-        return popup;
-      }
       var box = document.createElement("span");
       box.appendChild(popup);
       if (country) {
         box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Austria 🇦🇹"
       }
+      box.appendChild(coordinatesLine(where));
       if (extras) {
         box.appendChild(extras);
       }
@@ -220,6 +290,56 @@
       return textElement("span", "place-tooltip", name);
     });
     return marker;
+  }
+
+  // coordinatesLine shows a place's coordinates as selectable text with a
+  // button that copies them.
+  function coordinatesLine(where) {
+    var line = document.createElement("span");
+    line.className = "place-popup-coords";
+    line.appendChild(textElement("code", "", where));
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      var copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "link-button";
+      copy.textContent = "Copy";
+      copy.setAttribute("aria-label", "Copy the coordinates " + where);
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(where).then(function () {
+          copy.textContent = "Copied";
+        }, function () {
+          copy.textContent = "Select and copy";
+        });
+      });
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(copy);
+    }
+    return line;
+  }
+
+  // showPlaceOnMap flies to a place's marker (out of its cluster) and opens
+  // its popup: a list entry's link, or an address ending in #place=<id>.
+  function showPlaceOnMap(state, id) {
+    var marker = state.byID[id];
+    if (!marker || !state.layer) {
+      return false;
+    }
+    var open = function () {
+      marker.openPopup();
+    };
+    if (typeof state.layer.zoomToShowLayer === "function") {
+      state.layer.zoomToShowLayer(marker, open);
+    } else {
+      state.map.setView(marker.getLatLng(), Math.max(state.map.getZoom(), FIT_MAX_ZOOM), { animate: !state.calm });
+      open();
+    }
+    document.getElementById("map").scrollIntoView({ block: "nearest", behavior: state.calm ? "auto" : "smooth" });
+    return true;
+  }
+
+  function placeFromHash() {
+    var match = /^#place=([0-9a-f]{12}(?:-[0-9]+)?)$/.exec(window.location.hash);
+    return match ? match[1] : "";
   }
 
   // countryLabel is "Austria 🇦🇹" from a place's country and country_name.

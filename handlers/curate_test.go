@@ -224,7 +224,7 @@ func TestWritersCurateFromThePage(t *testing.T) {
 		t.Errorf("an edit with an empty name = %d, want the inline form with the error:\n%s", resp.StatusCode, body)
 	}
 	resp, body = app.Do(writer, apptest.Request{Method: "PATCH", Path: "/places/" + id, Body: "name=Salvador da Bahia&latitude=-12.947243144620645&longitude=-38.43641130189653", Header: htmx})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, ">Salvador da Bahia</span>") || !strings.Contains(resp.Header.Get("HX-Trigger"), "places-changed") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, ">Salvador da Bahia</a>") || !strings.Contains(resp.Header.Get("HX-Trigger"), "places-changed") {
 		t.Fatalf("the inline edit = %d (trigger %q)\n%s", resp.StatusCode, resp.Header.Get("HX-Trigger"), body)
 	}
 

@@ -99,7 +99,15 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 }
 
 func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
-	v := views.Viewer{LoginHint: a.deps.Auth.LoginHint(ctx)}
+	v := views.Viewer{}
+	// Visitors get a plain sentence; what to configure is the operator's
+	// business, and the log says it at start.
+	switch {
+	case !a.deps.Auth.Configured():
+		v.ReadOnly = true
+	case a.deps.Auth.LoginHint(ctx) != "":
+		v.LoginHint = "Signing in is not possible right now. Try again in a few minutes."
+	}
 	if p.Kind != auth.Person {
 		return v
 	}
@@ -110,8 +118,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 	}
 	v.CanWrite = p.CanWrite
 	if !p.CanWrite {
-		v.WriteHint = "You are signed in, but your account may not add places. Ask the map's owner for the " +
-			strconv.Quote(a.cfg.WritePermission) + " permission."
+		v.WriteHint = "You are signed in, but your account may not add places to this map. Its owner can give you access."
 	}
 	return v
 }
@@ -143,12 +150,28 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 	if v.byCountry {
 		m.Groups = a.countryGroups(snap, from, to)
 	}
+	m.Bounds = boundsOf(snap.Places)
 	if total <= a.cfg.InlineMarkerLimit {
 		m.Markers = snap.Places
 	} else {
 		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
 	}
 	return m
+}
+
+// boundsOf is the places' south, west, north and east edges; nil for an
+// empty map.
+func boundsOf(places []store.Place) *[4]float64 {
+	if len(places) == 0 {
+		return nil
+	}
+	b := [4]float64{90, 180, -90, -180}
+	for _, p := range places {
+		lat, lon := p.Latitude.Float(), p.Longitude.Float()
+		b[0], b[1] = min(b[0], lat), min(b[1], lon)
+		b[2], b[3] = max(b[2], lat), max(b[3], lon)
+	}
+	return &b
 }
 
 // countryGroups is the list page [from, to) in country order, one group per

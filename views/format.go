@@ -194,3 +194,12 @@ func newLabel(m ImportModel) string {
 	}
 	return "New"
 }
+
+// boundsAttr is "south,west,north,east" for the map's data-bounds.
+func boundsAttr(b [4]float64) string {
+	parts := make([]string, 4)
+	for i, v := range b {
+		parts[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}

@@ -50,7 +50,7 @@ func TestMapPageShowsNamesAsTextInTheListAndTheMarkerData(t *testing.T) {
 	if imgs := all(doc, "img", nil); len(imgs) != 0 {
 		t.Fatalf("a place name became an <img> element: %d found", len(imgs))
 	}
-	names := all(mustID(t, doc, "place-list"), "span", withClass("place-name"))
+	names := all(mustID(t, doc, "place-list"), "a", withClass("place-name"))
 	if len(names) != 3 || text(names[2]) != evilName {
 		t.Fatalf("list should show the name as text %q, got %d names, last %q", evilName, len(names), text(names[len(names)-1]))
 	}

@@ -40,6 +40,7 @@ type Viewer struct {
 	CanWrite  bool   // shows the add-place form
 	WriteHint string // signed in but may not write: short line saying why
 	LoginHint string // non-empty: signing in is impossible right now; shown instead of a working button
+	ReadOnly  bool   // sign-in is not set up here: no Log in at all
 }
 
 // Form is the add-place form's state.
@@ -71,6 +72,9 @@ type Map struct {
 	Stale            bool // the last refresh failed: show when the shown places are from
 	Form             Form
 	Geo              Geo // countries, stats and the world layer (geo.go)
+	// Bounds are the places' south, west, north and east edges, so the map
+	// opens on them instead of fetching tiles for a view it then leaves.
+	Bounds *[4]float64
 	// GroupByCountry: the list was asked for by country (?group=country).
 	// Groups is this page of it, one entry per country, and stays nil
 	// while the countries are still being worked out.
