@@ -22,6 +22,9 @@
   var FETCH_TIMEOUT_MS = 20000;
   var FIT_PADDING = [32, 32];
   var FIT_MAX_ZOOM = 10;
+  // Below this width the add-place panel is a bottom sheet (app.css).
+  var SHEET_MEDIA = "(max-width: 63.99rem)";
+  var removeDraftPin = function () {};
 
   function start() {
     var mapElement = document.getElementById("map");
@@ -88,6 +91,9 @@
         addPlace(state, place);
       });
     });
+    removeDraftPin = function () {
+      removeDraft(state);
+    };
     watchForm();
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a.place-name");
@@ -110,8 +116,12 @@
       map: map,
       calm: calm,
       places: placesLoaded,
-      showDraft: function (latlng) {
+      // options.afterKey: the point was picked with a key still down; focus
+      // moves when it is released, so that the key (Enter) does not act on
+      // the name field too and submit the form.
+      showDraft: function (latlng, options) {
         showDraft(state, L.latLng(latlng));
+        bringFormIntoView(Boolean(options && options.afterKey));
       },
       // curate.js: the marker of a place, and a hook adding a writer's
       // controls to popups and markers.
@@ -414,6 +424,27 @@
     setField(form, "latitude", sixDecimals(latlng.lat));
     setField(form, "longitude", sixDecimals(latlng.lng));
     showDraft(state, latlng);
+    bringFormIntoView();
+  }
+
+  // bringFormIntoView follows a chosen point to the form: on a phone the
+  // panel opens as a bottom sheet, and focus moves to the name.
+  function bringFormIntoView(afterKey) {
+    var panel = document.querySelector(".map-layout .add-place-panel");
+    var name = document.getElementById("place-name");
+    if (!panel || !name) {
+      return;
+    }
+    if (window.matchMedia && window.matchMedia(SHEET_MEDIA).matches) {
+      panel.classList.add("sheet-open");
+    }
+    if (afterKey) {
+      document.addEventListener("keyup", function () {
+        name.focus();
+      }, { once: true });
+      return;
+    }
+    name.focus();
   }
 
   function setField(form, name, value) {
@@ -491,11 +522,23 @@
   // region that stays on the page, because a live region that arrives with its
   // text already in it (the swapped-in form's) is often not read out. Network
   // failures get a message, because then there is no response to swap in.
+  function closeSheet() {
+    var panel = document.querySelector(".add-place-panel.sheet-open");
+    if (panel) {
+      panel.classList.remove("sheet-open");
+    }
+  }
+
   function watchForm() {
     var lastForm = document.getElementById("add-place");
     if (!lastForm) {
       return;
     }
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.querySelector(".add-place-panel.sheet-open") && !event.defaultPrevented) {
+        closeSheet();
+      }
+    });
     var announcer = document.createElement("div");
     announcer.className = "visually-hidden";
     announcer.setAttribute("aria-live", "polite");
@@ -514,6 +557,13 @@
       }
       var status = form.querySelector("#form-status");
       announcer.textContent = status ? status.textContent : "";
+      // A saved place, or one already on the map, gives a fresh form: the
+      // pending pin and the sheet go with the old one.
+      var latitude = form.elements.namedItem("latitude");
+      if (latitude && latitude.value === "") {
+        removeDraftPin();
+        closeSheet();
+      }
     });
     document.addEventListener("htmx:error", function (event) {
       var ctx = event.detail && event.detail.ctx;

@@ -105,7 +105,7 @@
     setActive(next);
   }
 
-  function pick(option) {
+  function pick(option, byKey) {
     var form = option.closest("form") || document.getElementById("add-place");
     var name = option.dataset.name || "";
     var latitude = option.dataset.latitude || "";
@@ -128,7 +128,7 @@
     var lat = Number(latitude);
     var lng = Number(longitude);
     if (hook && isFinite(lat) && isFinite(lng) && latitude !== "" && longitude !== "") {
-      hook.showDraft([lat, lng]);
+      hook.showDraft([lat, lng], { afterKey: Boolean(byKey) });
       var target = [lat, lng];
       if (hook.calm) {
         hook.map.setView(target, Math.max(hook.map.getZoom(), FLY_ZOOM), { animate: false });
@@ -165,7 +165,7 @@
         var index = activeIndex();
         var all = options();
         if (isOpen() && index >= 0 && index < all.length) {
-          pick(all[index]);
+          pick(all[index], true);
         }
         break;
       }

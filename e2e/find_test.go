@@ -53,6 +53,7 @@ func TestTravellerFindsACityByTypingAndPicksItWithTheKeyboard(t *testing.T) {
 	b.until("the form is filled in", `() => document.querySelector("#place-name").value === "Vienna" &&
 		document.querySelector("#place-latitude").value.startsWith("48.2") &&
 		document.querySelector("#place-longitude").value.startsWith("16.3")`)
+	b.until("focus moves to the name, which stays editable", `() => document.activeElement && document.activeElement.id === "place-name"`)
 	if got := b.value(findField); got != "Vienna" {
 		t.Errorf("after picking the find field holds %q, want Vienna", got)
 	}

@@ -57,6 +57,11 @@ func TestTravellerAddsPlaceByClickingTheMapWithoutReload(t *testing.T) {
 	commitsBefore := len(app.GitHub.Commits())
 
 	clicked := b.clickMap()
+	// The form is beside the map and focus is on the name, ready to type.
+	b.until("focus moves to the name field, in view", `() => {
+		const name = document.querySelector("#place-name"), r = name.getBoundingClientRect();
+		return document.activeElement === name && r.top >= 0 && r.bottom <= window.innerHeight;
+	}`)
 	latitude, longitude := b.value(latitudeField), b.value(longitudeField)
 	sixDecimals := regexp.MustCompile(`^-?\d{1,3}\.\d{6}$`)
 	if !sixDecimals.MatchString(latitude) || !sixDecimals.MatchString(longitude) {

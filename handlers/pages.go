@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"regexp"
 	"strconv"
 
 	"github.com/whib/whib/auth"
@@ -198,12 +199,24 @@ func (a *app) pageCount(total int) int {
 	return max(1, (total+a.cfg.ListPageSize-1)/a.cfg.ListPageSize)
 }
 
+// oops is the fallback page. A failure that sends a person here passes
+// its request id (?request_id=), so they can report it; reached directly,
+// the page names its own.
 func (a *app) oops(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("request_id")
+	if !requestIDPattern.MatchString(id) {
+		id = requestIDFrom(r.Context())
+	}
 	a.renderOops(w, r, http.StatusOK, views.Oops{
-		Title:   "Oops — something went wrong",
-		Message: "Something did not work as it should. The map itself is probably fine: go back and try again.",
+		Title:     "Oops — something went wrong",
+		Message:   "Something did not work as it should. The map itself is probably fine: go back and try again.",
+		RequestID: id,
 	})
 }
+
+// requestIDPattern is what a request id carried in an address may look
+// like; anything else is ignored rather than shown.
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func (a *app) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -249,3 +249,15 @@ func TestTheListIsPagedWithoutJavaScript(t *testing.T) {
 		t.Errorf("GET /?page=abc = %d, want 400", resp.StatusCode)
 	}
 }
+
+func TestOopsNamesARequestID(t *testing.T) {
+	app := apptest.New(t)
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/oops?request_id=abc123-XY", Header: map[string]string{"Accept": "text/html"}})
+	if !strings.Contains(page, "<code>abc123-XY</code>") {
+		t.Error("/oops?request_id= does not show the id it was sent with")
+	}
+	resp, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/oops?request_id=%3Cscript%3E", Header: map[string]string{"Accept": "text/html"}})
+	if id := resp.Header.Get("X-Request-Id"); id == "" || !strings.Contains(page, "<code>"+id+"</code>") || strings.Contains(page, "<script>") {
+		t.Error("/oops reached with a hostile id does not fall back to its own request id")
+	}
+}
