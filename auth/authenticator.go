@@ -29,7 +29,7 @@ type Authenticator struct {
 // invalid configuration; an unreachable provider is tried now and then
 // again later (at most once per DiscoveryRetryInterval) when needed.
 func New(ctx context.Context, cfg Config) (*Authenticator, error) {
-	cfg, err := cfg.withDefaults()
+	cfg, err := cfg.check()
 	if err != nil {
 		return nil, err
 	}

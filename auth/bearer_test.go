@@ -307,7 +307,7 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 	if _, err := identify(t, e.auth, bearer(next)); KindOf(err) != ErrInvalidToken {
 		t.Fatalf("new kid within the refetch interval: %v, want refused", err)
 	}
-	e.clock.Advance(e.cfg.withDefaultsOrFatal(t).JWKSRefetchInterval)
+	e.clock.Advance(e.cfg.checkedOrFatal(t).JWKSRefetchInterval)
 	beforeRotation := e.idp.JWKSRequests()
 	if p, err := identify(t, e.auth, bearer(next)); err != nil || p.Kind != Machine {
 		t.Fatalf("after the interval the rotated key is not accepted: %+v, %v", p, err)
@@ -320,9 +320,9 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 	}
 }
 
-func (c Config) withDefaultsOrFatal(t *testing.T) Config {
+func (c Config) checkedOrFatal(t *testing.T) Config {
 	t.Helper()
-	d, err := c.withDefaults()
+	d, err := c.check()
 	if err != nil {
 		t.Fatal(err)
 	}

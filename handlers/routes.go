@@ -13,7 +13,7 @@ import (
 )
 
 // Config holds the presentation and policy settings the handlers need.
-// Zero values get sensible defaults in Routes.
+// Every field but the lists, Issuer and TrustProxy must be set (see Check).
 type Config struct {
 	TileURL         string
 	TileAttribution string

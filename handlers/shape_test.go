@@ -91,7 +91,7 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Assets: static})
+	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Assets: static, Config: testConfig()})
 	r := httptest.NewRequest("GET", "/callback?code=x&state=y", nil)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-42"))
 	w := httptest.NewRecorder()
@@ -105,5 +105,13 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}
+	}
+}
+
+// testConfig is a complete Config as internal/whib passes it.
+func testConfig() Config {
+	return Config{
+		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080", WritePermission: "write:places",
+		InlineMarkerLimit: 2000, ClusterThreshold: 500, ListPageSize: 200, WritesPerMinute: 30, LoginsPerMinute: 20,
 	}
 }

@@ -8,8 +8,8 @@
 //	go run ./bench/cmd/whibprofile -places=100000 -memprofile=/tmp/heap.pprof
 //	go tool pprof -sample_index=alloc_space -top /tmp/heap.pprof
 //
-// The wiring mirrors main.go's (store → Live → handlers); sign-in is not
-// configured, adds go through store.Live directly.
+// The app is built by internal/whib.Build, as main builds it; sign-in is
+// not configured, adds go through store.Live directly.
 package main
 
 import (
@@ -29,9 +29,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/whib/whib/assets"
-	"github.com/whib/whib/auth"
-	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/store/githubtest"
 )
@@ -74,21 +72,17 @@ func run(args []string, out io.Writer) error {
 	runtime.MemProfileRate = 64 << 10
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.NewGitHubStore(store.GitHubConfig{Token: "t", Repo: "bench/places", APIURL: gh.URL, Logger: logger})
+	env := map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "t", "GITHUB_API_URL": gh.URL,
+		"BASE_URL": "http://127.0.0.1", "TILE_URL": "http://127.0.0.1:1/{z}/{x}/{y}.png"}
+	cfg, err := whib.LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		return err
 	}
-	live := store.NewLive(st, logger)
-	authn, err := auth.New(ctx, auth.Config{Logger: logger})
+	app, err := whib.Build(ctx, cfg, logger, nil)
 	if err != nil {
 		return err
 	}
-	files, err := assets.New()
-	if err != nil {
-		return err
-	}
-	h := handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authn, Assets: files,
-		Config: handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://127.0.0.1"}})
+	h, live := app.Handler(), app.Live()
 
 	stage(out, "started")
 	if _, err := live.Refresh(ctx); err != nil {
