@@ -67,8 +67,8 @@ func (a *Authenticator) LoginHint(ctx context.Context) string {
 }
 
 // Ready reports whether sign-in works now, trying discovery if it has not
-// succeeded yet and the retry interval allows. Errors: ErrNotConfigured,
-// ErrUnavailable.
+// succeeded yet and the retry interval allows. Errors: KindNotConfigured,
+// KindUnavailable.
 func (a *Authenticator) Ready(ctx context.Context) error {
 	if !a.Configured() {
 		return notConfigured("Sign-in is not set up on this server.")
@@ -80,8 +80,8 @@ func (a *Authenticator) Ready(ctx context.Context) error {
 }
 
 // Identify says who makes the request. With an Authorization header the
-// header alone decides (errors are *Error: ErrInvalidRequest,
-// ErrInvalidToken, ErrNotConfigured, ErrUnavailable). Otherwise the session
+// header alone decides (errors are *Error: KindInvalidRequest,
+// KindInvalidToken, KindNotConfigured, KindUnavailable). Otherwise the session
 // cookie does, and a missing, tampered or expired one is simply Anonymous.
 func (a *Authenticator) Identify(r *http.Request) (Principal, error) {
 	if HasAuthorizationHeader(r) {

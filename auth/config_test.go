@@ -23,13 +23,13 @@ func TestNotConfigured(t *testing.T) {
 		t.Errorf("LoginHint = %q", got)
 	}
 	r := httptest.NewRequest(http.MethodGet, "/login?return_to=/x", nil)
-	if _, err := a.StartLogin(httptest.NewRecorder(), r); KindOf(err) != ErrNotConfigured {
+	if _, err := a.StartLogin(httptest.NewRecorder(), r); KindOf(err) != KindNotConfigured {
 		t.Errorf("StartLogin: %v", err)
 	}
-	if _, err := a.FinishLogin(httptest.NewRecorder(), r); KindOf(err) != ErrNotConfigured {
+	if _, err := a.FinishLogin(httptest.NewRecorder(), r); KindOf(err) != KindNotConfigured {
 		t.Errorf("FinishLogin: %v", err)
 	}
-	if err := a.Ready(t.Context()); KindOf(err) != ErrNotConfigured {
+	if err := a.Ready(t.Context()); KindOf(err) != KindNotConfigured {
 		t.Errorf("Ready: %v", err)
 	}
 	if got := a.Logout(httptest.NewRecorder(), r); got != "/x" {
@@ -37,7 +37,7 @@ func TestNotConfigured(t *testing.T) {
 	}
 	p, err := identify(t, a, bearer("abc.def.ghi"))
 	var ae *Error
-	if !errors.As(err, &ae) || ae.Kind != ErrNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Kind != Anonymous {
+	if !errors.As(err, &ae) || ae.Kind != KindNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Kind != Anonymous {
 		t.Errorf("bearer when not configured: %+v, %v", p, err)
 	}
 	if p, err := identify(t, a, nil, &http.Cookie{Name: sessionCookieName, Value: "x"}); err != nil || p.Kind != Anonymous {
@@ -137,14 +137,14 @@ func TestProviderDownAtStartThenUp(t *testing.T) {
 	}
 	b := e.newBrowser()
 	resp, body := b.get(e.app.URL + "/login")
-	wantErrorPage(t, resp, body, http.StatusServiceUnavailable, ErrUnavailable)
-	if _, err := identify(t, a, bearer(e.idp.SignToken(e.machineClaims()))); KindOf(err) != ErrUnavailable {
+	wantErrorPage(t, resp, body, http.StatusServiceUnavailable, KindUnavailable)
+	if _, err := identify(t, a, bearer(e.idp.SignToken(e.machineClaims()))); KindOf(err) != KindUnavailable {
 		t.Errorf("bearer while the provider was never reached: %v", err)
 	}
 
 	e.idp.SetDown(false)
-	if err := a.Ready(ctx); KindOf(err) != ErrUnavailable {
-		t.Errorf("Ready right after recovery (within the retry interval): %v, want ErrUnavailable", err)
+	if err := a.Ready(ctx); KindOf(err) != KindUnavailable {
+		t.Errorf("Ready right after recovery (within the retry interval): %v, want KindUnavailable", err)
 	}
 	e.clock.Advance(15 * time.Second)
 	if err := a.Ready(ctx); err != nil {
@@ -164,10 +164,10 @@ func TestProviderStartedAfterNew(t *testing.T) {
 	addr := freePort(t)
 	cfg := e.config("http://" + addr)
 	a := e.newAuth(cfg) // nothing listens there yet
-	if err := a.Ready(t.Context()); KindOf(err) != ErrUnavailable {
+	if err := a.Ready(t.Context()); KindOf(err) != KindUnavailable {
 		t.Fatalf("Ready with no provider: %v", err)
 	}
-	if _, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil)); KindOf(err) != ErrUnavailable {
+	if _, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil)); KindOf(err) != KindUnavailable {
 		t.Fatalf("StartLogin with no provider: %v", err)
 	}
 

@@ -61,12 +61,6 @@ func (s *endedSessions) prune(now time.Time) {
 	}
 }
 
-func (s *endedSessions) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.until)
-}
-
 type expiry struct {
 	id    string
 	until time.Time
