@@ -58,33 +58,47 @@ func run(args []string, out io.Writer) error {
 		githubtest.WithFile("places.csv", githubtest.SampleCSV(*places)))
 	defer gh.Close()
 
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopCPU, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopCPU()
 	runtime.MemProfileRate = 64 << 10
 
+	app, err := buildApp(ctx, gh.URL)
+	if err != nil {
+		return err
+	}
+	stage(out, "started")
+	if err := exercise(ctx, out, app, *views, *adds); err != nil {
+		return err
+	}
+	runtime.GC()
+	stage(out, "after GC")
+	if err := writeHeapProfile(*memProfile); err != nil {
+		return err
+	}
+	// The app must still be reachable when the heap is measured, or the
+	// GC would have collected it: what is in use is what whib keeps.
+	runtime.KeepAlive(app)
+	return nil
+}
+
+// buildApp is whib as main builds it, against the fake GitHub at apiURL.
+func buildApp(ctx context.Context, apiURL string) (*whib.App, error) {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	env := map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "t", "GITHUB_API_URL": gh.URL,
+	env := map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "t", "GITHUB_API_URL": apiURL,
 		"BASE_URL": "http://127.0.0.1", "TILE_URL": "http://127.0.0.1:1/{z}/{x}/{y}.png"}
 	cfg, err := whib.LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	app, err := whib.Build(ctx, cfg, logger, nil)
-	if err != nil {
-		return err
-	}
-	h, live := app.Handler(), app.Live()
+	return whib.Build(ctx, cfg, logger, nil)
+}
 
-	stage(out, "started")
+// exercise runs the phases whibbench measures, printing memory after each.
+func exercise(ctx context.Context, out io.Writer, app *whib.App, views, adds int) error {
+	h, live := app.Handler(), app.Live()
 	if _, err := live.Refresh(ctx); err != nil {
 		return err
 	}
@@ -97,11 +111,11 @@ func run(args []string, out io.Writer) error {
 		wire, body := get(h, u)
 		stage(out, fmt.Sprintf("GET markers (%d bytes, %d gzip)", len(body), len(wire)))
 	}
-	for range *views {
+	for range views {
 		get(h, "/")
 	}
-	stage(out, fmt.Sprintf("%d × GET /", *views))
-	for i := range *adds {
+	stage(out, fmt.Sprintf("%d × GET /", views))
+	for i := range adds {
 		p, err := store.NewPlace(fmt.Sprintf("Profile place %d", i), "47.07", "15.44")
 		if err != nil {
 			return err
@@ -111,23 +125,39 @@ func run(args []string, out io.Writer) error {
 		}
 		stage(out, fmt.Sprintf("add %d", i+1))
 	}
-	runtime.GC()
-	stage(out, "after GC")
-	if *memProfile != "" {
-		f, err := os.Create(*memProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-			return err
-		}
-	}
-	// The app must still be reachable when the heap is measured, or the
-	// GC would have collected it: what is in use is what whib keeps.
-	runtime.KeepAlive(h)
-	runtime.KeepAlive(live)
 	return nil
+}
+
+// startCPUProfile profiles into path until the returned stop is called;
+// an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+func writeHeapProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
 // get serves target as a browser would ask for it (gzip accepted) and
