@@ -10,11 +10,9 @@ import (
 	"strings"
 )
 
-// Sentences for the page when sign-in cannot work (see LoginHint).
-const (
-	HintNotConfigured = "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET."
-	HintUnavailable   = "Sign-in is unavailable: the identity provider cannot be reached. Try again shortly."
-)
+// HintUnavailable is the sentence for the page when the provider cannot
+// be reached (see LoginHint).
+const HintUnavailable = "Sign-in is unavailable: the identity provider cannot be reached. Try again shortly."
 
 // Authenticator is safe for concurrent use.
 type Authenticator struct {
@@ -55,10 +53,10 @@ func New(ctx context.Context, cfg Config) (*Authenticator, error) {
 func (a *Authenticator) Configured() bool { return a.cfg.Issuer != "" }
 
 // LoginHint is "" when sign-in should work, else a sentence for the page
-// (HintNotConfigured or HintUnavailable). It never waits for the provider.
+// (Config.NotConfiguredHint or HintUnavailable). It never waits for the provider.
 func (a *Authenticator) LoginHint(ctx context.Context) string {
 	if !a.Configured() {
-		return HintNotConfigured
+		return a.cfg.NotConfiguredHint
 	}
 	if a.disc.status(ctx) != nil {
 		return HintUnavailable

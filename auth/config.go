@@ -58,6 +58,10 @@ type Config struct {
 	// provider again.
 	DiscoveryRetryInterval time.Duration
 
+	// NotConfiguredHint is the sentence LoginHint gives while Issuer is
+	// empty; it names the settings to set, which only the caller knows.
+	NotConfiguredHint string
+
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now; tests inject a clock
 }
@@ -95,6 +99,9 @@ func (c Config) check() (Config, error) {
 	}
 	if c.EndedSessionsLimit < 1 {
 		problem("EndedSessionsLimit", "must be at least 1")
+	}
+	if c.NotConfiguredHint == "" {
+		problem("NotConfiguredHint", "the sentence that says how to set up sign-in is missing")
 	}
 	if c.Issuer != "" {
 		c.checkSignIn(problem)

@@ -19,7 +19,7 @@ func TestNotConfigured(t *testing.T) {
 	if a.Configured() {
 		t.Error("Configured() with no issuer")
 	}
-	if got := a.LoginHint(t.Context()); got != HintNotConfigured {
+	if got := a.LoginHint(t.Context()); got != testNotConfiguredHint {
 		t.Errorf("LoginHint = %q", got)
 	}
 	r := httptest.NewRequest(http.MethodGet, "/login?return_to=/x", nil)
@@ -45,9 +45,12 @@ func TestNotConfigured(t *testing.T) {
 	}
 }
 
+const testNotConfiguredHint = "Sign-in is not set up: set the test's settings."
+
 // withLimits sets the limits internal/whib passes in production; auth
 // picks none itself.
 func withLimits(c Config) Config {
+	c.NotConfiguredHint = testNotConfiguredHint
 	c.SessionLifetime, c.SessionIdleTimeout = 12*time.Hour, 2*time.Hour
 	c.EndedSessionsLimit = 10_000
 	c.WritePermission = "write:places"

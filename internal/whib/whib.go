@@ -160,6 +160,7 @@ func (c Config) authConfig(logger *slog.Logger) auth.Config {
 		HTTPClient:             &http.Client{Timeout: c.AuthTimeout},
 		JWKSRefetchInterval:    c.JWKSRefetchInterval,
 		DiscoveryRetryInterval: c.DiscoveryRetryInterval,
+		NotConfiguredHint:      "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET.",
 		Logger:                 logger,
 	}
 }
