@@ -260,3 +260,22 @@ func TestSIGTERMDuringAWriteFinishesTheWrite(t *testing.T) {
 		t.Errorf("the write was lost:\n%s", gh.File("places.csv"))
 	}
 }
+
+// TestABadSessionSecretStopsTheStartBeforeListening: every setting is
+// checked, sign-in's included, before the port is opened.
+func TestABadSessionSecretStopsTheStartBeforeListening(t *testing.T) {
+	var out strings.Builder
+	err := run(t.Context(), nil, func(k string) string {
+		return map[string]string{
+			"PORT": "0", "PLACES_FILE": filepath.Join(t.TempDir(), "places.csv"),
+			"OIDC_ISSUER": "https://tenant.example/", "AUTH0_CLIENT_ID": "web", "AUTH0_CLIENT_SECRET": "secret",
+			"AUTH0_AUDIENCE": "https://whib/api", "SESSION_SECRET": "too-short",
+		}[k]
+	}, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "SESSION_SECRET") {
+		t.Fatalf("run = %v, want an error naming SESSION_SECRET", err)
+	}
+	if strings.Contains(out.String(), "whib is listening") {
+		t.Errorf("whib listened before refusing its settings:\n%s", out.String())
+	}
+}

@@ -18,7 +18,6 @@
   var MARKERS_READY_EVENT = "whib:markers-ready";
   var MAP_READY_EVENT = "whib:map-ready";
   var TILE_ERROR_EVENT = "whib:tile-error";
-  var DEFAULT_CLUSTER_THRESHOLD = 500;
   var FETCH_TIMEOUT_MS = 20000;
   var FIT_PADDING = [32, 32];
   var FIT_MAX_ZOOM = 10;
@@ -144,13 +143,14 @@
 
   function readConfig(element) {
     var data = element.dataset;
-    var threshold = parseInt(data.clusterThreshold, 10);
     return {
       center: [Number(data.centerLatitude), Number(data.centerLongitude)],
       zoom: Number(data.zoom),
       tileURL: data.tileUrl,
       attribution: data.tileAttribution, // trusted configuration, not user input
-      clusterThreshold: isNaN(threshold) ? DEFAULT_CLUSTER_THRESHOLD : threshold,
+      // The server always sets it (handlers.Config.ClusterThreshold): one
+      // number, chosen in one place.
+      clusterThreshold: parseInt(data.clusterThreshold, 10),
       markersURL: data.markersUrl || "",
       bounds: parseBounds(data.bounds),
     };

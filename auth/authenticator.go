@@ -10,11 +10,9 @@ import (
 	"strings"
 )
 
-// Sentences for the page when sign-in cannot work (see LoginHint).
-const (
-	HintNotConfigured = "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET."
-	HintUnavailable   = "Sign-in is unavailable: the identity provider cannot be reached. Try again shortly."
-)
+// HintUnavailable is the sentence for the page when the provider cannot
+// be reached (see LoginHint).
+const HintUnavailable = "Sign-in is unavailable: the identity provider cannot be reached. Try again shortly."
 
 // Authenticator is safe for concurrent use.
 type Authenticator struct {
@@ -29,7 +27,7 @@ type Authenticator struct {
 // invalid configuration; an unreachable provider is tried now and then
 // again later (at most once per DiscoveryRetryInterval) when needed.
 func New(ctx context.Context, cfg Config) (*Authenticator, error) {
-	cfg, err := cfg.withDefaults()
+	cfg, err := cfg.check()
 	if err != nil {
 		return nil, err
 	}
@@ -55,10 +53,10 @@ func New(ctx context.Context, cfg Config) (*Authenticator, error) {
 func (a *Authenticator) Configured() bool { return a.cfg.Issuer != "" }
 
 // LoginHint is "" when sign-in should work, else a sentence for the page
-// (HintNotConfigured or HintUnavailable). It never waits for the provider.
+// (Config.NotConfiguredHint or HintUnavailable). It never waits for the provider.
 func (a *Authenticator) LoginHint(ctx context.Context) string {
 	if !a.Configured() {
-		return HintNotConfigured
+		return a.cfg.NotConfiguredHint
 	}
 	if a.disc.status(ctx) != nil {
 		return HintUnavailable
@@ -67,8 +65,8 @@ func (a *Authenticator) LoginHint(ctx context.Context) string {
 }
 
 // Ready reports whether sign-in works now, trying discovery if it has not
-// succeeded yet and the retry interval allows. Errors: ErrNotConfigured,
-// ErrUnavailable.
+// succeeded yet and the retry interval allows. Errors: KindNotConfigured,
+// KindUnavailable.
 func (a *Authenticator) Ready(ctx context.Context) error {
 	if !a.Configured() {
 		return notConfigured("Sign-in is not set up on this server.")
@@ -80,8 +78,8 @@ func (a *Authenticator) Ready(ctx context.Context) error {
 }
 
 // Identify says who makes the request. With an Authorization header the
-// header alone decides (errors are *Error: ErrInvalidRequest,
-// ErrInvalidToken, ErrNotConfigured, ErrUnavailable). Otherwise the session
+// header alone decides (errors are *Error: KindInvalidRequest,
+// KindInvalidToken, KindNotConfigured, KindUnavailable). Otherwise the session
 // cookie does, and a missing, tampered or expired one is simply Anonymous.
 func (a *Authenticator) Identify(r *http.Request) (Principal, error) {
 	if HasAuthorizationHeader(r) {

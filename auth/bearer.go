@@ -27,7 +27,7 @@ func HasAuthorizationHeader(r *http.Request) bool {
 // ParseBearer extracts the token from an Authorization header value of the
 // form "Bearer <token>" (RFC 6750 §2.1): the scheme in any case, exactly one
 // space, then one token68 of at most MaxBearerLength characters. Errors are
-// *Error with Kind ErrInvalidRequest: status 401 for another scheme, 400 for
+// *Error with Kind KindInvalidRequest: status 401 for another scheme, 400 for
 // a malformed value.
 func ParseBearer(header string) (string, error) {
 	scheme, token, found := strings.Cut(header, " ")

@@ -79,45 +79,45 @@ func TestBearerMatrix(t *testing.T) {
 		{"nbf within the 60 s skew", bearer(sign(with(c, map[string]any{"nbf": now.Add(30 * time.Second).Unix()}))), want{}, Machine},
 		{"missing", nil, want{}, Anonymous},
 		{"expired", bearer(sign(with(c, map[string]any{"exp": now.Add(-time.Minute).Unix()}))),
-			want{ErrInvalidToken, "invalid_token", "token expired", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token expired", 401}, 0},
 		{"no exp", bearer(sign(with(c, map[string]any{"exp": nil}))),
-			want{ErrInvalidToken, "invalid_token", "token expired", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token expired", 401}, 0},
 		{"not yet valid", bearer(sign(with(c, map[string]any{"nbf": now.Add(2 * time.Minute).Unix()}))),
-			want{ErrInvalidToken, "invalid_token", "token is not valid yet", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token is not valid yet", 401}, 0},
 		{"not valid for a while", bearer(sign(with(c, map[string]any{"nbf": now.Add(time.Hour).Unix()}))),
-			want{ErrInvalidToken, "invalid_token", "token is not valid yet", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token is not valid yet", 401}, 0},
 		{"wrong audience", bearer(sign(with(c, map[string]any{"aud": []string{"https://other/api"}}))),
-			want{ErrInvalidToken, "invalid_token", "token has wrong audience", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token has wrong audience", 401}, 0},
 		{"audience as a string", bearer(sign(with(c, map[string]any{"aud": "https://other/api"}))),
-			want{ErrInvalidToken, "invalid_token", "token has wrong audience", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token has wrong audience", 401}, 0},
 		{"wrong issuer", bearer(sign(with(c, map[string]any{"iss": "https://evil.example/"}))),
-			want{ErrInvalidToken, "invalid_token", "token has wrong issuer", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token has wrong issuer", 401}, 0},
 		{"ID token used as bearer", bearer(sign(with(c, map[string]any{"aud": []string{testAudience, testClientID}}))),
-			want{ErrInvalidToken, "invalid_token", "token is an ID token, not an access token", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token is an ID token, not an access token", 401}, 0},
 		{"no subject", bearer(sign(with(c, map[string]any{"sub": nil}))),
-			want{ErrInvalidToken, "invalid_token", "token has no subject", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token has no subject", 401}, 0},
 		{"alg none", bearer(signWith(c, devoidc.Signing{Alg: "none"})),
-			want{ErrInvalidToken, "invalid_token", "token signing algorithm is not allowed", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token signing algorithm is not allowed", 401}, 0},
 		{"HS256 keyed with the public key", bearer(signWith(c, devoidc.Signing{Alg: "HS256"})),
-			want{ErrInvalidToken, "invalid_token", "token signing algorithm is not allowed", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token signing algorithm is not allowed", 401}, 0},
 		{"unknown kid", bearer(signWith(c, devoidc.Signing{Key: devoidc.ForeignKey})),
-			want{ErrInvalidToken, "invalid_token", "token signed by an unknown key", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token signed by an unknown key", 401}, 0},
 		{"known kid, foreign key", bearer(signWith(c, devoidc.Signing{Key: devoidc.ForeignKey, KeyID: currentKID})),
-			want{ErrInvalidToken, "invalid_token", "token signature is invalid", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token signature is invalid", 401}, 0},
 		{"malformed JWT", bearer("abc.def.ghi"),
-			want{ErrInvalidToken, "invalid_token", "token is malformed", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token is malformed", 401}, 0},
 		{"not a JWT", bearer("opaque-token"),
-			want{ErrInvalidToken, "invalid_token", "token is malformed", 401}, 0},
+			want{KindInvalidToken, "invalid_token", "token is malformed", 401}, 0},
 		{"Basic scheme", http.Header{"Authorization": {"Basic d2hpYjpzZWNyZXQ="}},
-			want{ErrInvalidRequest, "invalid_request", "the Authorization header must use the Bearer scheme", 401}, 0},
+			want{KindInvalidRequest, "invalid_request", "the Authorization header must use the Bearer scheme", 401}, 0},
 		{"empty header", http.Header{"Authorization": {""}},
-			want{ErrInvalidRequest, "invalid_request", "the Authorization header must use the Bearer scheme", 401}, 0},
+			want{KindInvalidRequest, "invalid_request", "the Authorization header must use the Bearer scheme", 401}, 0},
 		{"no token", http.Header{"Authorization": {"Bearer"}},
-			want{ErrInvalidRequest, "invalid_request", "the Authorization header has no bearer token", 400}, 0},
+			want{KindInvalidRequest, "invalid_request", "the Authorization header has no bearer token", 400}, 0},
 		{"two spaces", http.Header{"Authorization": {"Bearer  " + sign(c)}},
-			want{ErrInvalidRequest, "invalid_request", "the Authorization header is malformed", 400}, 0},
+			want{KindInvalidRequest, "invalid_request", "the Authorization header is malformed", 400}, 0},
 		{"two headers", http.Header{"Authorization": {"Bearer " + sign(c), "Bearer " + sign(c)}},
-			want{ErrInvalidRequest, "invalid_request", "send exactly one Authorization header", 400}, 0},
+			want{KindInvalidRequest, "invalid_request", "send exactly one Authorization header", 400}, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,7 +168,7 @@ func TestAuthorizationHeaderAloneDecides(t *testing.T) {
 	session := b.cookie(e, sessionCookieName)
 	expired := e.idp.SignToken(with(e.machineClaims(), map[string]any{"exp": e.clock.Now().Add(-time.Hour).Unix()}))
 	p, err := identify(t, e.auth, bearer(expired), session)
-	if KindOf(err) != ErrInvalidToken || p.Kind != Anonymous {
+	if KindOf(err) != KindInvalidToken || p.Kind != Anonymous {
 		t.Errorf("bad bearer with a valid session: %+v, %v", p, err)
 	}
 	if !HasAuthorizationHeader(&http.Request{Header: http.Header{"Authorization": {""}}}) {
@@ -285,7 +285,7 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if _, err := identify(t, e.auth, bearer(tok)); KindOf(err) == ErrInvalidToken {
+			if _, err := identify(t, e.auth, bearer(tok)); KindOf(err) == KindInvalidToken {
 				refusedMu.Lock()
 				refused++
 				refusedMu.Unlock()
@@ -304,10 +304,10 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 	next := e.idp.SignTokenWith(c, devoidc.Signing{Key: devoidc.NextKey})
 	previous := e.idp.SignToken(c)
 	e.idp.RotateKey()
-	if _, err := identify(t, e.auth, bearer(next)); KindOf(err) != ErrInvalidToken {
+	if _, err := identify(t, e.auth, bearer(next)); KindOf(err) != KindInvalidToken {
 		t.Fatalf("new kid within the refetch interval: %v, want refused", err)
 	}
-	e.clock.Advance(e.cfg.withDefaultsOrFatal(t).JWKSRefetchInterval)
+	e.clock.Advance(e.cfg.checkedOrFatal(t).JWKSRefetchInterval)
 	beforeRotation := e.idp.JWKSRequests()
 	if p, err := identify(t, e.auth, bearer(next)); err != nil || p.Kind != Machine {
 		t.Fatalf("after the interval the rotated key is not accepted: %+v, %v", p, err)
@@ -320,9 +320,9 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 	}
 }
 
-func (c Config) withDefaultsOrFatal(t *testing.T) Config {
+func (c Config) checkedOrFatal(t *testing.T) Config {
 	t.Helper()
-	d, err := c.withDefaults()
+	d, err := c.check()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,8 +343,8 @@ func TestCachedKeysStillVerifyWhileTheProviderIsDown(t *testing.T) {
 	before := e.idp.JWKSRequests()
 	for i := range 3 {
 		tok := e.idp.SignTokenWith(e.machineClaims(), devoidc.Signing{Key: devoidc.ForeignKey, KeyID: fmt.Sprint("k", i)})
-		if _, err := identify(t, e.auth, bearer(tok)); KindOf(err) != ErrUnavailable {
-			t.Errorf("unknown kid while the key set cannot be fetched: %v, want ErrUnavailable", err)
+		if _, err := identify(t, e.auth, bearer(tok)); KindOf(err) != KindUnavailable {
+			t.Errorf("unknown kid while the key set cannot be fetched: %v, want KindUnavailable", err)
 		}
 	}
 	if got := e.idp.JWKSRequests() - before; got != 1 {

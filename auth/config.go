@@ -13,12 +13,13 @@ import (
 	"time"
 )
 
-// MinSessionSecretLength is the shortest SESSION_SECRET accepted: 32
+// MinSessionSecretLength is the shortest session secret accepted: 32
 // characters, e.g. from `openssl rand -base64 32`.
 const MinSessionSecretLength = 32
 
 // Config configures an Authenticator. Issuer == "" means sign-in is not set
 // up: the site stays readable, nobody can sign in and bearer tokens get 503.
+// The caller chooses every value: New checks them and picks no defaults.
 type Config struct {
 	// Issuer is the provider's issuer URL exactly as its discovery document
 	// states it, e.g. "https://DOMAIN/" for Auth0 (note the slash).
@@ -33,15 +34,13 @@ type Config struct {
 	// SessionSecret keys the session cookies. SessionSecretPrevious, when set,
 	// still opens cookies made with the secret before a rotation.
 	SessionSecret, SessionSecretPrevious string
-	// SessionLifetime is a session's absolute lifetime (SESSION_MAX_AGE),
-	// default 12h; SessionIdleTimeout ends it sooner when unused
-	// (SESSION_IDLE_TIMEOUT), default 2h.
+	// SessionLifetime is a session's absolute lifetime; SessionIdleTimeout
+	// ends it sooner when unused.
 	SessionLifetime, SessionIdleTimeout time.Duration
 	// EndedSessionsLimit bounds the in-memory list of logged-out sessions.
-	// Default 10,000.
 	EndedSessionsLimit int
 
-	WritePermission string   // default "write:places"
+	WritePermission string   // the permission that allows adding places
 	Editors         []string // e-mail addresses (verified) or subjects of people who may write anyway
 	// MachineClients are client ids (a token's client_id or azp) whose
 	// tokens count as machines', for providers whose client-credentials
@@ -49,110 +48,102 @@ type Config struct {
 	// custom domains).
 	MachineClients []string
 
-	// HTTPClient makes the outbound calls (discovery, JWKS, token exchange).
-	// nil: a client with a 10 s timeout; a client without a timeout gets one.
+	// HTTPClient makes the outbound calls (discovery, JWKS, token exchange);
+	// it must have a timeout.
 	HTTPClient *http.Client
 	// JWKSRefetchInterval bounds key-set downloads: at most one per interval,
-	// however many tokens with unknown key ids arrive. Default 30 s.
+	// however many tokens with unknown key ids arrive.
 	JWKSRefetchInterval time.Duration
 	// DiscoveryRetryInterval is how long to wait before asking an unreachable
-	// provider again. Default 15 s.
+	// provider again.
 	DiscoveryRetryInterval time.Duration
+
+	// NotConfiguredHint is the sentence LoginHint gives while Issuer is
+	// empty; it names the settings to set, which only the caller knows.
+	NotConfiguredHint string
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now; tests inject a clock
 }
 
 const (
-	defaultSessionLifetime  = 12 * time.Hour
-	defaultSessionIdle      = 2 * time.Hour
-	defaultEndedSessions    = 10_000
-	defaultWritePermission  = "write:places"
-	defaultHTTPTimeout      = 10 * time.Second
-	defaultJWKSRefetch      = 30 * time.Second
-	defaultDiscoveryBackoff = 15 * time.Second
-	loginStateLifetime      = 10 * time.Minute
-	clockSkew               = 60 * time.Second
+	loginStateLifetime = 10 * time.Minute
+	clockSkew          = 60 * time.Second
 )
 
-// withDefaults fills in defaults and checks what New needs. Settings that
-// only matter once sign-in is configured are checked only then.
-func (c Config) withDefaults() (Config, error) {
+// A ConfigError names the Config field that is wrong, so that the caller
+// can name the setting its users know the field by.
+type ConfigError struct {
+	Field   string // a Config field name, e.g. "SessionSecret"
+	Problem string
+}
+
+func (e *ConfigError) Error() string { return "auth: " + e.Field + ": " + e.Problem }
+
+// check checks what New needs; the logger and clock are dependencies, not
+// settings, and the only values it fills in. Settings that only matter once
+// sign-in is configured are checked only then.
+func (c Config) check() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.SessionLifetime == 0 {
-		c.SessionLifetime = defaultSessionLifetime
-	}
-	if c.SessionIdleTimeout == 0 {
-		c.SessionIdleTimeout = defaultSessionIdle
-	}
-	if c.EndedSessionsLimit <= 0 {
-		c.EndedSessionsLimit = defaultEndedSessions
-	}
-	if c.WritePermission == "" {
-		c.WritePermission = defaultWritePermission
-	}
-	if c.JWKSRefetchInterval == 0 {
-		c.JWKSRefetchInterval = defaultJWKSRefetch
-	}
-	if c.DiscoveryRetryInterval == 0 {
-		c.DiscoveryRetryInterval = defaultDiscoveryBackoff
-	}
-	switch {
-	case c.HTTPClient == nil:
-		c.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
-	case c.HTTPClient.Timeout == 0:
-		client := *c.HTTPClient
-		client.Timeout = defaultHTTPTimeout
-		c.HTTPClient = &client
-	}
 	c.Editors = trimList(c.Editors)
 	c.MachineClients = trimList(c.MachineClients)
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-
-	if c.Issuer == "" {
-		return c, nil
-	}
 	var errs []error
+	problem := func(field, format string, args ...any) {
+		errs = append(errs, &ConfigError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+	if c.EndedSessionsLimit < 1 {
+		problem("EndedSessionsLimit", "must be at least 1")
+	}
+	if c.NotConfiguredHint == "" {
+		problem("NotConfiguredHint", "the sentence that says how to set up sign-in is missing")
+	}
+	if c.Issuer != "" {
+		c.checkSignIn(problem)
+	}
+	return c, errors.Join(errs...)
+}
+
+// checkSignIn checks the settings sign-in needs.
+func (c Config) checkSignIn(problem func(field, format string, args ...any)) {
 	if err := checkIssuer(c.Issuer); err != nil {
-		errs = append(errs, err)
+		problem("Issuer", "%v", err)
 	}
-	if c.ClientID == "" {
-		errs = append(errs, errors.New("the client ID is missing (set AUTH0_CLIENT_ID)"))
-	}
-	if c.ClientSecret == "" {
-		errs = append(errs, errors.New("the client secret is missing (set AUTH0_CLIENT_SECRET)"))
-	}
-	if c.Audience == "" {
-		errs = append(errs, errors.New("the API audience is missing (set AUTH0_AUDIENCE to the API identifier)"))
-	}
-	if err := checkBaseURL(c.BaseURL); err != nil {
-		errs = append(errs, err)
+	for _, f := range []struct{ name, value, what string }{
+		{"ClientID", c.ClientID, "the client ID is missing"},
+		{"ClientSecret", c.ClientSecret, "the client secret is missing"},
+		{"Audience", c.Audience, "the API audience is missing: set it to the API identifier"},
+		{"BaseURL", c.BaseURL, "the base URL is missing: the callback address is built from it"},
+		{"WritePermission", c.WritePermission, "the write permission is missing"},
+	} {
+		if f.value == "" {
+			problem(f.name, "%s", f.what)
+		}
 	}
 	if len(c.SessionSecret) < MinSessionSecretLength {
-		errs = append(errs, fmt.Errorf("SESSION_SECRET must be at least %d characters (generate one with `openssl rand -base64 32`)", MinSessionSecretLength))
+		problem("SessionSecret", "must be at least %d characters (generate one with `openssl rand -base64 32`)", MinSessionSecretLength)
 	}
 	if c.SessionSecretPrevious != "" && len(c.SessionSecretPrevious) < MinSessionSecretLength {
-		errs = append(errs, fmt.Errorf("the previous SESSION_SECRET must be at least %d characters too", MinSessionSecretLength))
+		problem("SessionSecretPrevious", "the previous session secret must be at least %d characters too", MinSessionSecretLength)
 	}
 	if c.SessionLifetime < time.Minute {
-		errs = append(errs, errors.New("the session lifetime must be at least a minute"))
+		problem("SessionLifetime", "must be at least a minute")
 	}
 	// Below two reissue intervals a session in steady use could still idle out.
 	if c.SessionIdleTimeout < 2*sessionReissueInterval {
-		errs = append(errs, fmt.Errorf("the session idle timeout must be at least %v", 2*sessionReissueInterval))
+		problem("SessionIdleTimeout", "the session idle timeout must be at least %v", 2*sessionReissueInterval)
 	}
-	if c.JWKSRefetchInterval < 0 || c.DiscoveryRetryInterval < 0 {
-		errs = append(errs, errors.New("refetch and retry intervals must not be negative"))
+	if c.JWKSRefetchInterval <= 0 || c.DiscoveryRetryInterval <= 0 {
+		problem("JWKSRefetchInterval", "refetch and retry intervals must be positive")
 	}
-	if len(errs) > 0 {
-		return c, fmt.Errorf("auth: invalid configuration: %w", errors.Join(errs...))
+	if c.HTTPClient == nil || c.HTTPClient.Timeout <= 0 {
+		problem("HTTPClient", "an HTTP client with a timeout is needed for calls to the provider")
 	}
-	return c, nil
 }
 
 func trimList(list []string) []string {
@@ -179,14 +170,6 @@ func checkIssuer(issuer string) error {
 		return fmt.Errorf("the issuer %q must use https (plain http is only accepted on loopback)", issuer)
 	}
 	return fmt.Errorf("the issuer %q must be an https URL", issuer)
-}
-
-func checkBaseURL(base string) error {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("the base URL %q must be an absolute http(s) URL like https://whib.example", base)
-	}
-	return nil
 }
 
 // IsLoopbackHost reports whether host names this machine only: plain

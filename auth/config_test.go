@@ -12,24 +12,24 @@ import (
 )
 
 func TestNotConfigured(t *testing.T) {
-	a, err := New(t.Context(), Config{Logger: slog.New(slog.DiscardHandler)})
+	a, err := New(t.Context(), withLimits(Config{Logger: slog.New(slog.DiscardHandler)}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Configured() {
 		t.Error("Configured() with no issuer")
 	}
-	if got := a.LoginHint(t.Context()); got != HintNotConfigured {
+	if got := a.LoginHint(t.Context()); got != testNotConfiguredHint {
 		t.Errorf("LoginHint = %q", got)
 	}
 	r := httptest.NewRequest(http.MethodGet, "/login?return_to=/x", nil)
-	if _, err := a.StartLogin(httptest.NewRecorder(), r); KindOf(err) != ErrNotConfigured {
+	if _, err := a.StartLogin(httptest.NewRecorder(), r); KindOf(err) != KindNotConfigured {
 		t.Errorf("StartLogin: %v", err)
 	}
-	if _, err := a.FinishLogin(httptest.NewRecorder(), r); KindOf(err) != ErrNotConfigured {
+	if _, err := a.FinishLogin(httptest.NewRecorder(), r); KindOf(err) != KindNotConfigured {
 		t.Errorf("FinishLogin: %v", err)
 	}
-	if err := a.Ready(t.Context()); KindOf(err) != ErrNotConfigured {
+	if err := a.Ready(t.Context()); KindOf(err) != KindNotConfigured {
 		t.Errorf("Ready: %v", err)
 	}
 	if got := a.Logout(httptest.NewRecorder(), r); got != "/x" {
@@ -37,7 +37,7 @@ func TestNotConfigured(t *testing.T) {
 	}
 	p, err := identify(t, a, bearer("abc.def.ghi"))
 	var ae *Error
-	if !errors.As(err, &ae) || ae.Kind != ErrNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Kind != Anonymous {
+	if !errors.As(err, &ae) || ae.Kind != KindNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Kind != Anonymous {
 		t.Errorf("bearer when not configured: %+v, %v", p, err)
 	}
 	if p, err := identify(t, a, nil, &http.Cookie{Name: sessionCookieName, Value: "x"}); err != nil || p.Kind != Anonymous {
@@ -45,8 +45,24 @@ func TestNotConfigured(t *testing.T) {
 	}
 }
 
+const testNotConfiguredHint = "Sign-in is not set up: set the test's settings."
+
+// withLimits sets the limits internal/whib passes in production; auth
+// picks none itself.
+func withLimits(c Config) Config {
+	c.NotConfiguredHint = testNotConfiguredHint
+	c.SessionLifetime, c.SessionIdleTimeout = 12*time.Hour, 2*time.Hour
+	c.EndedSessionsLimit = 10_000
+	c.WritePermission = "write:places"
+	c.JWKSRefetchInterval, c.DiscoveryRetryInterval = 30*time.Second, 15*time.Second
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	return c
+}
+
 func validConfig() Config {
-	return Config{
+	return withLimits(Config{
 		Issuer:        "https://tenant.eu.auth0.com/",
 		ClientID:      "cid",
 		ClientSecret:  "csecret",
@@ -54,7 +70,7 @@ func validConfig() Config {
 		BaseURL:       "https://whib.example",
 		SessionSecret: testSecret,
 		Logger:        slog.New(slog.DiscardHandler),
-	}
+	})
 }
 
 func TestInvalidConfigurationIsRefusedWithAHint(t *testing.T) {
@@ -65,16 +81,19 @@ func TestInvalidConfigurationIsRefusedWithAHint(t *testing.T) {
 	}{
 		{"plain http issuer", func(c *Config) { c.Issuer = "http://tenant.eu.auth0.com/" }, "must use https"},
 		{"issuer not a URL", func(c *Config) { c.Issuer = "tenant.eu.auth0.com" }, "not a URL"},
-		{"no session secret", func(c *Config) { c.SessionSecret = "" }, "SESSION_SECRET"},
+		{"no session secret", func(c *Config) { c.SessionSecret = "" }, "SessionSecret"},
 		{"short session secret", func(c *Config) { c.SessionSecret = "too-short" }, "at least 32"},
-		{"short previous secret", func(c *Config) { c.SessionSecretPrevious = "short" }, "previous SESSION_SECRET"},
-		{"no client id", func(c *Config) { c.ClientID = "" }, "AUTH0_CLIENT_ID"},
-		{"no client secret", func(c *Config) { c.ClientSecret = "" }, "AUTH0_CLIENT_SECRET"},
-		{"no audience", func(c *Config) { c.Audience = "" }, "AUTH0_AUDIENCE"},
+		{"short previous secret", func(c *Config) { c.SessionSecretPrevious = "short" }, "previous session secret"},
+		{"no client id", func(c *Config) { c.ClientID = "" }, "ClientID"},
+		{"no client secret", func(c *Config) { c.ClientSecret = "" }, "ClientSecret"},
+		{"no audience", func(c *Config) { c.Audience = "" }, "Audience"},
 		{"no base URL", func(c *Config) { c.BaseURL = "" }, "base URL"},
-		{"relative base URL", func(c *Config) { c.BaseURL = "/whib" }, "base URL"},
+		{"no write permission", func(c *Config) { c.WritePermission = "" }, "WritePermission"},
+		{"no session lifetime", func(c *Config) { c.SessionLifetime = 0 }, "SessionLifetime"},
+		{"no JWKS refetch interval", func(c *Config) { c.JWKSRefetchInterval = 0 }, "JWKSRefetchInterval"},
 		{"idle timeout under two re-issues", func(c *Config) { c.SessionIdleTimeout = time.Minute }, "idle timeout"},
 		{"negative idle timeout", func(c *Config) { c.SessionIdleTimeout = -time.Hour }, "idle timeout"},
+		{"HTTP client without a timeout", func(c *Config) { c.HTTPClient = &http.Client{} }, "timeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,16 +112,19 @@ func TestLoopbackHTTPIssuerIsAllowed(t *testing.T) {
 		cfg := validConfig()
 		cfg.Issuer = issuer
 		cfg.HTTPClient = &http.Client{Timeout: time.Second}
-		if _, err := cfg.withDefaults(); err != nil {
+		if _, err := cfg.check(); err != nil {
 			t.Errorf("%s: %v", issuer, err)
 		}
 	}
 }
 
-func TestHTTPClientAlwaysHasATimeout(t *testing.T) {
-	cfg, err := Config{HTTPClient: &http.Client{}}.withDefaults()
-	if err != nil || cfg.HTTPClient.Timeout == 0 {
-		t.Errorf("timeout = %v, %v", cfg.HTTPClient.Timeout, err)
+func TestConfigErrorsNameTheField(t *testing.T) {
+	cfg := validConfig()
+	cfg.SessionSecret = "short"
+	_, err := New(t.Context(), cfg)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Field != "SessionSecret" {
+		t.Errorf("New: %v, want a *ConfigError for SessionSecret", err)
 	}
 }
 
@@ -118,14 +140,14 @@ func TestProviderDownAtStartThenUp(t *testing.T) {
 	}
 	b := e.newBrowser()
 	resp, body := b.get(e.app.URL + "/login")
-	wantErrorPage(t, resp, body, http.StatusServiceUnavailable, ErrUnavailable)
-	if _, err := identify(t, a, bearer(e.idp.SignToken(e.machineClaims()))); KindOf(err) != ErrUnavailable {
+	wantErrorPage(t, resp, body, http.StatusServiceUnavailable, KindUnavailable)
+	if _, err := identify(t, a, bearer(e.idp.SignToken(e.machineClaims()))); KindOf(err) != KindUnavailable {
 		t.Errorf("bearer while the provider was never reached: %v", err)
 	}
 
 	e.idp.SetDown(false)
-	if err := a.Ready(ctx); KindOf(err) != ErrUnavailable {
-		t.Errorf("Ready right after recovery (within the retry interval): %v, want ErrUnavailable", err)
+	if err := a.Ready(ctx); KindOf(err) != KindUnavailable {
+		t.Errorf("Ready right after recovery (within the retry interval): %v, want KindUnavailable", err)
 	}
 	e.clock.Advance(15 * time.Second)
 	if err := a.Ready(ctx); err != nil {
@@ -145,17 +167,17 @@ func TestProviderStartedAfterNew(t *testing.T) {
 	addr := freePort(t)
 	cfg := e.config("http://" + addr)
 	a := e.newAuth(cfg) // nothing listens there yet
-	if err := a.Ready(t.Context()); KindOf(err) != ErrUnavailable {
+	if err := a.Ready(t.Context()); KindOf(err) != KindUnavailable {
 		t.Fatalf("Ready with no provider: %v", err)
 	}
-	if _, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil)); KindOf(err) != ErrUnavailable {
+	if _, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil)); KindOf(err) != KindUnavailable {
 		t.Fatalf("StartLogin with no provider: %v", err)
 	}
 
 	late := startIDP(t, e.app.URL, addr)
 	e.idp, e.cfg = late, cfg
 	e.use(a)
-	e.clock.Advance(cfg.withDefaultsOrFatal(t).DiscoveryRetryInterval)
+	e.clock.Advance(cfg.checkedOrFatal(t).DiscoveryRetryInterval)
 	b := e.newBrowser()
 	b.signIn(e, "Ada", true, "/")
 	if p := b.whoami(e); p.Name != "Ada" || !p.CanWrite {

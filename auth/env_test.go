@@ -131,7 +131,7 @@ func startIDP(t *testing.T, appURL, addr string) *devoidc.Provider {
 }
 
 func (e *env) config(issuer string) Config {
-	return Config{
+	return withLimits(Config{
 		Issuer:        issuer,
 		ClientID:      testClientID,
 		ClientSecret:  testClientSecret,
@@ -140,7 +140,7 @@ func (e *env) config(issuer string) Config {
 		SessionSecret: testSecret,
 		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:           e.clock.Now,
-	}
+	})
 }
 
 func (e *env) newAuth(cfg Config) *Authenticator {

@@ -10,31 +10,31 @@ import (
 type ErrorKind int
 
 const (
-	// ErrInvalidToken: the bearer token was refused (401, RFC 6750 "invalid_token").
-	ErrInvalidToken ErrorKind = iota + 1
-	// ErrInvalidRequest: the Authorization header is malformed (400) or uses
+	// KindInvalidToken: the bearer token was refused (401, RFC 6750 "invalid_token").
+	KindInvalidToken ErrorKind = iota + 1
+	// KindInvalidRequest: the Authorization header is malformed (400) or uses
 	// another scheme than Bearer (401) — RFC 6750 "invalid_request".
-	ErrInvalidRequest
-	// ErrNotConfigured: sign-in is not set up (503).
-	ErrNotConfigured
-	// ErrUnavailable: the identity provider cannot be reached (503).
-	ErrUnavailable
-	// ErrLoginFailed: the sign-in callback was refused: missing, replayed or
+	KindInvalidRequest
+	// KindNotConfigured: sign-in is not set up (503).
+	KindNotConfigured
+	// KindUnavailable: the identity provider cannot be reached (503).
+	KindUnavailable
+	// KindLoginFailed: the sign-in callback was refused: missing, replayed or
 	// foreign state, nonce mismatch, or the provider refused the code (400).
-	ErrLoginFailed
+	KindLoginFailed
 )
 
 func (k ErrorKind) String() string {
 	switch k {
-	case ErrInvalidToken:
+	case KindInvalidToken:
 		return "invalid token"
-	case ErrInvalidRequest:
+	case KindInvalidRequest:
 		return "invalid request"
-	case ErrNotConfigured:
+	case KindNotConfigured:
 		return "not configured"
-	case ErrUnavailable:
+	case KindUnavailable:
 		return "unavailable"
-	case ErrLoginFailed:
+	case KindLoginFailed:
 		return "login failed"
 	}
 	return "unknown"
@@ -70,9 +70,9 @@ func (e *Error) Status() int {
 		return e.status
 	}
 	switch e.Kind {
-	case ErrInvalidToken:
+	case KindInvalidToken:
 		return http.StatusUnauthorized
-	case ErrNotConfigured, ErrUnavailable:
+	case KindNotConfigured, KindUnavailable:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusBadRequest
@@ -83,13 +83,13 @@ func (e *Error) Status() int {
 // bearer request, e.g. `Bearer realm="whib", error="invalid_token",
 // error_description="token expired"`. Empty for other kinds.
 func (e *Error) WWWAuthenticate(realm string) string {
-	if e.Kind != ErrInvalidToken && e.Kind != ErrInvalidRequest {
+	if e.Kind != KindInvalidToken && e.Kind != KindInvalidRequest {
 		return ""
 	}
 	parts := []string{`Bearer realm="` + quoteSafe(realm) + `"`}
 	// RFC 6750 §3.1: a request that used another scheme is answered 401
 	// without an error code, as if it had sent no credentials.
-	if e.Kind == ErrInvalidToken || e.Status() == http.StatusBadRequest {
+	if e.Kind == KindInvalidToken || e.Status() == http.StatusBadRequest {
 		parts = append(parts, `error="`+e.Code+`"`)
 		if e.Description != "" {
 			parts = append(parts, `error_description="`+quoteSafe(e.Description)+`"`)
@@ -118,21 +118,21 @@ func KindOf(err error) ErrorKind {
 }
 
 func tokenError(description string, err error) *Error {
-	return &Error{Kind: ErrInvalidToken, Code: "invalid_token", Description: description, Err: err}
+	return &Error{Kind: KindInvalidToken, Code: "invalid_token", Description: description, Err: err}
 }
 
 func requestError(description string, status int) *Error {
-	return &Error{Kind: ErrInvalidRequest, Code: "invalid_request", Description: description, status: status}
+	return &Error{Kind: KindInvalidRequest, Code: "invalid_request", Description: description, status: status}
 }
 
 func notConfigured(description string) *Error {
-	return &Error{Kind: ErrNotConfigured, Description: description}
+	return &Error{Kind: KindNotConfigured, Description: description}
 }
 
 func unavailable(err error) *Error {
-	return &Error{Kind: ErrUnavailable, Description: "The identity provider cannot be reached. Try again shortly.", Err: err}
+	return &Error{Kind: KindUnavailable, Description: "The identity provider cannot be reached. Try again shortly.", Err: err}
 }
 
 func loginFailed(description string, err error) *Error {
-	return &Error{Kind: ErrLoginFailed, Description: description, Err: err}
+	return &Error{Kind: KindLoginFailed, Description: description, Err: err}
 }

@@ -44,8 +44,8 @@ func (a *Authenticator) oauthConfig(p *provider) *oauth2.Config {
 
 // StartLogin begins Universal Login: it remembers state, nonce, PKCE
 // verifier and ?return_to= in a short-lived encrypted cookie and returns the
-// provider URL to redirect the browser to. Errors: ErrNotConfigured,
-// ErrUnavailable.
+// provider URL to redirect the browser to. Errors: KindNotConfigured,
+// KindUnavailable.
 func (a *Authenticator) StartLogin(w http.ResponseWriter, r *http.Request) (string, error) {
 	if !a.Configured() {
 		return "", notConfigured("Sign-in is not set up on this server.")
@@ -77,7 +77,7 @@ func (a *Authenticator) StartLogin(w http.ResponseWriter, r *http.Request) (stri
 // state against the login cookie (then clears it, so a state works once),
 // exchanges the code with the PKCE verifier, verifies the ID token and its
 // nonce, and starts a new session. It returns the local path to go to.
-// Errors: ErrNotConfigured, ErrUnavailable, ErrLoginFailed.
+// Errors: KindNotConfigured, KindUnavailable, KindLoginFailed.
 func (a *Authenticator) FinishLogin(w http.ResponseWriter, r *http.Request) (string, error) {
 	if !a.Configured() {
 		return "", notConfigured("Sign-in is not set up on this server.")
@@ -180,7 +180,7 @@ func (a *Authenticator) verifyLogin(ctx context.Context, p *provider, token *oau
 			c.Permissions = access.Perms
 		case err == nil:
 			a.cfg.Logger.Warn("auth: access token subject differs from the ID token's; ignoring its permissions")
-		case KindOf(err) == ErrInvalidToken:
+		case KindOf(err) == KindInvalidToken:
 			// Not for our API (or not ours to read): fall back to the ID token.
 			a.cfg.Logger.Debug("auth: access token not usable for permissions", "err", err)
 		default:

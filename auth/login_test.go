@@ -141,14 +141,14 @@ func TestReplayedStateIsRefused(t *testing.T) {
 	}
 	// The same callback again: the login state was used up.
 	resp, body := b.get(callback)
-	wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 
 	// Even with the old login cookie put back, the code is spent.
 	replay := e.newBrowser()
 	u, _ := url.Parse(e.app.URL)
 	replay.client.Jar.SetCookies(u, []*http.Cookie{loginCookie})
 	resp, body = replay.get(callback)
-	wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 	if p := replay.whoami(e); p.Kind != Anonymous {
 		t.Errorf("replay signed someone in: %+v", p)
 	}
@@ -166,7 +166,7 @@ func TestForeignStateIsRefused(t *testing.T) {
 	victim := e.newBrowser()
 	victim.openLoginPage(e, "/")
 	resp, body := victim.get(foreign)
-	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 	if !strings.Contains(eb.Description, "does not match") {
 		t.Errorf("description = %q", eb.Description)
 	}
@@ -177,7 +177,7 @@ func TestForeignStateIsRefused(t *testing.T) {
 	// Without any sign-in started, a callback is refused too.
 	stranger := e.newBrowser()
 	resp, body = stranger.get(foreign)
-	wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 }
 
 func TestLoginStateExpiresAfterTenMinutes(t *testing.T) {
@@ -186,7 +186,7 @@ func TestLoginStateExpiresAfterTenMinutes(t *testing.T) {
 	id := b.openLoginPage(e, "/")
 	e.clock.Advance(10*time.Minute + time.Second)
 	resp, body := b.submitLogin(e, id, "Ada", true)
-	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 	if !strings.Contains(eb.Description, "too long") {
 		t.Errorf("description = %q", eb.Description)
 	}
@@ -205,7 +205,7 @@ func TestProviderErrorOnCallbackIsALoginFailure(t *testing.T) {
 	cb.RawQuery = q.Encode()
 	b.stopAt = nil
 	resp, body := b.get(cb.String())
-	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 	if !strings.Contains(eb.Description, "access_denied") || strings.Contains(eb.Description, "script") {
 		t.Errorf("description = %q", eb.Description)
 	}
@@ -246,7 +246,7 @@ func TestSignInFailsCleanlyWhenTheCodeExchangeIsRefused(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.ClientSecret = "wrong-secret" })
 	b := e.newBrowser()
 	resp, body := b.signIn(e, "Ada", true, "/")
-	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, ErrLoginFailed)
+	eb := wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
 	if !strings.Contains(eb.Description, "refused") {
 		t.Errorf("description = %q", eb.Description)
 	}

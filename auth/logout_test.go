@@ -173,3 +173,10 @@ func TestLogoutWithoutASessionStillSignsOutAtTheProvider(t *testing.T) {
 		t.Errorf("logout without a session goes to %s", to)
 	}
 }
+
+// len is how many ended sessions are remembered; only tests ask.
+func (s *endedSessions) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.until)
+}

@@ -41,7 +41,7 @@ func TestParseBearer(t *testing.T) {
 			continue
 		}
 		e, ok := err.(*Error)
-		if !ok || e.Kind != ErrInvalidRequest || e.Code != "invalid_request" || e.Status() != tc.status || token != "" {
+		if !ok || e.Kind != KindInvalidRequest || e.Code != "invalid_request" || e.Status() != tc.status || token != "" {
 			t.Errorf("ParseBearer(%.30q) = %q, %v; want status %d", tc.header, token, err, tc.status)
 		}
 	}
@@ -57,8 +57,8 @@ func FuzzParseBearer(f *testing.F) {
 			if token != "" {
 				t.Fatalf("token %q returned with error %v", token, err)
 			}
-			if e, ok := err.(*Error); !ok || e.Kind != ErrInvalidRequest {
-				t.Fatalf("error %v is not an ErrInvalidRequest", err)
+			if e, ok := err.(*Error); !ok || e.Kind != KindInvalidRequest {
+				t.Fatalf("error %v is not an KindInvalidRequest", err)
 			}
 			if len(header) > 16 && strings.Contains(err.Error(), header[7:]) {
 				t.Fatalf("error %q echoes the header", err)

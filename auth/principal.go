@@ -36,9 +36,6 @@ type Principal struct {
 	CanWrite    bool     // has the write permission, or (people) is listed in Editors
 }
 
-// SignedIn reports whether the principal is a person or a machine.
-func (p Principal) SignedIn() bool { return p.Kind != Anonymous }
-
 // HasPermission reports whether p was granted permission.
 func (p Principal) HasPermission(permission string) bool {
 	return slices.Contains(p.Permissions, permission)

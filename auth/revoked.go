@@ -10,7 +10,7 @@ import (
 // until the last moment a copy of its cookie could still be accepted, so a
 // cookie saved before logout is refused afterwards. It lives in this
 // process's memory: with several instances, a logout is known only to the
-// instance that served it (rotate SESSION_SECRET to end every session
+// instance that served it (rotate the session secret to end every session
 // everywhere). It is bounded: when full, the entry that would expire
 // soonest is forgotten first, as it is the least useful to an attacker.
 type endedSessions struct {
@@ -59,12 +59,6 @@ func (s *endedSessions) prune(now time.Time) {
 		old := heap.Pop(&s.queue).(expiry)
 		delete(s.until, old.id)
 	}
-}
-
-func (s *endedSessions) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.until)
 }
 
 type expiry struct {

@@ -149,8 +149,8 @@ func (a *Authenticator) sessionPrincipal(r *http.Request) Principal {
 		Email:       claims.Email,
 		Permissions: claims.Permissions,
 	}
-	// CanWrite is decided now rather than at login, so a change of EDITORS
-	// or WRITE_PERMISSION applies to existing sessions.
+	// CanWrite is decided now rather than at login, so a change of Editors
+	// or WritePermission applies to existing sessions.
 	p.CanWrite = p.HasPermission(a.cfg.WritePermission) || a.isEditor(claims)
 	return p
 }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -10,10 +12,8 @@ import (
 )
 
 const (
-	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
-
-	// changesPerMinute bounds GET /changes per client.
+	// changesPerMinute bounds GET /changes per client: a page not seen yet
+	// costs GitHub reads.
 	changesPerMinute = 60
 
 	// maxPlaceBody bounds POST /places: a place is three short fields.
@@ -43,31 +43,35 @@ type app struct {
 	changesLimiter *clientLimiter
 }
 
+// Check reports the settings Routes cannot work without. The handlers
+// choose no defaults: the caller (internal/whib) passes every value.
+func (c Config) Check() error {
+	var problems []error
+	for _, f := range []struct {
+		name string
+		ok   bool
+	}{
+		{"TileURL", c.TileURL != ""},
+		{"BaseURL", c.BaseURL != ""},
+		{"WritePermission", c.WritePermission != ""},
+		{"InlineMarkerLimit", c.InlineMarkerLimit > 0},
+		{"ClusterThreshold", c.ClusterThreshold > 0},
+		{"ListPageSize", c.ListPageSize > 0},
+		{"WritesPerMinute", c.WritesPerMinute > 0},
+		{"LoginsPerMinute", c.LoginsPerMinute > 0},
+	} {
+		if !f.ok {
+			problems = append(problems, fmt.Errorf("handlers: Config.%s is not set", f.name))
+		}
+	}
+	return errors.Join(problems...)
+}
+
 func newApp(d Deps) *app {
 	cfg := d.Config
-	if cfg.TileURL == "" {
-		cfg.TileURL = defaultTileURL
-	}
-	if cfg.TileAttribution == "" {
-		cfg.TileAttribution = defaultTileAttribution
-	}
-	if cfg.WritePermission == "" {
-		cfg.WritePermission = "write:places"
-	}
-	if cfg.InlineMarkerLimit <= 0 {
-		cfg.InlineMarkerLimit = 2000
-	}
-	if cfg.ClusterThreshold <= 0 {
-		cfg.ClusterThreshold = 500
-	}
-	if cfg.ListPageSize <= 0 {
-		cfg.ListPageSize = 200
-	}
-	if cfg.WritesPerMinute <= 0 {
-		cfg.WritesPerMinute = 30
-	}
-	if cfg.LoginsPerMinute <= 0 {
-		cfg.LoginsPerMinute = 20
+	if err := cfg.Check(); err != nil {
+		// A programming error, like a duplicate route: Build checks first.
+		panic(err)
 	}
 	now := d.Now
 	if now == nil {

@@ -9,10 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/whib/whib/assets"
-	"github.com/whib/whib/auth"
-	"github.com/whib/whib/handlers"
-	"github.com/whib/whib/store"
+	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store/githubtest"
 )
 
@@ -25,19 +22,18 @@ func benchApp(b *testing.B, n int) http.Handler {
 	if err := os.WriteFile(path, githubtest.SampleCSV(n), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	live := store.NewLive(store.NewFileStore(path), nil)
-	if _, err := live.Refresh(b.Context()); err != nil {
-		b.Fatal(err)
-	}
-	authenticator, err := auth.New(b.Context(), auth.Config{BaseURL: "http://localhost:8080", Logger: slog.New(slog.DiscardHandler)})
+	cfg, err := whib.LoadConfig(func(k string) string { return map[string]string{"PLACES_FILE": path}[k] })
 	if err != nil {
 		b.Fatal(err)
 	}
-	static, err := assets.New()
+	app, err := whib.Build(b.Context(), cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return handlers.Routes(handlers.Deps{Places: live, Auth: authenticator, Assets: static})
+	if _, err := app.Live().Refresh(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	return app.Handler()
 }
 
 func benchGet(b *testing.B, h http.Handler, path string, gzip bool) {

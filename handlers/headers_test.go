@@ -1,36 +1,31 @@
 package handlers_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/whib/whib/assets"
-	"github.com/whib/whib/auth"
-	"github.com/whib/whib/handlers"
-	"github.com/whib/whib/store"
+	"github.com/whib/whib/internal/whib"
 )
 
 // httpsApp is whib configured for an https BASE_URL behind a proxy, as on
 // Heroku, with its places in a local file.
 func httpsApp(t *testing.T, tileURL string) http.Handler {
 	t.Helper()
-	authenticator, err := auth.New(t.Context(), auth.Config{BaseURL: "https://whib.example.com"})
+	env := map[string]string{"BASE_URL": "https://whib.example.com", "TILE_URL": tileURL,
+		"PLACES_FILE": filepath.Join(t.TempDir(), "places.csv")}
+	cfg, err := whib.LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	static, err := assets.New()
+	app, err := whib.Build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return handlers.Routes(handlers.Deps{
-		Places: store.NewLive(store.NewFileStore(filepath.Join(t.TempDir(), "places.csv")), nil),
-		Auth:   authenticator,
-		Assets: static,
-		Config: handlers.Config{BaseURL: "https://whib.example.com", TileURL: tileURL},
-	})
+	return app.Handler()
 }
 
 func TestHSTSUnderHTTPS(t *testing.T) {

@@ -21,7 +21,7 @@ func (a *app) requireWriter(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := shapeOf(r)
 		if !a.deps.Auth.Configured() {
-			a.fail(w, r, c, &auth.Error{Kind: auth.ErrNotConfigured, Code: "auth_not_configured",
+			a.fail(w, r, c, &auth.Error{Kind: auth.KindNotConfigured, Code: "auth_not_configured",
 				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())})
 			return
 		}

@@ -67,15 +67,15 @@ func problemFor(err error) problem {
 
 func authProblem(e *auth.Error) problem {
 	switch e.Kind {
-	case auth.ErrInvalidToken, auth.ErrInvalidRequest:
+	case auth.KindInvalidToken, auth.KindInvalidRequest:
 		// RFC 6750: 401 for a bad token or another scheme, 400 for a
 		// malformed header, each with its challenge.
 		return problem{Status: e.Status(), Code: e.Code, Description: e.Description, authenticate: e.WWWAuthenticate("whib")}
-	case auth.ErrNotConfigured:
+	case auth.KindNotConfigured:
 		return problem{Status: http.StatusServiceUnavailable, Code: "auth_not_configured", Description: e.Description}
-	case auth.ErrUnavailable:
+	case auth.KindUnavailable:
 		return problem{Status: http.StatusServiceUnavailable, Code: "auth_unavailable", Description: e.Description, RetryAfter: 30 * time.Second}
-	case auth.ErrLoginFailed:
+	case auth.KindLoginFailed:
 		return problem{Status: http.StatusBadRequest, Code: "login_failed", Description: e.Description}
 	}
 	return problem{Status: http.StatusInternalServerError, Code: "internal_error", Description: "Sign-in failed unexpectedly. Please try again."}

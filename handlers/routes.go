@@ -13,7 +13,7 @@ import (
 )
 
 // Config holds the presentation and policy settings the handlers need.
-// Zero values get sensible defaults in Routes.
+// The caller sets every value; Check names the ones that must not be zero.
 type Config struct {
 	TileURL         string
 	TileAttribution string

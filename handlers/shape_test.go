@@ -58,8 +58,8 @@ func TestProblemForEveryErrorFamily(t *testing.T) {
 		{"wrapped refusal", errors.Join(errors.New("context"), refuse(404, "not_found", "Nothing here.")), 404, "not_found", false, false},
 		{"invalid place", &store.Error{Kind: store.KindInvalid, Fields: map[string]string{"name": "Name is required."}}, 422, "invalid_place", false, false},
 		{"storage down", &store.Error{Kind: store.KindUnavailable}, 503, "storage_unavailable", false, true},
-		{"bad token", &auth.Error{Kind: auth.ErrInvalidToken, Code: "invalid_token", Description: "Expired."}, 401, "invalid_token", true, false},
-		{"sign-in outage at the callback", signInError{&auth.Error{Kind: auth.ErrUnavailable, Description: "The provider is down."}}, 503, "auth_unavailable", false, true},
+		{"bad token", &auth.Error{Kind: auth.KindInvalidToken, Code: "invalid_token", Description: "Expired."}, 401, "invalid_token", true, false},
+		{"sign-in outage at the callback", signInError{&auth.Error{Kind: auth.KindUnavailable, Description: "The provider is down."}}, 503, "auth_unavailable", false, true},
 		{"anything else", errors.New("boom"), 500, "internal_error", false, false},
 	}
 	for _, tt := range tests {
@@ -91,11 +91,11 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Assets: static})
+	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Assets: static, Config: testConfig()})
 	r := httptest.NewRequest("GET", "/callback?code=x&state=y", nil)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-42"))
 	w := httptest.NewRecorder()
-	cause := &auth.Error{Kind: auth.ErrUnavailable, Description: "The sign-in service did not answer.", Err: errors.New("token exchange: dial tcp: connection refused")}
+	cause := &auth.Error{Kind: auth.KindUnavailable, Description: "The sign-in service did not answer.", Err: errors.New("token exchange: dial tcp: connection refused")}
 	a.fail(w, r, shapePage, signInError{cause})
 
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "req-42") || !strings.Contains(w.Body.String(), "Sign-in did not work") {
@@ -105,5 +105,13 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}
+	}
+}
+
+// testConfig is a complete Config as internal/whib passes it.
+func testConfig() Config {
+	return Config{
+		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080", WritePermission: "write:places",
+		InlineMarkerLimit: 2000, ClusterThreshold: 500, ListPageSize: 200, WritesPerMinute: 30, LoginsPerMinute: 20,
 	}
 }

@@ -153,22 +153,9 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 		switch KindOf(werr) {
 		case KindConflict:
 			attempt++
-			if attempt > s.maxRetries {
-				return mutation{}, Snapshot{}, &Error{Kind: KindConflict, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
-			}
-			s.logger.Info("github: places file changed by another writer, retrying", "store", s.String(), "attempt", attempt)
-			if err := sleepCtx(ctx, s.backoff(attempt-1)); err != nil {
-				return mutation{}, Snapshot{}, wrapErr(op, KindUnavailable, err)
-			}
-			if large {
-				cur, err = s.readPinned(ctx, t, cur)
-			} else {
-				cur, err = s.fetchFile(ctx, t, t.branch, "", cur)
-			}
-			if err != nil {
+			if cur, err = s.afterConflict(ctx, t, op, cur, large, attempt, werr); err != nil {
 				return mutation{}, Snapshot{}, err
 			}
-			s.remember(cur)
 			fresh = true
 		case KindUnknownOutcome:
 			return s.settleUnknownWrite(ctx, t, op, cur, m, werr)
@@ -176,6 +163,29 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 			return mutation{}, Snapshot{}, werr
 		}
 	}
+}
+
+// afterConflict waits and re-reads the file after another writer was
+// first, or gives up once MaxRetries attempts have conflicted.
+func (s *GitHubStore) afterConflict(ctx context.Context, t target, op string, cur *fileState, large bool, attempt int, werr error) (*fileState, error) {
+	if attempt > s.maxRetries {
+		return nil, &Error{Kind: KindConflict, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
+	}
+	s.logger.Info("github: places file changed by another writer, retrying", "store", s.String(), "attempt", attempt)
+	if err := sleepCtx(ctx, s.backoff(attempt-1)); err != nil {
+		return nil, wrapErr(op, KindUnavailable, err)
+	}
+	var err error
+	if large {
+		cur, err = s.readPinned(ctx, t, cur)
+	} else {
+		cur, err = s.fetchFile(ctx, t, t.branch, "", cur)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.remember(cur)
+	return cur, nil
 }
 
 // landed records a write GitHub confirmed.

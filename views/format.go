@@ -16,12 +16,6 @@ const (
 	initialZoom      = "3"
 )
 
-// Defaults for an unset model, so a zero value still renders a working map.
-const (
-	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-	defaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
-)
-
 // coordinates formats a place's position for people: "47.0911° N, 15.4758° E".
 func coordinates(p Place) string {
 	return hemisphere(p.Latitude.Float(), "N", "S") + ", " + hemisphere(p.Longitude.Float(), "E", "W")

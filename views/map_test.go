@@ -40,6 +40,9 @@ func mapModel() Map {
 		Pages:            1,
 		Markers:          places,
 		ClusterThreshold: 200,
+		// What internal/whib passes by default; views choose no tiles.
+		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+		TileAttribution: `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`,
 	}
 }
 

@@ -38,7 +38,7 @@ type Options struct {
 
 	MachineClientID, MachineClientSecret string
 
-	Permission string // granted to machines and to people who tick "May add places"; default "write:places"
+	Permission string // granted to machines and to people who tick "May add places"; required
 	Logger     *slog.Logger
 }
 
@@ -63,11 +63,11 @@ func Start(ctx context.Context, opts Options) (*Provider, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Permission == "" {
-		opts.Permission = "write:places"
-	}
 	if opts.Audience == "" {
 		return nil, errors.New("devoidc: Audience is required")
+	}
+	if opts.Permission == "" {
+		return nil, errors.New("devoidc: Permission is required")
 	}
 	if err := requireLoopback(opts.Addr); err != nil {
 		return nil, err

@@ -37,6 +37,7 @@ func startProvider(t *testing.T) *Provider {
 		PostLogoutRedirectURIs: []string{"http://127.0.0.1:1/*"},
 		MachineClientID:        machineID,
 		MachineClientSecret:    machineSec,
+		Permission:             "write:places",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +57,7 @@ func newClient(t *testing.T) *http.Client {
 
 func TestStartRefusesNonLoopbackAddresses(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:0", "example.com:80", "nonsense"} {
-		if p, err := Start(t.Context(), Options{Addr: addr, Audience: testAudience}); err == nil {
+		if p, err := Start(t.Context(), Options{Addr: addr, Audience: testAudience, Permission: "write:places"}); err == nil {
 			p.Close()
 			t.Errorf("Start(%q) succeeded; want refusal", addr)
 		}
@@ -347,7 +348,7 @@ func mustDecodeHeader(t *testing.T, token string) []byte {
 
 func TestCloseStopsServingAndContextEndsIt(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	p, err := Start(ctx, Options{Addr: "127.0.0.1:0", Audience: testAudience})
+	p, err := Start(ctx, Options{Addr: "127.0.0.1:0", Audience: testAudience, Permission: "write:places"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,7 +20,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,12 +31,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/whib/whib/assets"
-	"github.com/whib/whib/auth"
 	"github.com/whib/whib/auth/devoidc"
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/headless"
-	"github.com/whib/whib/store"
+	"github.com/whib/whib/internal/whib"
 )
 
 const (
@@ -57,9 +51,8 @@ const (
 	// stepTimeout bounds each browser step (a page load, a wait, a click).
 	stepTimeout = 20 * time.Second
 
-	audience   = "https://whib.screenshot/api"
-	permission = "write:places"
-	clientID   = "whib-screenshot-web"
+	audience = "https://whib.screenshot/api"
+	clientID = "whib-screenshot-web"
 
 	// The traveller in the picture and the place she is about to add.
 	traveller = "Jess"
@@ -148,22 +141,16 @@ type app struct {
 }
 
 // serve starts the development OpenID provider and whib, wired as
-// `go run . -dev` wires them, with places from a file; both listen on
-// 127.0.0.1 only.
+// `go run . -dev` wires them (internal/whib.Build), with places from a
+// file; both listen on 127.0.0.1 only.
 func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (*app, error) {
-	// A missing file is created with the store's default: the talk's places.
-	live := store.NewLive(store.NewFileStore(csvPath), logger)
-	if _, err := live.Refresh(ctx); err != nil {
-		return nil, fmt.Errorf("load places: %w", err)
-	}
 	// whib listens first so the provider can be told its callback address.
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	url := "http://" + listener.Addr().String()
-
-	clientSecret, sessionSecret := randomSecret(), randomSecret()
+	clientSecret := whib.RandomSecret()
 	provider, err := devoidc.Start(ctx, devoidc.Options{
 		Addr:                   "127.0.0.1:0",
 		Audience:               audience,
@@ -171,7 +158,7 @@ func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (*
 		WebClientSecret:        clientSecret,
 		RedirectURIs:           []string{url + "/callback"},
 		PostLogoutRedirectURIs: []string{url + "/"},
-		Permission:             permission,
+		Permission:             whib.DefaultWritePermission,
 		Logger:                 logger,
 	})
 	if err != nil {
@@ -183,45 +170,35 @@ func serve(ctx context.Context, csvPath, tileURL string, logger *slog.Logger) (*
 		provider.Close()
 		return nil, err
 	}
-	authenticator, err := auth.New(ctx, auth.Config{
-		Issuer:          provider.Issuer(),
-		ClientID:        clientID,
-		ClientSecret:    clientSecret,
-		Audience:        audience,
-		BaseURL:         url,
-		SessionSecret:   sessionSecret,
-		WritePermission: permission,
-		Logger:          logger,
-	})
+	// A missing file is created with the store's default: the talk's places.
+	env := map[string]string{
+		"BASE_URL": url, "PLACES_FILE": csvPath, "TILE_URL": tileURL,
+		"OIDC_ISSUER": provider.Issuer(), "AUTH0_CLIENT_ID": clientID, "AUTH0_CLIENT_SECRET": clientSecret,
+		"AUTH0_AUDIENCE": audience, "SESSION_SECRET": whib.RandomSecret(),
+	}
+	cfg, err := whib.LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		return fail(err)
 	}
-	static, err := assets.New()
+	whibApp, err := whib.Build(ctx, cfg, logger, nil)
 	if err != nil {
 		return fail(err)
 	}
-	srv := handlers.NewServer(handlers.Routes(handlers.Deps{
-		Logger: logger, Places: live, Auth: authenticator, Assets: static,
-		Config: handlers.Config{TileURL: tileURL, BaseURL: url, Issuer: provider.Issuer(), WritePermission: permission},
-	}), logger, 256)
+	if _, err := whibApp.Live().Refresh(ctx); err != nil {
+		return fail(fmt.Errorf("load places: %w", err))
+	}
 	go func() {
-		if err := srv.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := whibApp.Serve(listener); err != nil {
 			logger.Error("serve", "err", err)
 		}
 	}()
 	stop := func() {
 		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
+		_ = whibApp.Shutdown(shutdownCtx)
 		_ = provider.Close()
 	}
 	return &app{url: url, issuer: provider.Issuer(), stop: stop}, nil
-}
-
-func randomSecret() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // tab is a Chromium tab; every step it runs has its own deadline.

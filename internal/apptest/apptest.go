@@ -8,18 +8,17 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/whib/whib/assets"
-	"github.com/whib/whib/auth"
 	"github.com/whib/whib/auth/devoidc"
 	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/store/githubtest"
 )
@@ -27,8 +26,8 @@ import (
 const (
 	// Audience is the API identifier access tokens are issued for.
 	Audience = "https://whib.test/api"
-	// Permission allows adding places.
-	Permission = "write:places"
+	// Permission allows adding places: the default, as in production.
+	Permission = whib.DefaultWritePermission
 	ghToken    = "test-github-token"
 )
 
@@ -40,7 +39,7 @@ var talkPlaces []byte
 // SeedCSV returns a copy of the talk's real places.csv.
 func SeedCSV() []byte { return append([]byte(nil), talkPlaces...) }
 
-// App is whib wired as main wires it, against a fake GitHub and an
+// App is whib wired as main wires it (internal/whib.Build), against a fake GitHub and an
 // in-process OpenID provider, both on loopback.
 type App struct {
 	t      *testing.T
@@ -66,7 +65,8 @@ func WithoutSignIn() Option { return func(o *options) { o.noAuth = true } }
 // WithCSV starts the fake repository with this places.csv instead of the talk's.
 func WithCSV(csv []byte) Option { return func(o *options) { o.csv = csv } }
 
-// WithConfig sets the handlers' configuration (base URL and permission are filled in).
+// WithConfig overrides the defaults with the non-zero presentation and
+// policy fields of c (base URL, issuer and permission are the app's own).
 func WithConfig(c handlers.Config) Option { return func(o *options) { o.handlers = c } }
 
 // WithClock gives the handlers this clock (rate limits, /ping's reload
@@ -74,6 +74,8 @@ func WithConfig(c handlers.Config) Option { return func(o *options) { o.handlers
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // New starts the app for one test; everything stops when the test ends.
+// It is built by internal/whib from the defaults LoadConfig gives an empty
+// environment, as `go run .` would be.
 func New(t *testing.T, opts ...Option) *App {
 	t.Helper()
 	o := options{}
@@ -83,71 +85,97 @@ func New(t *testing.T, opts ...Option) *App {
 	if o.csv == nil {
 		o.csv = SeedCSV()
 	}
-	ctx := t.Context()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-
 	gh := githubtest.New(t, githubtest.WithToken(ghToken), githubtest.WithRepo("traveller", "whib-data", "main"),
 		githubtest.WithFile("places.csv", o.csv))
-	places, err := store.NewGitHubStore(store.GitHubConfig{
-		Token: ghToken, Repo: "traveller/whib-data", Path: "places.csv", APIURL: gh.URL,
-		HTTPClient: &http.Client{Timeout: 10 * time.Second}, Logger: logger,
+
+	// The app's listener is opened first so the provider can be told the
+	// callback address.
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + listener.Addr().String()
+	env := map[string]string{
+		"BASE_URL": base, "GITHUB_REPO": "traveller/whib-data", "GITHUB_TOKEN": ghToken, "GITHUB_API_URL": gh.URL,
+		"WRITE_PERMISSION": Permission, "WRITE_RATE_LIMIT": "100000",
+	}
+	var idp *devoidc.Provider
+	if !o.noAuth {
+		idp = startProvider(t, base)
+		env["OIDC_ISSUER"], env["AUTH0_AUDIENCE"] = idp.Issuer(), Audience
+		env["AUTH0_CLIENT_ID"], env["AUTH0_CLIENT_SECRET"] = "web", "web-secret"
+		env["SESSION_SECRET"] = strings.Repeat("s", 32) + "-session-secret"
+	}
+	cfg, err := whib.LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.override(&cfg)
+	app, err := whib.Build(t.Context(), cfg, logger, o.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveUntilCleanup(t, app, listener)
+	return &App{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
+}
+
+// override applies the handler settings a test chose (non-zero fields).
+func (o options) override(cfg *whib.Config) {
+	h := o.handlers
+	setString := func(to *string, v string) {
+		if v != "" {
+			*to = v
+		}
+	}
+	setInt := func(to *int, v int) {
+		if v != 0 {
+			*to = v
+		}
+	}
+	setString(&cfg.TileURL, h.TileURL)
+	setString(&cfg.TileAttribution, h.TileAttribution)
+	setInt(&cfg.InlineMarkerLimit, h.InlineMarkerLimit)
+	setInt(&cfg.ClusterThreshold, h.ClusterThreshold)
+	setInt(&cfg.ListPageSize, h.ListPageSize)
+	setInt(&cfg.WritesPerMinute, h.WritesPerMinute)
+	setInt(&cfg.LoginsPerMinute, h.LoginsPerMinute)
+	if h.CORSOrigins != nil {
+		cfg.CORSOrigins = h.CORSOrigins
+	}
+	cfg.TrustProxy = cfg.TrustProxy || h.TrustProxy
+}
+
+func startProvider(t *testing.T, appURL string) *devoidc.Provider {
+	t.Helper()
+	idp, err := devoidc.Start(t.Context(), devoidc.Options{
+		Addr: "127.0.0.1:0", Audience: Audience,
+		WebClientID: "web", WebClientSecret: "web-secret",
+		RedirectURIs: []string{appURL + "/callback"}, PostLogoutRedirectURIs: []string{appURL + "/"},
+		MachineClientID: "machine", MachineClientSecret: "machine-secret",
+		Permission: Permission, Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := store.NewLive(places, logger)
-
-	// The app's own server is started first so the provider can be told
-	// the callback address.
-	mux := &switchHandler{}
-	srv := httptest.NewUnstartedServer(mux)
-	srv.Config = handlers.NewServer(mux, logger, 256)
-	srv.Start()
-	t.Cleanup(srv.Close)
-
-	authCfg := auth.Config{BaseURL: srv.URL, WritePermission: Permission, Logger: logger}
-	var idp *devoidc.Provider
-	if !o.noAuth {
-		idp, err = devoidc.Start(ctx, devoidc.Options{
-			Addr: "127.0.0.1:0", Audience: Audience,
-			WebClientID: "web", WebClientSecret: "web-secret",
-			RedirectURIs: []string{srv.URL + "/callback"}, PostLogoutRedirectURIs: []string{srv.URL + "/"},
-			MachineClientID: "machine", MachineClientSecret: "machine-secret",
-			Permission: Permission, Logger: logger,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { idp.Close() })
-		authCfg.Issuer = idp.Issuer()
-		authCfg.ClientID, authCfg.ClientSecret = "web", "web-secret"
-		authCfg.Audience = Audience
-		authCfg.SessionSecret = strings.Repeat("s", 32) + "-session-secret"
-	}
-	authenticator, err := auth.New(ctx, authCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	static, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := o.handlers
-	cfg.BaseURL = srv.URL
-	cfg.WritePermission = Permission
-	if idp != nil {
-		cfg.Issuer = idp.Issuer()
-	}
-	if cfg.WritesPerMinute == 0 {
-		cfg.WritesPerMinute = 100000
-	}
-	mux.h = authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: cfg, Now: o.now}))
-	return &App{t: t, URL: srv.URL, GitHub: gh, IdP: idp, Live: live}
+	t.Cleanup(func() { idp.Close() })
+	return idp
 }
 
-type switchHandler struct{ h http.Handler }
-
-func (s *switchHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
+func serveUntilCleanup(t *testing.T, app *whib.App, listener net.Listener) {
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(listener) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := app.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+}
 
 // MachineToken is an access token as Auth0 issues for client credentials.
 func (a *App) MachineToken(permissions ...string) string {

@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/internal/whib"
 )
 
 const (
 	benchAudience      = "https://whib.bench/api"
 	benchWebClientID   = "whib-bench-web"
 	benchMachineClient = "whib-bench-machine"
-	writePermission    = "write:places"
+	writePermission    = whib.DefaultWritePermission
 )
 
 // identity is the in-process OpenID provider the apps trust, so the

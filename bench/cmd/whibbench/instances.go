@@ -70,19 +70,14 @@ func runInstances(ctx context.Context, o options, s appSettings, id *identity) (
 
 	s.githubURL = gh.URL
 	s.refreshInterval = o.InstanceRefresh
-	apps := make([]*app, 0, o.Instances)
+	apps, err := startInstances(ctx, o.Instances, s)
 	defer func() {
 		for _, a := range apps {
 			a.stop()
 		}
 	}()
-	for i := range o.Instances {
-		s.name = fmt.Sprintf("instance-%d", i+1)
-		a, err := startApp(ctx, s)
-		if err != nil {
-			return run, err
-		}
-		apps = append(apps, a)
+	if err != nil {
+		return run, err
 	}
 
 	prefix := fmt.Sprintf("Shared %d", time.Now().UnixNano()%1_000_000)
@@ -96,12 +91,49 @@ func runInstances(ctx context.Context, o options, s appSettings, id *identity) (
 	}
 
 	calls0, routes0 := gh.Calls(), gh.CallsByRoute()
+	sent := sendAdds(ctx, apps, o.InstanceAdds, id, prefix)
+	run.GitHubCalls = gh.Calls() - calls0
+	run.CallsByRoute = diffRoutes(routes0, gh.CallsByRoute())
+	created := run.tally(sent)
+	run.Check = checkWrites(gh.File(placesPath), csv, created)
+
+	// Wait, bounded, until every instance lists every acknowledged place.
+	deadline := time.Now().Add(o.InstanceRefresh + 3*time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil && !allSeen(seen, created) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(pollEvery):
+		}
+	}
+	stopPolling()
+	polling.Wait()
+	run.measureVisibility(sent, seen, created)
+	return run, nil
+}
+
+// startInstances starts n copies of whib against the same repository; the
+// ones started are returned even when a later one fails, to be stopped.
+func startInstances(ctx context.Context, n int, s appSettings) ([]*app, error) {
+	apps := make([]*app, 0, n)
+	for i := range n {
+		s.name = fmt.Sprintf("instance-%d", i+1)
+		a, err := startApp(ctx, s)
+		if err != nil {
+			return apps, err
+		}
+		apps = append(apps, a)
+	}
+	return apps, nil
+}
+
+// sendAdds has every instance's writer add its places, all at once.
+func sendAdds(ctx context.Context, apps []*app, adds int, id *identity, prefix string) [][]sentAdd {
 	sent := make([][]sentAdd, len(apps))
 	var writers sync.WaitGroup
 	for i, a := range apps {
 		writers.Go(func() {
 			client := &http.Client{Timeout: 60 * time.Second}
-			for k := range o.InstanceAdds {
+			for k := range adds {
 				if ctx.Err() != nil {
 					return
 				}
@@ -110,9 +142,12 @@ func runInstances(ctx context.Context, o options, s appSettings, id *identity) (
 		})
 	}
 	writers.Wait()
-	run.GitHubCalls = gh.Calls() - calls0
-	run.CallsByRoute = diffRoutes(routes0, gh.CallsByRoute())
+	return sent
+}
 
+// tally counts the adds sent, created and refused, and their latency; it
+// returns the names of the places created.
+func (run *instancesRun) tally(sent [][]sentAdd) []string {
 	var created []string
 	var latencies []time.Duration
 	for _, adds := range sent {
@@ -131,19 +166,12 @@ func runInstances(ctx context.Context, o options, s appSettings, id *identity) (
 		run.CallsPerAdd = float64(run.GitHubCalls) / float64(run.Created)
 	}
 	run.AddP50, run.AddMax = percentile(latencies, 0.5), percentile(latencies, 1)
-	run.Check = checkWrites(gh.File(placesPath), csv, created)
+	return created
+}
 
-	// Wait, bounded, until every instance lists every acknowledged place.
-	deadline := time.Now().Add(o.InstanceRefresh + 3*time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil && !allSeen(seen, created) {
-		select {
-		case <-ctx.Done():
-		case <-time.After(pollEvery):
-		}
-	}
-	stopPolling()
-	polling.Wait()
-
+// measureVisibility is the worst time from a place's 201 to its showing
+// on every instance, and how many instances never showed one.
+func (run *instancesRun) measureVisibility(sent [][]sentAdd, seen []*firstSeen, created []string) {
 	ackedAt := map[string]time.Time{}
 	for _, adds := range sent {
 		for _, add := range adds {
@@ -160,7 +188,6 @@ func runInstances(ctx context.Context, o options, s appSettings, id *identity) (
 			run.Worst = max(run.Worst, at.Sub(ackedAt[name]))
 		}
 	}
-	return run, nil
 }
 
 func addOne(ctx context.Context, client *http.Client, appURL string, id *identity, p benchPlace) sentAdd {

@@ -8,8 +8,8 @@
 //	go run ./bench/cmd/whibprofile -places=100000 -memprofile=/tmp/heap.pprof
 //	go tool pprof -sample_index=alloc_space -top /tmp/heap.pprof
 //
-// The wiring mirrors main.go's (store → Live → handlers); sign-in is not
-// configured, adds go through store.Live directly.
+// The app is built by internal/whib.Build, as main builds it; sign-in is
+// not configured, adds go through store.Live directly.
 package main
 
 import (
@@ -29,9 +29,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/whib/whib/assets"
-	"github.com/whib/whib/auth"
-	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/store/githubtest"
 )
@@ -60,37 +58,47 @@ func run(args []string, out io.Writer) error {
 		githubtest.WithFile("places.csv", githubtest.SampleCSV(*places)))
 	defer gh.Close()
 
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopCPU, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopCPU()
 	runtime.MemProfileRate = 64 << 10
 
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.NewGitHubStore(store.GitHubConfig{Token: "t", Repo: "bench/places", APIURL: gh.URL, Logger: logger})
+	app, err := buildApp(ctx, gh.URL)
 	if err != nil {
 		return err
 	}
-	live := store.NewLive(st, logger)
-	authn, err := auth.New(ctx, auth.Config{Logger: logger})
-	if err != nil {
-		return err
-	}
-	files, err := assets.New()
-	if err != nil {
-		return err
-	}
-	h := handlers.Routes(handlers.Deps{Logger: logger, Places: live, Auth: authn, Assets: files,
-		Config: handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://127.0.0.1"}})
-
 	stage(out, "started")
+	if err := exercise(ctx, out, app, *views, *adds); err != nil {
+		return err
+	}
+	runtime.GC()
+	stage(out, "after GC")
+	if err := writeHeapProfile(*memProfile); err != nil {
+		return err
+	}
+	// The app must still be reachable when the heap is measured, or the
+	// GC would have collected it: what is in use is what whib keeps.
+	runtime.KeepAlive(app)
+	return nil
+}
+
+// buildApp is whib as main builds it, against the fake GitHub at apiURL.
+func buildApp(ctx context.Context, apiURL string) (*whib.App, error) {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	env := map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "t", "GITHUB_API_URL": apiURL,
+		"BASE_URL": "http://127.0.0.1", "TILE_URL": "http://127.0.0.1:1/{z}/{x}/{y}.png"}
+	cfg, err := whib.LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		return nil, err
+	}
+	return whib.Build(ctx, cfg, logger, nil)
+}
+
+// exercise runs the phases whibbench measures, printing memory after each.
+func exercise(ctx context.Context, out io.Writer, app *whib.App, views, adds int) error {
+	h, live := app.Handler(), app.Live()
 	if _, err := live.Refresh(ctx); err != nil {
 		return err
 	}
@@ -103,11 +111,11 @@ func run(args []string, out io.Writer) error {
 		wire, body := get(h, u)
 		stage(out, fmt.Sprintf("GET markers (%d bytes, %d gzip)", len(body), len(wire)))
 	}
-	for range *views {
+	for range views {
 		get(h, "/")
 	}
-	stage(out, fmt.Sprintf("%d × GET /", *views))
-	for i := range *adds {
+	stage(out, fmt.Sprintf("%d × GET /", views))
+	for i := range adds {
 		p, err := store.NewPlace(fmt.Sprintf("Profile place %d", i), "47.07", "15.44")
 		if err != nil {
 			return err
@@ -117,23 +125,39 @@ func run(args []string, out io.Writer) error {
 		}
 		stage(out, fmt.Sprintf("add %d", i+1))
 	}
-	runtime.GC()
-	stage(out, "after GC")
-	if *memProfile != "" {
-		f, err := os.Create(*memProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-			return err
-		}
-	}
-	// The app must still be reachable when the heap is measured, or the
-	// GC would have collected it: what is in use is what whib keeps.
-	runtime.KeepAlive(h)
-	runtime.KeepAlive(live)
 	return nil
+}
+
+// startCPUProfile profiles into path until the returned stop is called;
+// an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+func writeHeapProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
 // get serves target as a browser would ask for it (gzip accepted) and

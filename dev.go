@@ -1,0 +1,56 @@
+//go:build !heroku
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/internal/whib"
+)
+
+// The -dev provider (zitadel/oidc and its dependencies) is left out of
+// the Heroku build, which compiles with -tags heroku: see the README's
+// design section for the numbers.
+
+// startDevProvider runs a local OpenID provider and points the config at
+// it, so `go run . -dev` shows the whole signed-in flow with no tenant.
+func startDevProvider(ctx context.Context, cfg *whib.Config, logger *slog.Logger, stdout io.Writer) (io.Closer, error) {
+	webSecret, machineSecret := whib.RandomSecret(), whib.RandomSecret()
+	if cfg.Audience == "" {
+		cfg.Audience = "https://whib.local/api"
+	}
+	provider, err := devoidc.Start(ctx, devoidc.Options{
+		Addr:                   "127.0.0.1:0",
+		Audience:               cfg.Audience,
+		WebClientID:            "whib-dev-web",
+		WebClientSecret:        webSecret,
+		RedirectURIs:           []string{cfg.BaseURL + "/callback"},
+		PostLogoutRedirectURIs: []string{cfg.BaseURL + "/", cfg.BaseURL + "/*"}, // any ?return_to= path
+		MachineClientID:        "whib-dev-machine",
+		MachineClientSecret:    machineSecret,
+		Permission:             cfg.WritePermission,
+		Logger:                 logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("-dev: start the local sign-in provider: %w", err)
+	}
+	cfg.Issuer = provider.Issuer()
+	cfg.ClientID, cfg.ClientSecret = "whib-dev-web", webSecret
+	if cfg.SessionSecret == "" {
+		cfg.SessionSecret = whib.RandomSecret()
+	}
+	fmt.Fprintf(stdout, `
+whib -dev: a local sign-in provider runs at %s
+  People: open %s and press "Log in"; type any name on the provider's page.
+  Machines: get a token, then add a place:
+    TOKEN=$(%s | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+    curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
+      -d '{"name":"Graz","latitude":47.0707,"longitude":15.4395}' %s/places
+
+`, provider.Issuer(), cfg.BaseURL, provider.TokenCurl(), cfg.BaseURL)
+	return provider, nil
+}

@@ -1,0 +1,220 @@
+// Package whib is the one place that wires whib's parts: the store, the
+// in-memory Live copy, sign-in, the assets, the route table and the
+// server. The command, the in-process test app and the tools all build
+// the app here, so the tests exercise the wiring that runs in production.
+package whib
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/whib/whib/assets"
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/geo"
+	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/store"
+)
+
+// App is whib built and ready to serve. Build makes it; Serve, Start and
+// Shutdown run it.
+type App struct {
+	cfg    Config
+	logger *slog.Logger
+	store  store.Store
+	live   *store.Live
+	auth   *auth.Authenticator
+	// handler is the route table with every middleware, as the server runs it.
+	handler http.Handler
+	server  *http.Server
+	// stopBackground ends the refresh loop started by Start.
+	stopBackground context.CancelFunc
+}
+
+// Build makes every part from cfg and wires them. Everything that can fail
+// for a bad setting fails here, before anything listens: the store checks
+// the repository, path and API URL, auth checks the sign-in settings.
+// logger receives every part's log; now (nil: time.Now) is the handlers'
+// clock, for tests.
+func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time.Time) (*App, error) {
+	if logger == nil {
+		return nil, errors.New("whib: Build needs a logger")
+	}
+	places, err := newStore(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	live := store.NewLive(places, logger)
+
+	// The first discovery may delay the start by at most DiscoveryWait.
+	authCtx, cancel := context.WithTimeout(ctx, cfg.DiscoveryWait)
+	defer cancel()
+	authenticator, err := auth.New(authCtx, cfg.authConfig(logger))
+	if err != nil {
+		return nil, nameSettings(err)
+	}
+	static, err := assets.New()
+	if err != nil {
+		return nil, err
+	}
+	hc := cfg.handlersConfig()
+	if err := hc.Check(); err != nil {
+		return nil, err
+	}
+	// KeepSessionsAlive wraps everything: any page a person uses counts
+	// against the idle timeout.
+	h := authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
+		Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: hc, Now: now,
+	}))
+	return &App{
+		cfg: cfg, logger: logger, store: places, live: live, auth: authenticator,
+		handler: h, server: handlers.NewServer(h, logger, cfg.MaxConnections),
+		stopBackground: func() {},
+	}, nil
+}
+
+// Live is the in-memory copy of the places the handlers serve.
+func (a *App) Live() *store.Live { return a.live }
+
+// Handler is the whole app as one handler, for in-process tools that
+// call it without a server.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Start loads the places and the gazetteer in the background and keeps
+// the places fresh every RefreshInterval until Shutdown. The work
+// outlives ctx's cancellation (SIGTERM) so that requests still being
+// drained see a working store; Shutdown ends it.
+func (a *App) Start(ctx context.Context) {
+	ctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopBackground = stop
+	// The gazetteer and borders take about a second to load: in the
+	// background, so /healthz and the map never wait for them.
+	go func() { _, _ = geo.Load(ctx) }()
+	go func() {
+		if _, err := a.live.Refresh(ctx); err != nil {
+			a.logger.Error("first load of places failed; will retry", "store", a.store.String(), "err", err)
+		}
+		a.live.Run(ctx, a.cfg.RefreshInterval)
+	}()
+}
+
+// Serve answers requests on l until Shutdown; then it returns nil.
+func (a *App) Serve(l net.Listener) error {
+	a.logger.Info("whib is listening", "address", "http://"+l.Addr().String(), "base_url", a.cfg.BaseURL,
+		"store", a.store.String(), "sign_in", a.auth.Configured())
+	if err := a.server.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections, waits for requests in flight
+// until ctx ends, then stops the background refresh.
+func (a *App) Shutdown(ctx context.Context) error {
+	err := a.server.Shutdown(ctx)
+	a.stopBackground()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newStore(cfg Config, logger *slog.Logger) (store.Store, error) {
+	if cfg.GitHubRepo == "" {
+		return store.NewFileStore(cfg.PlacesFile), nil
+	}
+	s, err := store.NewGitHubStore(store.GitHubConfig{
+		Token:      cfg.GitHubToken,
+		Repo:       cfg.GitHubRepo,
+		Path:       cfg.GitHubPath,
+		Branch:     cfg.GitHubBranch,
+		APIURL:     cfg.GitHubAPIURL,
+		HTTPClient: &http.Client{Timeout: cfg.GitHubTimeout},
+		Logger:     logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("GITHUB_REPO, GITHUB_PATH or GITHUB_API_URL: %w", err)
+	}
+	return s, nil
+}
+
+func (c Config) authConfig(logger *slog.Logger) auth.Config {
+	return auth.Config{
+		Issuer:                 c.Issuer,
+		ClientID:               c.ClientID,
+		ClientSecret:           c.ClientSecret,
+		Audience:               c.Audience,
+		BaseURL:                c.BaseURL,
+		SessionSecret:          c.SessionSecret,
+		SessionSecretPrevious:  c.SessionSecretPrevious,
+		SessionLifetime:        c.SessionMaxAge,
+		SessionIdleTimeout:     c.SessionIdleTimeout,
+		EndedSessionsLimit:     c.EndedSessionsLimit,
+		WritePermission:        c.WritePermission,
+		Editors:                c.Editors,
+		MachineClients:         c.MachineClients,
+		HTTPClient:             &http.Client{Timeout: c.AuthTimeout},
+		JWKSRefetchInterval:    c.JWKSRefetchInterval,
+		DiscoveryRetryInterval: c.DiscoveryRetryInterval,
+		NotConfiguredHint:      "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET.",
+		Logger:                 logger,
+	}
+}
+
+func (c Config) handlersConfig() handlers.Config {
+	return handlers.Config{
+		TileURL:           c.TileURL,
+		TileAttribution:   c.TileAttribution,
+		BaseURL:           c.BaseURL,
+		Issuer:            c.Issuer,
+		WritePermission:   c.WritePermission,
+		CORSOrigins:       c.CORSOrigins,
+		TrustProxy:        c.TrustProxy,
+		InlineMarkerLimit: c.InlineMarkerLimit,
+		ClusterThreshold:  c.ClusterThreshold,
+		ListPageSize:      c.ListPageSize,
+		WritesPerMinute:   c.WritesPerMinute,
+		LoginsPerMinute:   c.LoginsPerMinute,
+	}
+}
+
+// authSettings names the environment variable behind each auth.Config
+// field, so that auth's checks speak of the setting a person changes.
+var authSettings = map[string]string{
+	"Issuer":                "OIDC_ISSUER or AUTH0_DOMAIN",
+	"ClientID":              "AUTH0_CLIENT_ID",
+	"ClientSecret":          "AUTH0_CLIENT_SECRET",
+	"Audience":              "AUTH0_AUDIENCE",
+	"BaseURL":               "BASE_URL",
+	"SessionSecret":         "SESSION_SECRET",
+	"SessionSecretPrevious": "SESSION_SECRET_PREVIOUS",
+	"SessionLifetime":       "SESSION_MAX_AGE",
+	"SessionIdleTimeout":    "SESSION_IDLE_TIMEOUT",
+	"WritePermission":       "WRITE_PERMISSION",
+}
+
+// nameSettings rewrites auth's configuration errors to name the variables.
+func nameSettings(err error) error {
+	var problems []error
+	for _, e := range unjoin(err) {
+		var ce *auth.ConfigError
+		if errors.As(e, &ce) {
+			if name, ok := authSettings[ce.Field]; ok {
+				e = fmt.Errorf("%s: %s", name, ce.Problem)
+			}
+		}
+		problems = append(problems, e)
+	}
+	return errors.Join(problems...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

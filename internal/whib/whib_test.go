@@ -1,0 +1,60 @@
+package whib
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func emptyEnv(string) string { return "" }
+
+func TestDefaultsAreChosenHereOnly(t *testing.T) {
+	cfg, err := LoadConfig(emptyEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := cfg.handlersConfig()
+	if err := h.Check(); err != nil {
+		t.Errorf("the defaults leave the handlers' settings incomplete: %v", err)
+	}
+	if h.TileURL != "https://tile.openstreetmap.org/{z}/{x}/{y}.png" || !strings.Contains(h.TileAttribution, "OpenStreetMap") {
+		t.Errorf("tiles = %q, %q, want OpenStreetMap's", h.TileURL, h.TileAttribution)
+	}
+	if h.WritePermission != "write:places" || h.WritesPerMinute != 30 || h.LoginsPerMinute != 20 || h.ClusterThreshold != 500 {
+		t.Errorf("permission %q, writes %d/min, logins %d/min, clusters above %d", h.WritePermission, h.WritesPerMinute, h.LoginsPerMinute, h.ClusterThreshold)
+	}
+	a := cfg.authConfig(slog.New(slog.DiscardHandler))
+	if a.SessionLifetime != 12*time.Hour || a.SessionIdleTimeout != 2*time.Hour || a.HTTPClient.Timeout == 0 {
+		t.Errorf("sessions %v / %v idle, provider timeout %v", a.SessionLifetime, a.SessionIdleTimeout, a.HTTPClient.Timeout)
+	}
+}
+
+func TestBuildNamesTheVariableOfAWrongSignInSetting(t *testing.T) {
+	env := map[string]string{
+		"OIDC_ISSUER": "https://tenant.example/", "AUTH0_CLIENT_ID": "web", "AUTH0_CLIENT_SECRET": "secret",
+		"AUTH0_AUDIENCE": "https://whib/api", "SESSION_SECRET": "too-short", "PLACES_FILE": t.TempDir() + "/places.csv",
+	}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	_, err = Build(t.Context(), cfg, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+	if err == nil || !strings.Contains(err.Error(), "SESSION_SECRET: must be at least 32 characters") {
+		t.Errorf("Build: %v, want an error naming SESSION_SECRET", err)
+	}
+}
+
+func TestBuildNamesTheGitHubSettings(t *testing.T) {
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"GITHUB_REPO": "a/b/c", "GITHUB_TOKEN": "t"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), "GITHUB_REPO") {
+		t.Errorf("Build with GITHUB_REPO=a/b/c: %v, want an error naming GITHUB_REPO", err)
+	}
+}
