@@ -57,17 +57,17 @@ func drawDots(img *image.RGBA, points []Point) {
 	if len(centres) == 0 {
 		return
 	}
-	mask := make([]uint8, Width*Height)
+	mask := image.NewAlpha(image.Rect(0, 0, Width, Height))
 	for _, layer := range []struct {
 		radius float64
 		colour uint32
 	}{{ringRadius, dotRing}, {dotRadius, dotColour}} {
-		clear(mask)
+		clear(mask.Pix)
 		taps := diskStamp(layer.radius)
 		for _, c := range centres {
-			stamp(mask, c, taps)
+			stamp(mask.Pix, c, taps)
 		}
-		blend(img, mask, rgb(layer.colour))
+		blend(img, mask, image.Point{}, rgb(layer.colour))
 	}
 }
 
@@ -108,18 +108,27 @@ func stamp(mask []uint8, c image.Point, taps []tap) {
 	}
 }
 
-// blend paints colour over the image through mask.
-func blend(img *image.RGBA, mask []uint8, colour color.RGBA) {
+// blend paints colour over the image through mask, whose origin is put at
+// the image's point at.
+func blend(img *image.RGBA, mask *image.Alpha, at image.Point, colour color.RGBA) {
 	src := [3]uint32{uint32(colour.R), uint32(colour.G), uint32(colour.B)}
-	for i, a := range mask {
-		if a == 0 {
-			continue
-		}
-		y, x := i/Width, i%Width
-		px := img.Pix[y*img.Stride+x*4 : y*img.Stride+x*4+3 : y*img.Stride+x*4+3]
-		a := uint32(a)
-		for k := range px {
-			px[k] = uint8((uint32(px[k])*(255-a) + src[k]*a + 127) / 255)
+	w, h := mask.Rect.Dx(), mask.Rect.Dy()
+	for y := range h {
+		row := mask.Pix[y*mask.Stride : y*mask.Stride+w]
+		pix := img.Pix[img.PixOffset(at.X, at.Y+y):]
+		for x, a := range row {
+			if a == 0 {
+				continue
+			}
+			px := pix[4*x : 4*x+3 : 4*x+3]
+			if a == 0xff {
+				px[0], px[1], px[2] = colour.R, colour.G, colour.B
+				continue
+			}
+			a := uint32(a)
+			for k := range px {
+				px[k] = uint8((uint32(px[k])*(255-a) + src[k]*a + 127) / 255)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"math"
 	"strconv"
 	"strings"
@@ -96,11 +97,50 @@ func codeSet(codes []string) map[string]bool {
 	return set
 }
 
+// painter rasterises onto the map's part of the image only, and into a
+// coverage mask that blend then applies: vector's direct RGBA path does
+// four divisions for every pixel of its area on every Draw, even where
+// nothing was drawn, while its mask path is SIMD and blend skips the empty
+// pixels (most of them, for the visited countries and the borders).
+type painter struct {
+	img    *image.RGBA
+	z      *vector.Rasterizer
+	mask   *image.Alpha
+	bounds image.Rectangle // of the map, in image pixels, with a pixel to spare
+}
+
+func newPainter(img *image.RGBA) *painter {
+	b := image.Rect(int(math.Floor(offX))-1, int(math.Floor(offY))-1,
+		int(math.Ceil(offX+mapW))+1, int(math.Ceil(offY+mapH))+1).Intersect(img.Bounds())
+	return &painter{
+		img:    img,
+		z:      vector.NewRasterizer(b.Dx(), b.Dy()),
+		mask:   image.NewAlpha(image.Rect(0, 0, b.Dx(), b.Dy())),
+		bounds: b,
+	}
+}
+
+func (p *painter) moveTo(x, y float64) {
+	p.z.MoveTo(float32(x)-float32(p.bounds.Min.X), float32(y)-float32(p.bounds.Min.Y))
+}
+
+func (p *painter) lineTo(x, y float64) {
+	p.z.LineTo(float32(x)-float32(p.bounds.Min.X), float32(y)-float32(p.bounds.Min.Y))
+}
+
+// paint draws what was added since the last paint in colour.
+func (p *painter) paint(colour uint32) {
+	p.z.DrawOp = draw.Src // the mask is overwritten, not accumulated
+	p.z.Draw(p.mask, p.mask.Bounds(), image.Opaque, image.Point{})
+	blend(p.img, p.mask, p.bounds.Min, rgb(colour))
+	p.z.Reset(p.bounds.Dx(), p.bounds.Dy())
+}
+
 // drawWorld fills land, then visited land, then strokes all borders. Each
 // is one path and one Draw: the rasteriser's cost is mostly the pass over
-// the whole canvas, so batching beats a Draw per country.
+// its area, so batching beats a Draw per country.
 func drawWorld(img *image.RGBA, world []country, visited map[string]bool) {
-	z := vector.NewRasterizer(Width, Height)
+	p := newPainter(img)
 	var plain, shaded []orb.Polygon
 	for _, c := range world {
 		if c.code != "" && visited[c.code] {
@@ -109,37 +149,31 @@ func drawWorld(img *image.RGBA, world []country, visited map[string]bool) {
 			plain = append(plain, c.polys...)
 		}
 	}
-	fillPolygons(img, z, plain, landColour)
-	fillPolygons(img, z, shaded, visitedColour)
-	z.Reset(Width, Height)
+	fillPolygons(p, plain, landColour)
+	fillPolygons(p, shaded, visitedColour)
 	for _, c := range world {
-		for _, p := range c.polys {
-			for _, r := range p {
-				strokeRing(z, r)
+		for _, poly := range c.polys {
+			for _, r := range poly {
+				strokeRing(p, r)
 			}
 		}
 	}
-	paint(img, z, borderColour)
+	p.paint(borderColour)
 }
 
-func fillPolygons(img *image.RGBA, z *vector.Rasterizer, polys []orb.Polygon, colour uint32) {
+func fillPolygons(p *painter, polys []orb.Polygon, colour uint32) {
 	if len(polys) == 0 {
 		return
 	}
-	z.Reset(Width, Height)
-	for _, p := range polys {
-		if offMap(p.Bound()) {
+	for _, poly := range polys {
+		if offMap(poly.Bound()) {
 			continue
 		}
-		for i, r := range p {
-			addRing(z, r, i == 0)
+		for i, r := range poly {
+			addRing(p, r, i == 0)
 		}
 	}
-	paint(img, z, colour)
-}
-
-func paint(img *image.RGBA, z *vector.Rasterizer, colour uint32) {
-	z.Draw(img, img.Bounds(), image.NewUniform(rgb(colour)), image.Point{})
+	p.paint(colour)
 }
 
 // offMap reports whether a polygon lies wholly outside the drawn latitudes
@@ -152,7 +186,7 @@ func offMap(b orb.Bound) bool {
 // holes have opposite signs: the rasteriser sums signed coverage, so a hole
 // wound like its outer ring would be filled in. GeoJSON's winding rule
 // (RFC 7946) is not followed by every source, so it is not assumed.
-func addRing(z *vector.Rasterizer, r orb.Ring, outer bool) {
+func addRing(p *painter, r orb.Ring, outer bool) {
 	if len(r) < 3 {
 		return
 	}
@@ -168,12 +202,12 @@ func addRing(z *vector.Rasterizer, r orb.Ring, outer bool) {
 			// ring is the same as clipping it there.
 			x, y := project(pt.Lon()+shift, pt.Lat())
 			if i == 0 {
-				z.MoveTo(float32(x), float32(y))
+				p.moveTo(x, y)
 			} else {
-				z.LineTo(float32(x), float32(y))
+				p.lineTo(x, y)
 			}
 		}
-		z.ClosePath()
+		p.z.ClosePath()
 	}
 }
 
@@ -208,7 +242,7 @@ const borderWidth = 0.9
 // map's longitudes. Edges along the antimeridian (where Natural Earth cuts
 // Russia and Fiji) or along the clamped top and bottom are not borders and
 // are left out.
-func strokeRing(z *vector.Rasterizer, r orb.Ring) {
+func strokeRing(p *painter, r orb.Ring) {
 	pts, shifts := unwrap(r)
 	for _, shift := range shifts {
 		for i := 1; i < len(pts); i++ {
@@ -220,7 +254,7 @@ func strokeRing(z *vector.Rasterizer, r orb.Ring) {
 			}
 			ax, ay := project(a.Lon(), a.Lat())
 			bx, by := project(b.Lon(), b.Lat())
-			strokeSegment(z, ax, ay, bx, by)
+			strokeSegment(p, ax, ay, bx, by)
 		}
 	}
 }
@@ -266,7 +300,7 @@ func cutEdge(a, b orb.Point) bool {
 // at both ends so that consecutive edges overlap at the corners instead of
 // leaving notches. Every rectangle is wound the same way (corners in the
 // order left-forward, right-back), so overlaps add up instead of cancelling.
-func strokeSegment(z *vector.Rasterizer, ax, ay, bx, by float64) {
+func strokeSegment(p *painter, ax, ay, bx, by float64) {
 	dx, dy := bx-ax, by-ay
 	l := math.Hypot(dx, dy)
 	if l == 0 {
@@ -276,9 +310,9 @@ func strokeSegment(z *vector.Rasterizer, ax, ay, bx, by float64) {
 	ux, uy := dx/l*h, dy/l*h // along the edge, half a width long
 	nx, ny := -uy, ux        // across it
 	ax, ay, bx, by = ax-ux, ay-uy, bx+ux, by+uy
-	z.MoveTo(float32(ax+nx), float32(ay+ny))
-	z.LineTo(float32(bx+nx), float32(by+ny))
-	z.LineTo(float32(bx-nx), float32(by-ny))
-	z.LineTo(float32(ax-nx), float32(ay-ny))
-	z.ClosePath()
+	p.moveTo(ax+nx, ay+ny)
+	p.lineTo(bx+nx, by+ny)
+	p.lineTo(bx-nx, by-ny)
+	p.lineTo(ax-nx, ay-ny)
+	p.z.ClosePath()
 }
