@@ -70,10 +70,16 @@ const siteName = "Where Have I Been"
 
 // Render draws a Width×Height PNG: the countries of worldGeoJSON (a GeoJSON
 // FeatureCollection of Polygon/MultiPolygon features, as geo.WorldGeoJSON
-// returns) in plate carrée, the visited ones (ISO 3166-1 alpha-2 codes)
-// shaded, each point as a dot and the caption with the site name in a band
-// at the bottom. It fails only on a world layer that is not GeoJSON or has
-// no polygons.
+// returns) in plate carrée, the visited ones shaded, each point as a dot
+// and the caption with the site name in a band at the bottom.
+//
+// visited are ISO 3166-1 alpha-2 codes, in any case. geo's layer has no
+// such property, only the ISO numeric id (Brazil is "076"), which is
+// translated; a layer with properties.code (as handlers serve it) or
+// iso_a2 is read directly.
+//
+// Render fails only on a world layer that is not a GeoJSON
+// FeatureCollection or has no polygons. It is safe for concurrent use.
 func Render(worldGeoJSON []byte, points []Point, visited []string, caption string) ([]byte, error) {
 	world, err := parseWorld(worldGeoJSON)
 	if err != nil {

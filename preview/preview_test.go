@@ -6,7 +6,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/whib/whib/geo"
@@ -137,8 +139,7 @@ func TestLongCaptionFits(t *testing.T) {
 func TestPointsOffTheMap(t *testing.T) {
 	// Antarctica, past the antimeridian and not-a-number: clamped or
 	// skipped, never a panic.
-	nan := Point{Latitude: 0, Longitude: 0}
-	nan.Latitude = nan.Latitude / nan.Latitude
+	nan := Point{Latitude: math.NaN(), Longitude: 10}
 	img := render(t, []Point{{-77.8, 166.7}, {10, 190}, {95, -200}, nan}, nil, "")
 	want(t, "McMurdo, clamped to the bottom edge", at(img, -77.8, 166.7), dotColour)
 }
@@ -156,6 +157,27 @@ func TestMalformedGeoJSON(t *testing.T) {
 			t.Errorf("Render(%q) did not fail", in)
 		}
 	}
+}
+
+// A layer other than geo's: codes in properties.code (as handlers serve
+// the world layer), no ids, and a hole wound the same way as its outer ring
+// (RFC 7946 says otherwise, not every source follows it).
+func TestAnnotatedLayerWithHole(t *testing.T) {
+	layer := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"br"},
+		"geometry":{"type":"Polygon","coordinates":[
+			[[-40,-40],[40,-40],[40,40],[-40,40],[-40,-40]],
+			[[-10,-10],[10,-10],[10,10],[-10,10],[-10,-10]]]}}]}`
+	out, err := Render([]byte(layer), nil, []string{"BR"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, "inside the ring, outside the hole", at(img, 25, 25), visitedColour)
+	want(t, "inside the hole", at(img, 0, 0), oceanColour)
+	want(t, "outside the polygon", at(img, 50, 50), oceanColour)
 }
 
 func TestCountryCodes(t *testing.T) {
@@ -180,6 +202,19 @@ func TestCountryCodes(t *testing.T) {
 	if missing > 0 {
 		t.Errorf("%d of %d features have no code", missing, len(world))
 	}
+}
+
+// Render shares only the parsed fonts; run with -race to check.
+func TestConcurrentRender(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if _, err := Render(geo.WorldGeoJSON(), []Point{graz}, []string{"AT"}, "1 place in 1 country"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func randomPoints(n int) []Point {
