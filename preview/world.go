@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -10,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"golang.org/x/image/vector"
 	"golang.org/x/text/language"
 )
@@ -22,23 +22,39 @@ type country struct {
 	polys []orb.Polygon
 }
 
+// feature is the part of a GeoJSON feature the preview draws. It is read
+// with encoding/json: orb's geojson package would link a BSON library
+// into the server for nothing.
+type feature struct {
+	ID         any            `json:"id"`
+	Properties map[string]any `json:"properties"`
+	Geometry   struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	} `json:"geometry"`
+}
+
 func parseWorld(data []byte) ([]country, error) {
-	fc, err := geojson.UnmarshalFeatureCollection(data)
-	if err != nil {
+	var fc struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
 		return nil, fmt.Errorf("preview: world layer: %w", err)
 	}
+	if fc.Type != "FeatureCollection" {
+		return nil, fmt.Errorf("preview: world layer: a %q, not a FeatureCollection", fc.Type)
+	}
 	var world []country
-	for _, f := range fc.Features {
-		var polys []orb.Polygon
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			polys = []orb.Polygon{g}
-		case orb.MultiPolygon:
-			polys = g
-		default:
-			continue // points or lines have nothing to fill
+	for i := range fc.Features {
+		f := &fc.Features[i]
+		polys, err := polygonsOf(f)
+		if err != nil {
+			return nil, fmt.Errorf("preview: world layer: feature %d: %w", i+1, err)
 		}
-		world = append(world, country{code: countryCode(f), polys: polys})
+		if len(polys) > 0 {
+			world = append(world, country{code: countryCode(f), polys: polys})
+		}
 	}
 	if len(world) == 0 {
 		// Rendering an empty ocean would hide a wrong argument until
@@ -46,6 +62,42 @@ func parseWorld(data []byte) ([]country, error) {
 		return nil, errors.New("preview: world layer has no polygons")
 	}
 	return world, nil
+}
+
+// polygonsOf reads a Polygon or MultiPolygon; other geometries have
+// nothing to fill.
+func polygonsOf(f *feature) ([]orb.Polygon, error) {
+	switch f.Geometry.Type {
+	case "Polygon":
+		var rings [][][2]float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &rings); err != nil {
+			return nil, err
+		}
+		return []orb.Polygon{polygon(rings)}, nil
+	case "MultiPolygon":
+		var many [][][][2]float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &many); err != nil {
+			return nil, err
+		}
+		polys := make([]orb.Polygon, len(many))
+		for i, rings := range many {
+			polys[i] = polygon(rings)
+		}
+		return polys, nil
+	}
+	return nil, nil
+}
+
+func polygon(rings [][][2]float64) orb.Polygon {
+	p := make(orb.Polygon, len(rings))
+	for i, ring := range rings {
+		r := make(orb.Ring, len(ring))
+		for j, pt := range ring {
+			r[j] = orb.Point(pt)
+		}
+		p[i] = r
+	}
+	return p
 }
 
 // unnumbered are the Natural Earth features without an ISO numeric id, by
@@ -66,7 +118,7 @@ func unnumbered(name string) string {
 // name and the ISO numeric id (e.g. "076" for Brazil), so that is
 // translated; a layer annotated with properties.code (as handlers serve at
 // /world.geojson) or with Natural Earth's iso_a2 is read directly.
-func countryCode(f *geojson.Feature) string {
+func countryCode(f *feature) string {
 	for _, key := range []string{"code", "iso_a2", "ISO_A2"} {
 		if s, _ := f.Properties[key].(string); len(s) == 2 {
 			return strings.ToUpper(s)
