@@ -119,6 +119,7 @@ func TestConfigErrorsNameTheVariableToFix(t *testing.T) {
 		{map[string]string{"REFRESH_INTERVAL": "1s"}, nil, "REFRESH_INTERVAL"},
 		{map[string]string{"GITHUB_REPO": "places-repo"}, nil, "GITHUB_TOKEN"},
 		{map[string]string{"CORS_ORIGINS": "not an origin"}, nil, "CORS_ORIGINS"},
+		{map[string]string{"EMBED_ORIGINS": "https://blog.example.com; script-src *"}, nil, "EMBED_ORIGINS"},
 		{map[string]string{"BASE_URL": "http://203.0.113.7:8080"}, []string{"-dev"}, "loopback"},
 		{map[string]string{"AUTH0_DOMAIN": "example.eu.auth0.com"}, []string{"-dev"}, "-dev"},
 		{map[string]string{"TRUST_PROXY": "maybe"}, nil, "TRUST_PROXY"},

@@ -29,6 +29,7 @@ type app struct {
 	pages        *pageCache
 	data         *dataCache
 	csp          string
+	embedCSP     string // the same, framable by EmbedOrigins (GET /embed)
 	hsts         bool
 	writeLimiter *clientLimiter
 	loginLimiter *clientLimiter
@@ -89,6 +90,7 @@ func newApp(d Deps) *app {
 		pages:        newPageCache(),
 		data:         newDataCache(),
 		csp:          contentSecurityPolicy(cfg.TileURL, cfg.Issuer),
+		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, cfg.Issuer), cfg.EmbedOrigins),
 		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
 		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now),
 		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
@@ -134,6 +136,15 @@ func contentSecurityPolicy(tileURL, issuer string) string {
 		"form-action " + formAction,
 		"frame-ancestors 'none'",
 	}, "; ")
+}
+
+// embedPolicy is csp with the frame-ancestors GET /embed allows.
+func embedPolicy(csp string, origins []string) string {
+	ancestors := "'none'"
+	if len(origins) > 0 {
+		ancestors = strings.Join(origins, " ")
+	}
+	return strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+ancestors, 1)
 }
 
 func originOf(raw string) string {

@@ -152,6 +152,11 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 		m.Groups = a.countryGroups(snap, from, to)
 	}
 	m.Bounds = boundsOf(snap.Places)
+	m.Share = &views.Share{
+		URL:         a.cfg.BaseURL + "/",
+		Description: views.Summary(total, m.Geo),
+		Image:       a.cfg.BaseURL + "/preview.png?v=" + snap.Version,
+	}
 	if total <= a.cfg.InlineMarkerLimit {
 		m.Markers = snap.Places
 	} else {

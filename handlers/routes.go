@@ -26,6 +26,9 @@ type Config struct {
 	WritePermission string
 	// CORSOrigins may call the bearer endpoints from a browser.
 	CORSOrigins []string
+	// EmbedOrigins may show GET /embed in a frame ("*": any); every other
+	// page keeps frame-ancestors 'none'.
+	EmbedOrigins []string
 	// TrustProxy takes the client address from the last X-Forwarded-For
 	// entry, which Heroku's router appends.
 	TrustProxy bool
@@ -79,6 +82,8 @@ func Routes(d Deps) http.Handler {
 	get("/places.kml", http.HandlerFunc(a.placesKML))
 	get("/stats", http.HandlerFunc(a.stats))
 	get("/world.geojson", http.HandlerFunc(a.worldGeoJSON))
+	get("/embed", http.HandlerFunc(a.embed))
+	get("/preview.png", http.HandlerFunc(a.previewPNG))
 	get("/search", a.searchLimited(a.search))
 	get("/assets/*file", d.Assets.Handler())
 

@@ -58,6 +58,9 @@ func resultOptionID(i int) string { return "place-find-option-" + strconv.Itoa(i
 
 func degrees(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
+// Summary is "11 places in 3 countries on 2 continents".
+func Summary(total int, g Geo) string { return summary(total, g) }
+
 // summary is "11 places in 3 countries on 2 continents".
 func summary(total int, g Geo) string {
 	s := plural(total, "place", "places")

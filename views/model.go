@@ -75,6 +75,8 @@ type Map struct {
 	// Bounds are the places' south, west, north and east edges, so the map
 	// opens on them instead of fetching tiles for a view it then leaves.
 	Bounds *[4]float64
+	// Share: the link-preview tags of the page.
+	Share *Share
 	// GroupByCountry: the list was asked for by country (?group=country).
 	// Groups is this page of it, one entry per country, and stays nil
 	// while the countries are still being worked out.

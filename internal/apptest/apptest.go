@@ -143,6 +143,9 @@ func (o options) override(cfg *whib.Config) {
 	if h.CORSOrigins != nil {
 		cfg.CORSOrigins = h.CORSOrigins
 	}
+	if h.EmbedOrigins != nil {
+		cfg.EmbedOrigins = h.EmbedOrigins
+	}
 	cfg.TrustProxy = cfg.TrustProxy || h.TrustProxy
 }
 

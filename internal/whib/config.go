@@ -65,8 +65,10 @@ type Config struct {
 	Editors               []string
 	MachineClients        []string
 	CORSOrigins           []string
-	SessionIdleTimeout    time.Duration
-	SessionMaxAge         time.Duration
+	// EmbedOrigins may frame GET /embed ("*": any site).
+	EmbedOrigins       []string
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
 	// Sign-in limits that are not read from the environment.
 	EndedSessionsLimit     int
 	JWKSRefetchInterval    time.Duration
@@ -119,6 +121,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Editors:               splitList(env("EDITORS", "")),
 		MachineClients:        splitList(env("MACHINE_CLIENTS", "")),
 		CORSOrigins:           splitList(env("CORS_ORIGINS", "")),
+		EmbedOrigins:          splitList(env("EMBED_ORIGINS", "*")),
 		EndedSessionsLimit:    10_000,
 		// At most one key-set download per 30 s, however many forged
 		// tokens arrive.
@@ -208,6 +211,12 @@ func (c Config) check() []error {
 	for _, origin := range c.CORSOrigins {
 		if u, err := url.Parse(origin); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
 			problems = append(problems, fmt.Errorf("CORS_ORIGINS: %q is not an origin like https://app.example.com", origin))
+		}
+	}
+	for _, origin := range c.EmbedOrigins {
+		u, err := url.Parse(origin)
+		if origin != "*" && (err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || strings.ContainsAny(origin, " ;,'")) {
+			problems = append(problems, fmt.Errorf("EMBED_ORIGINS: %q is not * or an origin like https://blog.example.com", origin))
 		}
 	}
 	return problems

@@ -173,6 +173,7 @@ func (c Config) handlersConfig() handlers.Config {
 		Issuer:            c.Issuer,
 		WritePermission:   c.WritePermission,
 		CORSOrigins:       c.CORSOrigins,
+		EmbedOrigins:      c.EmbedOrigins,
 		TrustProxy:        c.TrustProxy,
 		InlineMarkerLimit: c.InlineMarkerLimit,
 		ClusterThreshold:  c.ClusterThreshold,

@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/whib/whib/auth"
+	"github.com/whib/whib/geo"
+	"github.com/whib/whib/preview"
+	"github.com/whib/whib/store"
+	"github.com/whib/whib/views"
+)
+
+// Sharing the map: GET /embed shows it alone for an <iframe> on a blog, and
+// GET /preview.png is the picture link previews show (og:image).
+
+func (a *app) embed(w http.ResponseWriter, r *http.Request) {
+	snap, st, err := a.snapshot(r.Context())
+	if err != nil {
+		a.fail(w, r, shapePage, err)
+		return
+	}
+	anonymous := views.Viewer{}
+	m := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
+	var buf bytes.Buffer
+	if err := views.EmbedPage(m, a.cfg.BaseURL).Render(r.Context(), &buf); err != nil {
+		a.fail(w, r, shapePage, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", a.embedCSP)
+	h.Del("X-Frame-Options") // frame-ancestors decides; X-Frame-Options cannot list origins
+	a.writeHTML(w, r, http.StatusOK, &encoded{raw: buf.Bytes()}, auth.FromContext(r.Context()).Kind == auth.Anonymous)
+}
+
+// previewPNG draws the world with the places as dots and "11 places in 3
+// countries", once per version of the places (and again once the
+// countries are known).
+func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) {
+	kind, build := a.withCountries("preview.png", func(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+		points := make([]preview.Point, len(s.Places))
+		for i, p := range s.Places {
+			points[i] = preview.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
+		}
+		var visited []string
+		seen := map[string]bool{}
+		for _, c := range countries {
+			if c.Code != "" && !seen[c.Code] {
+				seen[c.Code] = true
+				visited = append(visited, c.Code)
+			}
+		}
+		return preview.Render(geo.WorldGeoJSON(), points, visited, previewCaption(len(s.Places), len(visited), countries != nil))
+	})
+	a.serveData(w, r, kind, "image/png", build)
+}
+
+func previewCaption(places, countries int, known bool) string {
+	caption := count(places, "place", "places")
+	if known && places > 0 {
+		caption += " in " + count(countries, "country", "countries")
+	}
+	return caption
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
