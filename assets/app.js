@@ -239,6 +239,8 @@
     // Clustered at every size, so that no two pins overlap (overlapping
     // targets are hard to hit); the last zoom spiderfies what is left.
     if (typeof L.markerClusterGroup === "function") {
+      // Cluster bubbles are no Tab stops either: the map is one.
+      L.MarkerCluster.mergeOptions({ keyboard: false });
       state.layer = L.markerClusterGroup({
         chunkedLoading: markers.length > clusterThreshold,
         animate: !state.calm,

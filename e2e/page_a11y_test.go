@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/store/githubtest"
+)
+
+// axe-core, vendored by testdata/axe/update.sh, checks a page against the
+// WCAG 2.2 A and AA rules the way the issue's tester did.
+var wcagTags = `["wcag2a","wcag2aa","wcag21a","wcag21aa","wcag22aa"]`
+
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+func awaitPromise(p *runtime.EvaluateParams) { yes := true; p.AwaitPromise = &yes }
+
+// accessibilityViolations runs axe on the page as it is now.
+func (b *tab) accessibilityViolations() []axeViolation {
+	b.t.Helper()
+	source, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.do("load axe-core", chromedp.Evaluate[chromedp.Void](string(source)+";undefined"))
+	res := get(b, "run axe-core", chromedp.Evaluate[struct {
+		Passes     int            `json:"passes"`
+		Violations []axeViolation `json:"violations"`
+	}](`axe.run(document, {runOnly: {type: "tag", values: `+wcagTags+`}})
+		.then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))}))`, awaitPromise))
+	if res.Passes < 10 {
+		b.t.Fatalf("axe-core passed only %d rules: it did not really check the page", res.Passes)
+	}
+	return res.Violations
+}
+
+func (b *tab) noViolations(page string) {
+	b.t.Helper()
+	for _, v := range b.accessibilityViolations() {
+		b.t.Errorf("%s: axe %s (%s): %s at %s", page, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "; "))
+	}
+}
+
+func TestPagesPassTheWCAGChecks(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+
+	b.openMap(app.URL + "/")
+	b.noViolations("the anonymous map")
+
+	b.do("open the change log", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("main"))
+	b.noViolations("the change log")
+	b.do("open /oops", chromedp.Navigate(app.URL+"/oops"), chromedp.WaitReady("main"))
+	b.noViolations("/oops")
+	b.do("open a missing page", chromedp.Navigate(app.URL+"/no-such-page"), chromedp.WaitReady("main"))
+	b.noViolations("a 404")
+
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	b.noViolations("the signed-in map")
+	b.do("send a place with a wrong latitude",
+		chromedp.SendKeys(chromedp.CSS(nameField), "Nowhere"),
+		chromedp.SendKeys(chromedp.CSS(latitudeField), "91"),
+		chromedp.SendKeys(chromedp.CSS(longitudeField), "10"),
+		chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
+	b.until("the error is shown", `() => document.querySelector('#add-place [aria-invalid="true"]') !== null`)
+	b.noViolations("the form showing errors")
+	b.do("open the change log signed in", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("main"))
+	b.noViolations("the change log with Undo buttons")
+
+	big := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(300)), apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	b.openMap(big.URL + "/")
+	b.noViolations("the anonymous map with 300 places")
+}
+
+// mapTabStops counts what Tab stops at inside the map.
+const mapTabStops = `(() => [...document.querySelectorAll("#map, #map *")].filter(e =>
+	e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0 &&
+	(e.matches("a[href], button, input, select, textarea, [tabindex]"))).length)()`
+
+func TestTheMapIsOneTabStopAndTheFormIsNear(t *testing.T) {
+	small := startApp(t)
+	b := openTab(t)
+	b.openMap(small.URL + "/")
+	few := get(b, "count the map's Tab stops", chromedp.Evaluate[int](mapTabStops))
+
+	big := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(300)), apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	b.openMap(big.URL + "/")
+	many := get(b, "count the map's Tab stops", chromedp.Evaluate[int](mapTabStops))
+	if few != many || few > 6 {
+		t.Errorf("the map has %d Tab stops with the talk's places and %d with 300; want the same few", few, many)
+	}
+
+	b.openMap(small.URL + "/")
+	b.signIn(small, "Ada Lovelace", true)
+	b.do("start from the top", chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)`))
+	reached := 0
+	for i := 1; i <= 5 && reached == 0; i++ {
+		b.do("press Tab", chromedp.KeyEvent(kb.Tab))
+		if get(b, "where focus is", chromedp.Evaluate[bool](`document.activeElement !== null && document.activeElement.closest("#add-place") !== null`)) {
+			reached = i
+		}
+	}
+	if reached == 0 {
+		t.Error("the add-place form is more than 5 Tabs from the top of the page")
+	}
+}
+
+func TestTheWheelScrollsThePageAndDarkModeIsDark(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	zoom := get(b, "read the zoom", chromedp.Evaluate[float64](`window.whib.map.getZoom()`))
+	box := get(b, "find the map", chromedp.Evaluate[map[string]float64](`(() => {
+		window.scrollTo(0, 0);
+		const r = document.getElementById("map").getBoundingClientRect();
+		return {x: r.left + r.width / 2, y: Math.min(r.top + r.height / 2, window.innerHeight - 20)};
+	})()`))
+	for range 3 {
+		b.do("turn the wheel over the map", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseWheel, box["x"], box["y"], func(p *input.DispatchMouseEventParams) {
+			// The protocol wants deltaX too, and a zero would be left out
+			// of the message: a millionth of a pixel scrolls nothing sideways.
+			p.DeltaX, p.DeltaY = 1e-6, 120
+		}))
+	}
+	b.until("the page scrolled", `() => window.scrollY > 0`)
+	if got := get(b, "read the zoom", chromedp.Evaluate[float64](`window.whib.map.getZoom()`)); got != zoom {
+		t.Errorf("three wheel notches over the map changed its zoom from %v to %v", zoom, got)
+	}
+
+	b.call("prefer a dark colour scheme", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}, {Name: "prefers-color-scheme", Value: "dark"}},
+		})
+		return err
+	})
+	// Polled: every property change is a (0.01 ms) transition under
+	// reduced motion, settled on the next frame.
+	b.until("the page's background turns dark", `() => {
+		const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+		return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.2;
+	}`)
+	b.noViolations("the map in dark mode")
+}
