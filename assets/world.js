@@ -1,6 +1,8 @@
-// whib world layer: Natural Earth's country outlines (GET /world.geojson,
-// versioned and cached for good) drawn in a pane under the map tiles, and
-// the visited countries shaded above them as a layer people can switch off.
+// whib world layer: the visited countries shaded above the map tiles as a
+// layer people can switch off (only their shapes are loaded:
+// GET /world.geojson?codes=…), and Natural Earth's country outlines
+// (GET /world.geojson, versioned and cached for good) in a pane under the
+// tiles, loaded when the tiles cannot be.
 // When tiles cannot be loaded (Leaflet's tileerror, counted by app.js), the
 // outlines are what people see, with the markers on them, and a notice says
 // so: never a blank grey box.
@@ -25,71 +27,100 @@
     map.createPane("outline").style.zIndex = "150";
     map.createPane("visited").style.zIndex = "350";
 
-    watchTiles(element);
+    var outlineStyle = { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 };
+    var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
+    var visited = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle }).addTo(map);
+    L.control.layers(null, { "Visited countries": visited }, { collapsed: false, position: "topright" }).addTo(map);
 
-    var visitedCodes = {};
-    var world = fetch(url, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) {
-        throw new Error("the server answered " + response.status);
+    // The whole world (about 75 KB) is only loaded when the tiles cannot
+    // be: under working tiles it would never be seen.
+    var outlineRequested = false;
+    watchTiles(element, function () {
+      if (outlineRequested) {
+        return;
       }
-      return response.json();
-    });
-    var places = hook.places.catch(function () {
-      return [];
+      outlineRequested = true;
+      load(url)
+        .then(function (data) {
+          L.geoJSON(data, { pane: "outline", interactive: false, style: outlineStyle }).addTo(map);
+          document.documentElement.dataset.outlineReady = "true";
+        })
+        .catch(function () {
+          document.documentElement.dataset.worldError = "true";
+        });
     });
 
-    Promise.all([world, places])
-      .then(function (loaded) {
-        var data = loaded[0];
-        loaded[1].forEach(function (place) {
-          if (place && place.country) {
-            visitedCodes[place.country] = true;
+    // The shading needs only the visited countries' shapes.
+    var visitedCodes = {};
+    var shade = function (codes) {
+      var fresh = codes.filter(function (code) {
+        return !visitedCodes[code];
+      });
+      fresh.forEach(function (code) {
+        visitedCodes[code] = true;
+      });
+      if (fresh.length === 0) {
+        return Promise.resolve();
+      }
+      return load(url + "&codes=" + fresh.sort().join(",")).then(function (data) {
+        visited.addData(data);
+      });
+    };
+    hook.places
+      .catch(function () {
+        return [];
+      })
+      .then(function (places) {
+        var codes = [];
+        places.forEach(function (place) {
+          if (place && /^[A-Z]{2}$/.test(place.country || "") && codes.indexOf(place.country) < 0) {
+            codes.push(place.country);
           }
         });
-        L.geoJSON(data, {
-          pane: "outline",
-          interactive: false,
-          style: { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 },
-        }).addTo(map);
-        var visited = L.geoJSON(null, {
-          pane: "visited",
-          interactive: false,
-          style: { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 },
-        }).addTo(map);
-        var shade = function () {
-          visited.clearLayers();
-          visited.addData({
-            type: "FeatureCollection",
-            features: data.features.filter(function (f) {
-              return f.properties && visitedCodes[f.properties.code];
-            }),
-          });
-        };
-        shade();
-        L.control.layers(null, { "Visited countries": visited }, { collapsed: false, position: "topright" }).addTo(map);
-        document.addEventListener(PLACE_ADDED_EVENT, function (event) {
-          var code = event.detail && event.detail.country;
-          if (code && !visitedCodes[code]) {
-            visitedCodes[code] = true;
-            shade();
-          }
-        });
+        return shade(codes);
+      })
+      .then(function () {
         document.documentElement.dataset.worldReady = "true";
       })
       .catch(function () {
         document.documentElement.dataset.worldError = "true";
       });
+    document.addEventListener(PLACE_ADDED_EVENT, function (event) {
+      var code = event.detail && event.detail.country;
+      if (code && /^[A-Z]{2}$/.test(code)) {
+        shade([code]);
+      }
+    });
+    // Edits and imports (curate.js, htmx) can bring new countries too.
+    document.addEventListener("places-changed", function (event) {
+      var added = (event.detail && event.detail.added) || [];
+      shade(added.map(function (place) {
+        return String((place && place.country) || "");
+      }).filter(function (code) {
+        return /^[A-Z]{2}$/.test(code);
+      }));
+    });
+  }
+
+  function load(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("the server answered " + response.status);
+      }
+      return response.json();
+    });
   }
 
   // watchTiles shows the outline view at the first failed tile, including
   // one that failed before this script ran.
-  function watchTiles(element) {
+  function watchTiles(element, showOutline) {
     var shown = false;
     var offline = function () {
       if (shown) {
         return;
       }
       shown = true;
+      showOutline();
       element.classList.add("map-offline");
       var notice = document.getElementById("map-notice");
       if (notice) {

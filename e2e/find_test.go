@@ -102,6 +102,9 @@ func TestMapShowsOutlinesWhenTilesCannotBeLoaded(t *testing.T) {
 		t.Errorf("the map shows %d markers over the outlines, want %d", got, len(storedNames(t, app)))
 	}
 	// The shading can be switched off.
-	b.do("switch off the visited countries", chromedp.Click(chromedp.CSS(".leaflet-control-layers-overlays input"), chromedp.NodeVisible))
+	// A click event on the checkbox itself: a mouse press at its position
+	// was sometimes lost while the map was still settling.
+	b.do("switch off the visited countries", chromedp.WaitVisible(chromedp.CSS(".leaflet-control-layers-overlays input")),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".leaflet-control-layers-overlays input").click()`))
 	b.until("the shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 0`)
 }

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -156,4 +158,43 @@ func TestTheWheelScrollsThePageAndDarkModeIsDark(t *testing.T) {
 		return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.2;
 	}`)
 	b.noViolations("the map in dark mode")
+}
+
+// firstLoadBytes is what the page and everything it loaded weighed on the
+// wire (compressed bodies), map tiles aside: they come from the tile
+// server, not from whib.
+const firstLoadBytes = `((tiles) => {
+	const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+	return entries.filter(e => !e.name.startsWith(tiles)).reduce((n, e) => n + e.encodedBodySize, 0);
+})`
+
+// onePixelPNG is a tile that loads.
+var onePixelPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+func TestTheAnonymousPageWeighsUnder100KB(t *testing.T) {
+	loadGeo(t)
+	tiles := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(onePixelPNG)
+	}))
+	t.Cleanup(tiles.Close)
+	app := apptest.New(t, apptest.WithConfig(handlers.Config{TileURL: tiles.URL + "/{z}/{x}/{y}.png"}))
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.until("the visited countries are shaded", `() => document.documentElement.dataset.worldReady === "true" &&
+		document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 3`)
+	if b.exists("#map.map-offline") || get(b, "look for the outline", chromedp.Evaluate[bool](`document.documentElement.dataset.outlineReady === "true"`)) {
+		t.Error("with working tiles the page loaded the whole world's outline")
+	}
+	n := get(b, "add up what the page loaded", chromedp.Evaluate[int](firstLoadBytes+"("+jsString(tiles.URL)+")"))
+	if n > 100_000 {
+		t.Errorf("the anonymous page loaded %d bytes on first load, want at most 100 KB", n)
+	}
+	t.Logf("the anonymous page loaded %d bytes (compressed) on first load", n)
+	scripts := get(b, "list the scripts", chromedp.Evaluate[[]string](`[...document.scripts].map(s => s.src).filter(Boolean)`))
+	for _, s := range scripts {
+		if strings.Contains(s, "htmx") || strings.HasSuffix(s, "/find.js") || strings.HasSuffix(s, "/curate.js") {
+			t.Errorf("an anonymous visitor loads %s", s)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -199,10 +200,18 @@ func (a *app) stats(w http.ResponseWriter, r *http.Request) {
 // as properties.code (Natural Earth names countries by ISO numeric id), so
 // the page can shade the visited ones. Built once, on first use.
 type worldLayer struct {
-	once    sync.Once
-	body    *encoded
-	version string
+	once     sync.Once
+	body     *encoded
+	version  string
+	features map[string][]json.RawMessage // by code, for the visited subset
+
+	mu      sync.Mutex
+	subsets map[string]*encoded // by the sorted list of codes asked for
 }
+
+// maxWorldSubsets bounds the subsets kept: each map's visited countries are
+// one, and a new version of the places asks for a new one at most.
+const maxWorldSubsets = 64
 
 func (a *app) world() *worldLayer {
 	w := &a.worldData
@@ -211,12 +220,77 @@ func (a *app) world() *worldLayer {
 		sum := sha256.Sum256(raw)
 		w.version = hex.EncodeToString(sum[:6])
 		w.body = newCompactEncoded(raw, `"world-`+w.version+`"`)
+		w.features = featuresByCode(raw)
 	})
 	return w
 }
 
 // worldURL is the world layer's versioned address.
 func (a *app) worldURL() string { return "/world.geojson?v=" + a.world().version }
+
+// featuresByCode splits the annotated layer into its features, by code.
+func featuresByCode(raw []byte) map[string][]json.RawMessage {
+	var fc struct {
+		Features []json.RawMessage `json:"features"`
+	}
+	_ = json.Unmarshal(raw, &fc) // built just above from embedded data
+	out := make(map[string][]json.RawMessage, len(fc.Features))
+	for _, f := range fc.Features {
+		var head struct {
+			Properties struct {
+				Code string `json:"code"`
+			} `json:"properties"`
+		}
+		if json.Unmarshal(f, &head) == nil && head.Properties.Code != "" {
+			out[head.Properties.Code] = append(out[head.Properties.Code], f)
+		}
+	}
+	return out
+}
+
+// subset is the layer with only the countries named in codes (a comma-
+// separated list of alpha-2 codes): what the visited shading needs, a
+// fraction of the whole world, which the page only loads when the tiles
+// cannot be shown.
+func (w *worldLayer) subset(codes string) (*encoded, bool) {
+	list := strings.Split(codes, ",")
+	if len(list) > 300 {
+		return nil, false
+	}
+	for _, c := range list {
+		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+			return nil, false
+		}
+	}
+	slices.Sort(list)
+	list = slices.Compact(list)
+	key := strings.Join(list, ",")
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e, ok := w.subsets[key]; ok {
+		return e, true
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	n := 0
+	for _, c := range list {
+		for _, f := range w.features[c] {
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(f)
+			n++
+		}
+	}
+	buf.WriteString("]}")
+	if w.subsets == nil || len(w.subsets) >= maxWorldSubsets {
+		w.subsets = map[string]*encoded{}
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	e := newCompactEncoded(buf.Bytes(), `"world-`+hex.EncodeToString(sum[:6])+`"`)
+	w.subsets[key] = e
+	return e, true
+}
 
 func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
 	layer := a.world()
@@ -228,7 +302,14 @@ func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", "public, max-age=3600")
 	}
-	layer.body.write(w, r, http.StatusOK)
+	body := layer.body
+	if codes, ok := r.URL.Query()["codes"]; ok {
+		if body, ok = layer.subset(strings.Join(codes, ",")); !ok {
+			a.fail(w, r, shapeJSON, refuse(http.StatusBadRequest, "invalid_codes", "codes must be ISO 3166-1 alpha-2 country codes separated by commas, at most 300."))
+			return
+		}
+	}
+	body.write(w, r, http.StatusOK)
 }
 
 // unnumbered are the Natural Earth features without an ISO numeric id, by

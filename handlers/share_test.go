@@ -54,3 +54,17 @@ func TestLinkPreviewsShowTheWorldWithThePlaces(t *testing.T) {
 		t.Errorf("an unchanged preview answered %d to its ETag, want 304", again.StatusCode)
 	}
 }
+
+func TestTheWorldLayerComesWholeOrAsTheVisitedCountries(t *testing.T) {
+	app := apptest.New(t)
+	_, whole := app.Do(nil, apptest.Request{Method: "GET", Path: "/world.geojson"})
+	resp, some := app.Do(nil, apptest.Request{Method: "GET", Path: "/world.geojson?codes=BR,AT,TW,AT"})
+	if resp.StatusCode != http.StatusOK || strings.Count(some, `"type":"Feature"`) != 3 || !strings.Contains(some, `"code":"BR"`) || len(some)*10 > len(whole) {
+		t.Errorf("GET /world.geojson?codes=BR,AT,TW = %d with %d features (%d of %d bytes)", resp.StatusCode, strings.Count(some, `"type":"Feature"`), len(some), len(whole))
+	}
+	for _, bad := range []string{"br", "BRA", "", "B<"} {
+		if resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/world.geojson?codes=" + bad, Header: map[string]string{"Accept": "application/json"}}); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("codes=%q answered %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}

@@ -73,7 +73,9 @@ func TestPagesNeedNoInlineScriptsOrStyles(t *testing.T) {
 }
 
 func TestPagesLoadTheirAssetsFromThePrefix(t *testing.T) {
-	doc := parse(t, render(t, MapPage(mapModel())))
+	writer := mapModel()
+	writer.Viewer = Viewer{SignedIn: true, Name: "Ana", CanWrite: true}
+	doc := parse(t, render(t, MapPage(writer)))
 	var refs []string
 	for _, n := range all(doc, "", nil) {
 		if n.Data == "script" || n.Data == "link" {
@@ -86,10 +88,17 @@ func TestPagesLoadTheirAssetsFromThePrefix(t *testing.T) {
 	for _, path := range []string{
 		"/leaflet/leaflet.js", "/leaflet/leaflet.css",
 		"/markercluster/leaflet.markercluster.js", "/markercluster/MarkerCluster.css", "/markercluster/MarkerCluster.Default.css",
-		"/htmx/htmx.min.js", "/app.js", "/app.css",
+		"/htmx/htmx.min.js", "/app.js", "/app.css", "/find.js", "/curate.js",
 	} {
 		if !strings.Contains(joined, "/assets/0123456789"+path) {
 			t.Errorf("page does not load %s; it loads %v", path, refs)
+		}
+	}
+	// Visitors who may not write get no form code.
+	anonymous := render(t, MapPage(mapModel()))
+	for _, path := range []string{"/htmx/htmx.min.js", "/find.js", "/curate.js"} {
+		if strings.Contains(anonymous, path) {
+			t.Errorf("the anonymous page loads %s", path)
 		}
 	}
 	metas := all(doc, "meta", func(n *html.Node) bool { return attr(n, "name") == "htmx-config" })
