@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -342,12 +343,78 @@ func annotateWorld(src []byte) []byte {
 			}
 		}
 		f.Properties["code"] = code
+		f.Geometry = unwrapAntimeridian(f.Geometry)
 	}
 	out, err := json.Marshal(fc)
 	if err != nil {
 		return src
 	}
 	return out
+}
+
+// unwrapAntimeridian moves the western half of a ring that crosses ±180°
+// (Russia's and Fiji's in Natural Earth) past 180°, so Leaflet draws the
+// shape whole instead of a line across the world.
+func unwrapAntimeridian(geometry json.RawMessage) json.RawMessage {
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if json.Unmarshal(geometry, &g) != nil {
+		return geometry
+	}
+	var polys [][][][2]float64
+	switch g.Type {
+	case "Polygon":
+		var rings [][][2]float64
+		if json.Unmarshal(g.Coordinates, &rings) != nil {
+			return geometry
+		}
+		polys = [][][][2]float64{rings}
+	case "MultiPolygon":
+		if json.Unmarshal(g.Coordinates, &polys) != nil {
+			return geometry
+		}
+	default:
+		return geometry
+	}
+	changed := false
+	for _, rings := range polys {
+		for _, ring := range rings {
+			changed = unwrapRing(ring) || changed
+		}
+	}
+	if !changed {
+		return geometry
+	}
+	var coords any = polys
+	if g.Type == "Polygon" {
+		coords = polys[0]
+	}
+	out, err := json.Marshal(map[string]any{"type": g.Type, "coordinates": coords})
+	if err != nil {
+		return geometry
+	}
+	return out
+}
+
+func unwrapRing(ring [][2]float64) bool {
+	crosses := false
+	for i := 1; i < len(ring); i++ {
+		if math.Abs(ring[i][0]-ring[i-1][0]) > 180 {
+			crosses = true
+			break
+		}
+	}
+	if !crosses {
+		return false
+	}
+	for i := range ring {
+		if ring[i][0] < 0 {
+			ring[i][0] += 360
+		}
+	}
+	return true
 }
 
 // markersURLCountries gives the page's immutable marker URL a variant of
