@@ -558,7 +558,8 @@
         invalid.focus();
       }
       var status = form.querySelector("#form-status");
-      announcer.textContent = status ? status.textContent : "";
+      var notice = form.querySelector("#form-notice");
+      announcer.textContent = notice ? notice.textContent : status ? status.textContent : "";
       // A saved place, or one already on the map, gives a fresh form: the
       // pending pin and the sheet go with the old one.
       var latitude = form.elements.namedItem("latitude");

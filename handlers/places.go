@@ -105,7 +105,8 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 	case shapeHTMX:
 		form := views.Form{Status: message}
 		if !res.Added {
-			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(form))
+			// Not a success: nothing was added. Said as a notice, not in green.
+			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
 			return
 		}
 		country := countryOf(res.Place)

@@ -280,3 +280,15 @@ func TestFiftyConcurrentAddsOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+func TestAPlaceAlreadyOnTheMapIsANoticeNotASuccess(t *testing.T) {
+	app := apptest.New(t)
+	writer := app.SignIn("Jess", true)
+	form := apptest.Form(map[string]string{"name": "Graz", "latitude": "47.09113253131379", "longitude": "15.475817295884497"})
+	resp, body := app.Do(writer, apptest.Request{Method: "POST", Path: "/places", Body: form,
+		Header: map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded", "Origin": app.URL}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="form-notice"`) || !strings.Contains(body, "already on the map") ||
+		strings.Contains(body, `role="status" aria-live="polite">Graz`) {
+		t.Errorf("adding Graz again through the form = %d, want a notice, not a success:\n%s", resp.StatusCode, body)
+	}
+}

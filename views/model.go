@@ -49,6 +49,9 @@ type Form struct {
 	Errors                    map[string]string // per field: "name", "latitude", "longitude"
 	Error                     string            // general failure, shown as an alert
 	Status                    string            // success text for the aria-live region
+	// Notice: nothing was saved, and that is fine (the place is already on
+	// the map): neither an error nor a success.
+	Notice string
 	// Near: a place of the same name is close by; the form says so and
 	// asks whether to add this one anyway.
 	Near string
