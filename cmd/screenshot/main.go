@@ -1,12 +1,22 @@
-// Command screenshot makes the README's picture of whib, docs/screenshot.png:
-// it runs the app in-process on loopback with the talk's places and a
-// development OpenID provider (auth/devoidc), opens the map in headless
-// Chromium, signs in as a traveller through the provider's login page,
-// starts adding a place (a click on the map, a name typed, nothing sent) and
-// saves the top 1280×800 of what she sees.
+// Command screenshot makes the README's pictures of whib. It runs the app
+// in-process on loopback with the talk's places and a development OpenID
+// provider (auth/devoidc), opens the map in headless Chromium and signs in
+// as a traveller through the provider's login page, twice:
 //
-//	go run ./cmd/screenshot                  # offline: blank map tiles
-//	go run ./cmd/screenshot -tile-url https://tile.openstreetmap.org/{z}/{x}/{y}.png
+//   - on a desktop, it starts adding a place (a click on the map, a name
+//     typed, nothing sent) and saves the top 1280×800 of what she sees as
+//     docs/screenshot.png;
+//
+//   - on a 390×844 phone, it saves the signed-in flow as a sequence:
+//     docs/phone-1-map.png (the map at the top of the page),
+//     docs/phone-2-adding.png (a tap on the map opened the add-place bottom
+//     sheet, the name is typed) and docs/phone-3-added.png (the place is
+//     sent and the form's status says it was added).
+//
+//     go run ./cmd/screenshot                  # offline: blank map tiles
+//     go run ./cmd/screenshot -tile-url https://tile.openstreetmap.org/{z}/{x}/{y}.png
+//     go run ./cmd/screenshot -out ”          # the phone pictures only
+//     go run ./cmd/screenshot -phone-dir ”    # the desktop picture only
 //
 // It needs Chromium (apt-get install chromium).
 package main
@@ -46,6 +56,11 @@ const (
 	// offlineTiles is a loopback address where nothing listens: the map
 	// stays blank, but the browser never tries the internet.
 	offlineTiles = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	// phoneWidth×phoneHeight is the phone's viewport in CSS pixels (an
+	// iPhone 12 to 15); its pictures have phoneScale device pixels per CSS
+	// pixel, as sharp as a phone's screen without being large files.
+	phoneWidth, phoneHeight = 390, 844
+	phoneScale              = 2
 	// timeout bounds the whole run; it normally takes a few seconds.
 	timeout = 90 * time.Second
 	// stepTimeout bounds each browser step (a page load, a wait, a click).
@@ -71,6 +86,10 @@ const (
 	nameField      = "#place-name"
 	latitudeField  = "#place-latitude"
 	longitudeField = "#place-longitude"
+	addPlacePanel  = ".map-layout .add-place-panel"
+	sheetOpen      = "sheet-open" // the panel's class while it is a bottom sheet
+	submitButton   = "#add-place-submit"
+	formStatus     = "#form-status"
 	providerName   = "#name"
 	providerMayAdd = `input[type="checkbox"][name="may_add"]`
 	providerSubmit = `main form button[type="submit"]`
@@ -88,7 +107,8 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("screenshot", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	out := flags.String("out", filepath.Join("docs", "screenshot.png"), "where to write the PNG")
+	out := flags.String("out", filepath.Join("docs", "screenshot.png"), "where to write the desktop PNG; empty: no desktop picture")
+	phoneDir := flags.String("phone-dir", "docs", "the folder for the phone PNGs ("+phoneShotNames+"); empty: no phone pictures")
 	placesCSV := flags.String("places", "", "places.csv to show (a copy is used); empty: the talk's places built into the store")
 	tileURL := flags.String("tile-url", offlineTiles, "map tile URL template; the default shows no tiles and needs no internet")
 	if err := flags.Parse(args); err != nil {
@@ -120,17 +140,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer app.stop()
 
-	png, err := capture(ctx, app)
-	if err != nil {
+	// The desktop first: the phone adds a place, the desktop only starts to.
+	if *out != "" {
+		png, err := capture(ctx, app)
+		if err != nil {
+			return err
+		}
+		if err := writePNG(stdout, *out, png, width, height); err != nil {
+			return err
+		}
+	}
+	if *phoneDir != "" {
+		shots, err := capturePhone(ctx, app)
+		if err != nil {
+			return fmt.Errorf("phone: %w", err)
+		}
+		for _, s := range shots {
+			if err := writePNG(stdout, filepath.Join(*phoneDir, s.name), s.png, phoneWidth*phoneScale, phoneHeight*phoneScale); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writePNG writes a picture of width×height pixels to path.
+func writePNG(stdout io.Writer, path string, png []byte, width, height int) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+	if err := os.WriteFile(path, png, 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, png, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s (%d×%d)\n", *out, width, height)
+	fmt.Fprintf(stdout, "wrote %s (%d×%d)\n", path, width, height)
 	return nil
 }
 
@@ -243,36 +285,52 @@ func explain(err error) error {
 
 const markersReady = `() => document.documentElement.dataset.markersReady !== undefined`
 
-// capture opens the map in headless Chromium, signs in on the provider's
-// page, clicks the map and types a place name, and takes the picture.
-func capture(ctx context.Context, a *app) ([]byte, error) {
+// startBrowser starts headless Chromium with a window of width×height and
+// one tab; closing it ends the browser and removes its profile.
+func startBrowser(ctx context.Context, width, height int) (tab, func(), error) {
 	execPath, err := headless.Find()
 	if err != nil {
-		return nil, err
+		return tab{}, nil, err
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		headless.Options(execPath, width, height, chromedp.Flag("hide-scrollbars", true))...)
-	defer cancelAlloc()
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	b := tab{ctx: tabCtx}
+	closeBrowser := func() {
+		cancelTab()
+		cancelAlloc()
+	}
 	// The first action starts the browser, bound to the tab's context (a
 	// step deadline here would close the browser when the step ends); the
 	// run's timeout still bounds it.
 	if err := chromedp.Do(tabCtx); err != nil {
-		return nil, fmt.Errorf("start Chromium (%s): %w", execPath, err)
+		closeBrowser()
+		return tab{}, nil, fmt.Errorf("start Chromium (%s): %w", execPath, err)
 	}
+	return tab{ctx: tabCtx}, closeBrowser, nil
+}
 
-	// Still pictures: no half-finished zoom animation in the shot.
-	reducedMotion := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+// reducedMotion makes still pictures: no half-finished zoom animation in
+// the shot.
+func reducedMotion() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
 		})
 		return err
 	})
+}
+
+// capture opens the map in headless Chromium, signs in on the provider's
+// page, clicks the map and types a place name, and takes the picture.
+func capture(ctx context.Context, a *app) ([]byte, error) {
+	b, closeBrowser, err := startBrowser(ctx, width, height)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBrowser()
 	if err := b.do("open the map",
 		chromedp.EmulateViewport(width, layoutHeight),
-		reducedMotion,
+		reducedMotion(),
 		chromedp.Navigate(a.url+"/"),
 		chromedp.WaitVisible(chromedp.CSS(logInLink)),
 	); err != nil {
@@ -285,10 +343,7 @@ func capture(ctx context.Context, a *app) ([]byte, error) {
 		return nil, err
 	}
 	// Typing may have scrolled the form into view; the picture is the top.
-	if err := b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
-		return nil, err
-	}
-	if err := b.until("the page is at the top", `() => window.scrollY === 0`); err != nil {
+	if err := scrollToTop(b); err != nil {
 		return nil, err
 	}
 	// The top width×height of the page, beyond the layoutHeight window.
