@@ -23,6 +23,8 @@
   var FIT_MAX_ZOOM = 10;
   // Below this width the add-place panel is a bottom sheet (app.css).
   var SHEET_MEDIA = "(max-width: 63.99rem)";
+  // Room kept around the pending pin (its height and label) when panning.
+  var DRAFT_MARGIN = 72;
   var removeDraftPin = function () {};
 
   function start() {
@@ -120,7 +122,7 @@
       // the name field too and submit the form.
       showDraft: function (latlng, options) {
         showDraft(state, L.latLng(latlng));
-        bringFormIntoView(Boolean(options && options.afterKey));
+        bringFormIntoView(state, Boolean(options && options.afterKey));
       },
       // curate.js: the marker of a place, and a hook adding a writer's
       // controls to popups and markers.
@@ -426,12 +428,12 @@
     setField(form, "latitude", sixDecimals(latlng.lat));
     setField(form, "longitude", sixDecimals(latlng.lng));
     showDraft(state, latlng);
-    bringFormIntoView();
+    bringFormIntoView(state, false);
   }
 
   // bringFormIntoView follows a chosen point to the form: on a phone the
   // panel opens as a bottom sheet, and focus moves to the name.
-  function bringFormIntoView(afterKey) {
+  function bringFormIntoView(state, afterKey) {
     var panel = document.querySelector(".map-layout .add-place-panel");
     var name = document.getElementById("place-name");
     if (!panel || !name) {
@@ -439,6 +441,7 @@
     }
     if (window.matchMedia && window.matchMedia(SHEET_MEDIA).matches) {
       panel.classList.add("sheet-open");
+      keepDraftAboveSheet(state, panel);
     }
     if (afterKey) {
       document.addEventListener("keyup", function () {
@@ -501,7 +504,9 @@
     state.draft.bindTooltip(textElement("span", "place-tooltip", "New place"), {
       permanent: true,
       direction: "top",
-      offset: [0, -36],
+      // The default icon's tooltip anchor is 16 px to the right of the
+      // pin; this centres the label over it.
+      offset: [-16, -36],
     });
   }
 
@@ -524,6 +529,23 @@
   // region that stays on the page, because a live region that arrives with its
   // text already in it (the swapped-in form's) is often not read out. Network
   // failures get a message, because then there is no response to swap in.
+  // keepDraftAboveSheet pans the map so the pending pin is not hidden
+  // under the bottom sheet that just opened over the map.
+  function keepDraftAboveSheet(state, panel) {
+    if (!state.draft) {
+      return;
+    }
+    var mapBox = state.map.getContainer().getBoundingClientRect();
+    var hidden = mapBox.bottom - panel.getBoundingClientRect().top;
+    if (hidden > 0) {
+      state.map.panInside(state.draft.getLatLng(), {
+        paddingBottomRight: [0, hidden + DRAFT_MARGIN],
+        paddingTopLeft: [0, DRAFT_MARGIN],
+        animate: !state.calm,
+      });
+    }
+  }
+
   function closeSheet() {
     var panel = document.querySelector(".add-place-panel.sheet-open");
     if (panel) {

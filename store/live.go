@@ -23,6 +23,7 @@ type Live struct {
 	logger *slog.Logger
 
 	loads   singleflight.Group
+	loading sync.WaitGroup // loads in flight, whoever still waits for them
 	adding  sync.Mutex
 	mu      sync.RWMutex
 	snap    Snapshot
@@ -61,6 +62,8 @@ func (l *Live) Current() (Snapshot, Status, bool) {
 func (l *Live) Refresh(ctx context.Context) (Snapshot, error) {
 	shared := context.WithoutCancel(ctx)
 	ch := l.loads.DoChan("refresh", func() (any, error) {
+		l.loading.Add(1)
+		defer l.loading.Done()
 		ctx, cancel := context.WithTimeout(shared, refreshTimeout)
 		defer cancel()
 		return l.refresh(ctx)
@@ -173,6 +176,22 @@ func (l *Live) write(fn func() (Snapshot, error)) error {
 		l.status = Status{LoadedAt: snap.LoadedAt}
 	}
 	return nil
+}
+
+// Wait returns once no load is in flight any more, or when ctx is done: a
+// shutting-down process stops touching the store before it exits.
+func (l *Live) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		l.loading.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Run refreshes every interval until ctx is done. It does not load first:

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/whib/whib/assets"
@@ -33,6 +34,7 @@ type App struct {
 	server  *http.Server
 	// stopBackground ends the refresh loop started by Start.
 	stopBackground context.CancelFunc
+	background     sync.WaitGroup // the refresh loop, waited for by Shutdown
 }
 
 // Build makes every part from cfg and wires them. Everything that can fail
@@ -94,12 +96,12 @@ func (a *App) Start(ctx context.Context) {
 	// The gazetteer and borders take about a second to load: in the
 	// background, so /healthz and the map never wait for them.
 	go func() { _, _ = geo.Load(ctx) }()
-	go func() {
+	a.background.Go(func() {
 		if _, err := a.live.Refresh(ctx); err != nil {
 			a.logger.Error("first load of places failed; will retry", "store", a.store.String(), "err", err)
 		}
 		a.live.Run(ctx, a.cfg.RefreshInterval)
-	}()
+	})
 }
 
 // Serve answers requests on l until Shutdown; then it returns nil.
@@ -116,7 +118,15 @@ func (a *App) Serve(l net.Listener) error {
 // until ctx ends, then stops the background refresh.
 func (a *App) Shutdown(ctx context.Context) error {
 	err := a.server.Shutdown(ctx)
-	a.stopBackground()
+	if a.stopBackground != nil {
+		a.stopBackground()
+	}
+	// Then the store is left alone: no refresh half way through a file
+	// write when the process exits.
+	a.background.Wait()
+	if werr := a.live.Wait(ctx); err == nil && werr != nil {
+		err = werr
+	}
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
