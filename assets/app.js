@@ -536,14 +536,17 @@
       return;
     }
     var mapBox = state.map.getContainer().getBoundingClientRect();
-    var hidden = mapBox.bottom - panel.getBoundingClientRect().top;
-    if (hidden > 0) {
-      state.map.panInside(state.draft.getLatLng(), {
-        paddingBottomRight: [0, hidden + DRAFT_MARGIN],
-        paddingTopLeft: [0, DRAFT_MARGIN],
-        animate: !state.calm,
-      });
+    // The band of the map still in sight, in the map's own pixels.
+    var top = Math.max(0, -mapBox.top);
+    var bottom = Math.min(mapBox.bottom, panel.getBoundingClientRect().top) - mapBox.top;
+    var tip = state.map.latLngToContainerPoint(state.draft.getLatLng()).y;
+    if (bottom - top < DRAFT_MARGIN || (tip > top + DRAFT_MARGIN && tip < bottom - 8)) {
+      return; // no room to do better, or already in sight
     }
+    // The pin's tip goes a little below the band's middle: its head and
+    // label are above it.
+    var target = (top + bottom) / 2 + DRAFT_MARGIN / 3;
+    state.map.panBy([0, tip - target], { animate: !state.calm });
   }
 
   function closeSheet() {
