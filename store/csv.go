@@ -101,10 +101,21 @@ func unescapeFormulaSegment(stored string) string {
 // no places. Duplicate rows are fine: the file is a log of
 // additions and hand edits are allowed. Errors name the line.
 func decodeCSV(content []byte) ([]Place, error) {
+	return scanCSV(content, nil)
+}
+
+// scanCSV is decodeCSV that also tells row, when not nil, the byte offset
+// (in content) just past each row: what edits need to leave every other
+// row's bytes alone (rows.go).
+func scanCSV(content []byte, row func(end int)) ([]Place, error) {
 	if isEmptyFile(content) {
 		return nil, nil
 	}
-	body := bytes.TrimPrefix(content, utf8BOM)
+	bom := 0
+	if bytes.HasPrefix(content, utf8BOM) {
+		bom = len(utf8BOM)
+	}
+	body := content[bom:]
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = 3
 	r.ReuseRecord = true // the strings are fresh per record; only the slice is reused
@@ -112,6 +123,9 @@ func decodeCSV(content []byte) ([]Place, error) {
 	header, err := r.Read()
 	if err != nil || strings.Join(header, ",") != csvHeader {
 		return nil, fmt.Errorf("line 1: header must be exactly %q", csvHeader)
+	}
+	if row != nil {
+		row(bom + int(r.InputOffset()))
 	}
 	places := make([]Place, 0, bytes.Count(body, []byte{'\n'}))
 	ids := newRowIDs(cap(places))
@@ -134,6 +148,9 @@ func decodeCSV(content []byte) ([]Place, error) {
 		}
 		p.ID = ids.next(rec)
 		places = append(places, p)
+		if row != nil {
+			row(bom + int(r.InputOffset()))
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -27,45 +26,19 @@ type fileRows struct {
 // parseRows reads content as decodeCSV does, remembering where each row is.
 func parseRows(content []byte) (*fileRows, error) {
 	f := &fileRows{content: content, crlf: usesCRLF(content)}
-	if isEmptyFile(content) {
-		return f, nil
-	}
-	bom := 0
-	if bytes.HasPrefix(content, utf8BOM) {
-		bom = len(utf8BOM)
-	}
-	r := csv.NewReader(bytes.NewReader(content[bom:]))
-	r.FieldsPerRecord = 3
-	header, err := r.Read()
-	if err != nil || strings.Join(header, ",") != csvHeader {
-		return nil, fmt.Errorf("line 1: header must be exactly %q", csvHeader)
-	}
-	ids := newRowIDs(0)
-	prev := bom + int(r.InputOffset())
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return f, nil
+	prev := -1 // the end of the header, then of each row
+	places, err := scanCSV(content, func(end int) {
+		if prev >= 0 {
+			f.starts = append(f.starts, skipBlankLines(content, prev, end))
+			f.ends = append(f.ends, end)
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("line %d: %w", pe.StartLine, pe.Err)
-			}
-			return nil, err
-		}
-		p, err := placeFromRecord(rec)
-		if err != nil {
-			line, _ := r.FieldPos(0)
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		p.ID = ids.next(rec)
-		end := bom + int(r.InputOffset())
-		f.places = append(f.places, p)
-		f.starts = append(f.starts, skipBlankLines(content, prev, end))
-		f.ends = append(f.ends, end)
 		prev = end
+	})
+	if err != nil {
+		return nil, err
 	}
+	f.places = places
+	return f, nil
 }
 
 // skipBlankLines moves start past the empty lines encoding/csv skips, so
