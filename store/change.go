@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"bufio"
 	"errors"
 	"fmt"
@@ -116,6 +117,70 @@ func planAdd(p Place, by Author) planFunc {
 	}
 }
 
+// planWriter is what each backend provides: one write that runs a plan on
+// the file as it is, under the backend's lock and compare-and-swap, and its
+// history. The operations below are the same for every backend.
+type planWriter interface {
+	write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error)
+	Change(ctx context.Context, id string) (Change, error)
+}
+
+func addPlace(ctx context.Context, w planWriter, op string, p Place, by Author) (AddResult, error) {
+	p, err := checkPlace(p)
+	if err != nil {
+		return AddResult{}, err
+	}
+	m, snap, err := w.write(ctx, op, planAdd(p, by))
+	if err != nil {
+		return AddResult{}, err
+	}
+	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
+}
+
+func addPlaces(ctx context.Context, w planWriter, op string, places []Place, summary string, by Author) (ChangeResult, error) {
+	checked := make([]Place, len(places))
+	for i, p := range places {
+		var err error
+		if checked[i], err = checkPlace(p); err != nil {
+			return ChangeResult{}, err
+		}
+	}
+	return applyPlan(ctx, w, op, planAddMany(checked, summary, by))
+}
+
+func undoChange(ctx context.Context, w planWriter, op, changeID string, by Author) (ChangeResult, error) {
+	c, err := w.Change(ctx, changeID)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return applyPlan(ctx, w, op, planUndo(c, by))
+}
+
+func applyPlan(ctx context.Context, w planWriter, op string, plan planFunc) (ChangeResult, error) {
+	m, snap, err := w.write(ctx, op, plan)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return changeResult(m, snap), nil
+}
+
+// changeResult is the answer for a write. The places the change added are
+// taken from the new file by their position, so they carry their IDs as
+// stored (occurrence numbers included); an edit answers with its one.
+func changeResult(m mutation, snap Snapshot) ChangeResult {
+	res := ChangeResult{Snapshot: snap, Place: m.place, Change: m.change, Changed: !m.noop}
+	if m.noop {
+		return res
+	}
+	if at, n := m.change.diff.At, len(m.change.diff.After); at+n <= len(snap.Places) {
+		res.Change.After = snap.Places[at : at+n]
+	}
+	if m.change.Kind == ChangeEdit && len(res.Change.After) == 1 {
+		res.Place = res.Change.After[0]
+	}
+	return res
+}
+
 // planAddMany appends the places that are not on the map yet (an import):
 // one change, one commit, however many places. Places already stored by
 // the time it runs (a conflict re-plans on the new file) are left out.
@@ -151,15 +216,24 @@ func lastRow(content []byte) string {
 	return s
 }
 
+// row finds the place with this id in the file.
+func (b *base) row(id string) (*fileRows, int, error) {
+	rows, err := b.parsed()
+	if err != nil {
+		return nil, 0, err
+	}
+	i := rows.index(id)
+	if i < 0 {
+		return nil, 0, unknownPlace(id)
+	}
+	return rows, i, nil
+}
+
 func planEdit(id string, e Edit, by Author) planFunc {
 	return func(b *base) (mutation, error) {
-		rows, err := b.parsed()
+		rows, i, err := b.row(id)
 		if err != nil {
 			return mutation{}, err
-		}
-		i := rows.index(id)
-		if i < 0 {
-			return mutation{}, unknownPlace(id)
 		}
 		old := rows.places[i]
 		edited, err := applyEdit(old, e)
@@ -180,7 +254,7 @@ func planEdit(id string, e Edit, by Author) planFunc {
 		return mutation{
 			content: rows.splice(i, 1, d.After),
 			place:   edited,
-			change:  newChange(ChangeEdit, editSummary(old, edited), by, d),
+			change:  rows.change(ChangeEdit, editSummary(old, edited), by, d),
 		}, nil
 	}
 }
@@ -235,20 +309,16 @@ func editSummary(old, edited Place) string {
 
 func planDelete(id string, by Author) planFunc {
 	return func(b *base) (mutation, error) {
-		rows, err := b.parsed()
+		rows, i, err := b.row(id)
 		if err != nil {
 			return mutation{}, err
-		}
-		i := rows.index(id)
-		if i < 0 {
-			return mutation{}, unknownPlace(id)
 		}
 		old := rows.places[i]
 		d := rowDiff{At: i, Before: []string{rows.row(i)}, Anchor: anchorOf(rows, i)}
 		return mutation{
 			content: rows.splice(i, 1, nil),
 			place:   old,
-			change:  newChange(ChangeDelete, "Delete "+oneLine(old.Name), by, d),
+			change:  rows.change(ChangeDelete, "Delete "+oneLine(old.Name), by, d),
 		}, nil
 	}
 }
@@ -271,7 +341,7 @@ func planUndo(c Change, by Author) planFunc {
 		for k := at; k < at+n; k++ {
 			d.Before = append(d.Before, rows.row(k))
 		}
-		ch := newChange(ChangeUndo, "Undo: "+c.Summary, by, d)
+		ch := rows.change(ChangeUndo, "Undo: "+c.Summary, by, d)
 		ch.Undoes = c.ID
 		return mutation{content: rows.splice(at, n, back), change: ch}, nil
 	}
@@ -296,6 +366,14 @@ func unknownChange(id string) error {
 func newChange(kind ChangeKind, summary string, by Author, d rowDiff) Change {
 	c := Change{Kind: kind, Summary: summary, By: authorName(by), CanUndo: true, diff: d}
 	c.Before, c.After = d.places()
+	return c
+}
+
+// change is newChange for a diff of these rows, whose removed places keep
+// the IDs they had in the file.
+func (f *fileRows) change(kind ChangeKind, summary string, by Author, d rowDiff) Change {
+	c := newChange(kind, summary, by, d)
+	c.Before = f.places[d.At : d.At+len(d.Before)]
 	return c
 }
 

@@ -128,16 +128,17 @@ func TestEditAndDeleteKeepEveryOtherRowByteIdentical(t *testing.T) {
 			}
 
 			// Undo, newest first, brings back the exact bytes at each step.
+			undone := map[string]bool{}
 			for _, want := range []string{deleted, moved, renamed, quirkyFile} {
 				h, err := b.store.History(ctx, 1)
 				if err != nil {
 					t.Fatal(err)
 				}
-				last := firstNotUndo(h.Changes)
+				last := firstNotUndone(h.Changes, undone)
 				if _, err := b.store.Undo(ctx, last.ID, by); err != nil {
 					t.Fatalf("undo %q: %v", last.Summary, err)
 				}
-				markUndone(last.ID)
+				undone[last.ID] = true
 				if got := string(b.file()); got != want {
 					t.Fatalf("after undoing %q the file is\n%s\nwant\n%s", last.Summary, got, want)
 				}
@@ -146,17 +147,8 @@ func TestEditAndDeleteKeepEveryOtherRowByteIdentical(t *testing.T) {
 	}
 }
 
-// undone remembers which changes a test has undone, so it can walk back.
-var (
-	undoneMu sync.Mutex
-	undone   = map[string]bool{}
-)
-
-func markUndone(id string) { undoneMu.Lock(); undone[id] = true; undoneMu.Unlock() }
-
-func firstNotUndo(changes []Change) Change {
-	undoneMu.Lock()
-	defer undoneMu.Unlock()
+// firstNotUndone is the newest change that is not an undo and not undone.
+func firstNotUndone(changes []Change, undone map[string]bool) Change {
 	for _, c := range changes {
 		if c.Kind != ChangeUndo && !undone[c.ID] {
 			return c

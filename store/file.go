@@ -29,8 +29,11 @@ var defaultPlaces []byte
 type FileStore struct {
 	path string
 
-	mu   sync.Mutex // serialises Load and Add and guards last
+	mu   sync.Mutex // serialises Load and writes and guards last and baseVersion
 	last Snapshot   // parsed form of the last content seen, reused while unchanged
+	// baseVersion is the version of places.csv.journal-base when known, so
+	// that a write finding the file as whib left it need not read the copy.
+	baseVersion string
 }
 
 // NewFileStore returns a store for the CSV file at path. Nothing is touched
@@ -52,56 +55,27 @@ func (s *FileStore) Load(ctx context.Context) (Snapshot, error) {
 
 // Add appends p unless the file already holds the same place.
 func (s *FileStore) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
-	p, err := checkPlace(p)
-	if err != nil {
-		return AddResult{}, err
-	}
-	m, snap, err := s.write(ctx, "file: add to "+s.path, planAdd(p, by))
-	if err != nil {
-		return AddResult{}, err
-	}
-	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
+	return addPlace(ctx, s, "file: add to "+s.path, p, by)
 }
 
 // Edit changes the place with this id.
 func (s *FileStore) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
-	return s.apply(ctx, "file: edit "+s.path, planEdit(id, e, by))
+	return applyPlan(ctx, s, "file: edit "+s.path, planEdit(id, e, by))
 }
 
 // AddMany appends the places not stored yet in one change (an import).
-// summary is the change's first line, such as "Import 240 places from
-// My Places.kml".
 func (s *FileStore) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
-	checked := make([]Place, len(places))
-	for i, p := range places {
-		var err error
-		if checked[i], err = checkPlace(p); err != nil {
-			return ChangeResult{}, err
-		}
-	}
-	return s.apply(ctx, "file: import into "+s.path, planAddMany(checked, summary, by))
+	return addPlaces(ctx, s, "file: import into "+s.path, places, summary, by)
 }
 
 // Delete removes the place with this id.
 func (s *FileStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
-	return s.apply(ctx, "file: delete from "+s.path, planDelete(id, by))
+	return applyPlan(ctx, s, "file: delete from "+s.path, planDelete(id, by))
 }
 
 // Undo applies the inverse of the journal entry with this id.
 func (s *FileStore) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
-	c, err := s.Change(ctx, changeID)
-	if err != nil {
-		return ChangeResult{}, err
-	}
-	return s.apply(ctx, "file: undo in "+s.path, planUndo(c, by))
-}
-
-func (s *FileStore) apply(ctx context.Context, op string, plan planFunc) (ChangeResult, error) {
-	m, snap, err := s.write(ctx, op, plan)
-	if err != nil {
-		return ChangeResult{}, err
-	}
-	return changeResult(m, snap), nil
+	return undoChange(ctx, s, "file: undo in "+s.path, changeID, by)
 }
 
 // write makes the change plan works out on the file as it is now, under

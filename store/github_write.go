@@ -19,70 +19,30 @@ import (
 // A missing file is not created (KindNotFound): a wrong Path should be
 // noticed, not papered over with a new file.
 func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
-	p, err := checkPlace(p)
-	if err != nil {
-		return AddResult{}, err
-	}
-	m, snap, err := s.write(ctx, "github: add to "+s.path, planAdd(p, by))
-	if err != nil {
-		return AddResult{}, err
-	}
-	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
+	return addPlace(ctx, s, "github: add to "+s.path, p, by)
 }
 
 // Edit changes the place with this id, in one commit.
 func (s *GitHubStore) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
-	return s.apply(ctx, "github: edit "+s.path, planEdit(id, e, by))
+	return applyPlan(ctx, s, "github: edit "+s.path, planEdit(id, e, by))
 }
 
 // AddMany appends the places not stored yet in one change (an import).
 // summary is the change's first line, such as "Import 240 places from
 // My Places.kml".
 func (s *GitHubStore) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
-	checked := make([]Place, len(places))
-	for i, p := range places {
-		var err error
-		if checked[i], err = checkPlace(p); err != nil {
-			return ChangeResult{}, err
-		}
-	}
-	return s.apply(ctx, "github: import into "+s.path, planAddMany(checked, summary, by))
+	return addPlaces(ctx, s, "github: import into "+s.path, places, summary, by)
 }
 
 // Delete removes the place with this id, in one commit.
 func (s *GitHubStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
-	return s.apply(ctx, "github: delete from "+s.path, planDelete(id, by))
+	return applyPlan(ctx, s, "github: delete from "+s.path, planDelete(id, by))
 }
 
 // Undo applies the inverse of the change (a commit) with this id, in one
 // new commit.
 func (s *GitHubStore) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
-	c, err := s.Change(ctx, changeID)
-	if err != nil {
-		return ChangeResult{}, err
-	}
-	return s.apply(ctx, "github: undo in "+s.path, planUndo(c, by))
-}
-
-func (s *GitHubStore) apply(ctx context.Context, op string, plan planFunc) (ChangeResult, error) {
-	m, snap, err := s.write(ctx, op, plan)
-	if err != nil {
-		return ChangeResult{}, err
-	}
-	return changeResult(m, snap), nil
-}
-
-// changeResult is the answer for a write, the stored place found again by
-// its position so that it carries its ID.
-func changeResult(m mutation, snap Snapshot) ChangeResult {
-	res := ChangeResult{Snapshot: snap, Place: m.place, Change: m.change, Changed: !m.noop}
-	if m.noop || m.change.Kind != ChangeEdit {
-		return res
-	}
-	if i := m.change.diff.At; i < len(snap.Places) {
-		res.Place = snap.Places[i]
-	}
-	return res
+	return undoChange(ctx, s, "github: undo in "+s.path, changeID, by)
 }
 
 // write makes the change plan works out, as one commit with

@@ -102,8 +102,15 @@ func (s *FileStore) appendJournal(entries ...journalEntry) error {
 // outsideChange is the hand edit made since whib last wrote the file, if
 // any. Callers hold s.mu.
 func (s *FileStore) outsideChange(cur Snapshot) (Change, bool) {
+	if s.baseVersion == cur.Version {
+		return Change{}, false // the file as whib last wrote it: no need to read the copy
+	}
 	last, err := os.ReadFile(s.basePath())
-	if err != nil || bytes.Equal(last, cur.Content) {
+	if err != nil {
+		return Change{}, false
+	}
+	if bytes.Equal(last, cur.Content) {
+		s.baseVersion = cur.Version
 		return Change{}, false
 	}
 	c := Change{ID: "outside-" + cur.Version[:12], Kind: ChangeOutside, Summary: "Changed outside whib", At: time.Now().UTC()}
@@ -192,8 +199,10 @@ func (s *FileStore) recordWrite(outside *Change, c *Change, content []byte) erro
 		return fmt.Errorf("journal: %w", err)
 	}
 	if err := writeFileAtomic(s.basePath(), content); err != nil && !errors.Is(err, errRenamedNotSynced) {
+		s.baseVersion = ""
 		return fmt.Errorf("journal base: %w", err)
 	}
+	s.baseVersion = contentVersion(content)
 	return nil
 }
 
