@@ -1,8 +1,8 @@
 package store
 
 import (
-	"context"
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
