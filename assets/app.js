@@ -129,6 +129,8 @@
       markerByID: function (id) {
         return state.byID[id] || null;
       },
+      // Coordinates as the form writes them.
+      sixDecimals: sixDecimals,
       eachMarker: function (fn) {
         Object.keys(state.byID).forEach(function (id) {
           fn(state.byID[id]);

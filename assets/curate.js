@@ -10,7 +10,10 @@
   var UNDO_MILLISECONDS = 10000;
   var FETCH_TIMEOUT_MS = 20000;
 
+  var hook = null; // app.js's window.whib
+
   function start(whib) {
+    hook = whib;
     whib.decorate = decorate;
     whib.places.then(function () {
       whib.eachMarker(decorate);
@@ -73,7 +76,7 @@
       method: "PATCH",
       credentials: "same-origin",
       headers: { Accept: "application/json", "Content-Type": "application/json" },
-      body: JSON.stringify({ latitude: sixDecimals(to.lat), longitude: sixDecimals(to.lng) }),
+      body: JSON.stringify({ latitude: hook.sixDecimals(to.lat), longitude: hook.sixDecimals(to.lng) }),
     };
     if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {
       options.signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
@@ -107,11 +110,6 @@
         }
         setStatus(marker.place.name + " was not moved: " + error.message);
       });
-  }
-
-  function sixDecimals(value) {
-    var rounded = Math.round(value * 1e6) / 1e6;
-    return (rounded === 0 ? 0 : rounded).toFixed(6);
   }
 
   function setStatus(text) {

@@ -2,13 +2,13 @@ package formats
 
 import (
 	"errors"
-	"math"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 )
 
@@ -137,18 +137,11 @@ func (idx *placeIndex) match(key string, p store.Place) match {
 	return found
 }
 
-// distanceKm is the great-circle (haversine) distance on a sphere of the
-// Earth's mean radius, well within a metre of the truth at 1 km.
+// distanceKm is the great-circle distance, as a single add measures it
+// (geo.DistanceMeters), so an import and the form agree on what is near.
 func distanceKm(a, b store.Place) float64 {
-	const earthRadiusKm = 6371.0088
-	lat1, lat2 := radians(a.Latitude.Float()), radians(b.Latitude.Float())
-	dLat := lat2 - lat1
-	dLon := radians(b.Longitude.Float() - a.Longitude.Float())
-	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1)*math.Cos(lat2)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
+	return geo.DistanceMeters(a.Latitude.Float(), a.Longitude.Float(), b.Latitude.Float(), b.Longitude.Float()) / 1000
 }
-
-func radians(deg float64) float64 { return deg * math.Pi / 180 }
 
 // reasons joins store's per-field messages, name first, as a person reads
 // a row left to right.

@@ -217,37 +217,17 @@ const maxWorldSubsets = 64
 func (a *app) world() *worldLayer {
 	w := &a.worldData
 	w.once.Do(func() {
-		raw := annotateWorld(geo.WorldGeoJSON())
+		raw, byCode := annotateWorld(geo.WorldGeoJSON())
 		sum := sha256.Sum256(raw)
 		w.version = hex.EncodeToString(sum[:6])
 		w.body = newCompactEncoded(raw, `"world-`+w.version+`"`)
-		w.features = featuresByCode(raw)
+		w.features = byCode
 	})
 	return w
 }
 
 // worldURL is the world layer's versioned address.
 func (a *app) worldURL() string { return "/world.geojson?v=" + a.world().version }
-
-// featuresByCode splits the annotated layer into its features, by code.
-func featuresByCode(raw []byte) map[string][]json.RawMessage {
-	var fc struct {
-		Features []json.RawMessage `json:"features"`
-	}
-	_ = json.Unmarshal(raw, &fc) // built just above from embedded data
-	out := make(map[string][]json.RawMessage, len(fc.Features))
-	for _, f := range fc.Features {
-		var head struct {
-			Properties struct {
-				Code string `json:"code"`
-			} `json:"properties"`
-		}
-		if json.Unmarshal(f, &head) == nil && head.Properties.Code != "" {
-			out[head.Properties.Code] = append(out[head.Properties.Code], f)
-		}
-	}
-	return out
-}
 
 // subset is the layer with only the countries named in codes (a comma-
 // separated list of alpha-2 codes): what the visited shading needs, a
@@ -317,7 +297,9 @@ func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
 // the codes geo gives their land.
 var unnumbered = map[string]string{"N. Cyprus": "CY", "Somaliland": "SO", "Kosovo": "XK"}
 
-func annotateWorld(src []byte) []byte {
+// annotateWorld gives each feature its code and returns the layer with
+// its features by code (for the visited subset).
+func annotateWorld(src []byte) ([]byte, map[string][]json.RawMessage) {
 	var fc struct {
 		Type     string `json:"type"`
 		Features []struct {
@@ -328,8 +310,9 @@ func annotateWorld(src []byte) []byte {
 		} `json:"features"`
 	}
 	if err := json.Unmarshal(src, &fc); err != nil {
-		return src // embedded and tested in geo: cannot happen
+		return src, nil // embedded and tested in geo: cannot happen
 	}
+	byCode := map[string][]json.RawMessage{}
 	for i := range fc.Features {
 		f := &fc.Features[i]
 		if f.Properties == nil {
@@ -344,12 +327,15 @@ func annotateWorld(src []byte) []byte {
 		}
 		f.Properties["code"] = code
 		f.Geometry = unwrapAntimeridian(f.Geometry)
+		if one, err := json.Marshal(f); err == nil && code != "" {
+			byCode[code] = append(byCode[code], one)
+		}
 	}
 	out, err := json.Marshal(fc)
 	if err != nil {
-		return src
+		return src, nil
 	}
-	return out
+	return out, byCode
 }
 
 // unwrapAntimeridian moves the western half of a ring that crosses ±180°

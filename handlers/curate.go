@@ -10,6 +10,7 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/formats"
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
@@ -26,6 +27,19 @@ const placesChangedEvent = views.PlacesChangedEvent
 type placesChanged struct {
 	Removed []string      `json:"removed"`
 	Added   []addedMarker `json:"added"`
+}
+
+// changedPlaces tells the page what a change removed and added: the
+// HX-Trigger detail for the markers, and the added places for the list.
+func changedPlaces(removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
+	changed := placesChanged{Removed: removed, Added: make([]addedMarker, 0, len(added))}
+	items := make([]views.CountryPlace, 0, len(added))
+	for _, p := range added {
+		c := countryOf(p)
+		changed.Added = append(changed.Added, addedMarker{p, c.Code, c.Name})
+		items = append(items, views.CountryPlace{Place: p, Country: c})
+	}
+	return changed, items
 }
 
 // author is who asks for a change: a person's name or e-mail address, or a
@@ -63,8 +77,8 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) {
 			Message: message, Change: changeURL(res.Change)})
 	case shapeHTMX:
 		if res.Changed {
-			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, placesChanged{
-				Removed: []string{id}, Added: []addedMarker{{res.Place, country.Code, country.Name}}}))
+			changed, _ := changedPlaces([]string{id}, res.Change.After)
+			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		}
 		if r.PostForm.Get("from") == "page" {
 			w.Header().Set("HX-Redirect", "/#places")
@@ -87,10 +101,7 @@ func (a *app) failEdit(w http.ResponseWriter, r *http.Request, c shape, id strin
 		a.fail(w, r, c, err)
 		return
 	}
-	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Errors: p.Fields}
-	if len(p.Fields) == 0 {
-		f.Error = p.Description
-	}
+	f := formWith(in, p)
 	if r.PostForm.Get("from") == "page" {
 		a.renderFragment(w, r, p.Status, views.EditPageForm(id, f))
 		return
@@ -126,7 +137,8 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
 			Message: message, Change: changeURL(res.Change), Undo: undo})
 	case shapeHTMX:
-		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, placesChanged{Removed: []string{id}, Added: []addedMarker{}}))
+		changed, _ := changedPlaces([]string{id}, nil)
+		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
 		a.renderFragment(w, r, http.StatusOK, views.PlaceDeleted(id, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	default:
@@ -301,34 +313,13 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
 			Change  changeJSON `json:"change"`
 		}{message, toChangeJSON(res.Change)})
 	case shapeHTMX:
-		changed := placesChanged{Removed: idsOf(res.Change.Before), Added: []addedMarker{}}
-		var restored []views.CountryPlace
-		for _, p := range placesIn(res.Snapshot, res.Change.After) {
-			country := countryOf(p)
-			changed.Added = append(changed.Added, addedMarker{p, country.Code, country.Name})
-			restored = append(restored, views.CountryPlace{Place: p, Country: country})
-		}
+		changed, restored := changedPlaces(idsOf(res.Change.Before), res.Change.After)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
 		a.renderFragment(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	default:
 		http.Redirect(w, r, "/changes", http.StatusSeeOther)
 	}
-}
-
-// placesIn finds the places a change added in the snapshot after it, so
-// they carry their ids there.
-func placesIn(snap store.Snapshot, added []store.Place) []store.Place {
-	var out []store.Place
-	for _, want := range added {
-		for _, p := range snap.Places {
-			if p.SameAs(want) && p.Name == want.Name {
-				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out
 }
 
 func idsOf(places []store.Place) []string {
@@ -345,12 +336,16 @@ func triggerJSON(event string, detail any) string {
 	return asciiJSON(body)
 }
 
-// nearby is a stored place with the same name as p within nearDistance.
+// nearby is the closest stored place with the same name as p within
+// nearDistance, unless p is already stored (which Add recognises itself).
 func nearby(snap store.Snapshot, p store.Place) (store.Place, float64, bool) {
 	best, bestM := store.Place{}, 0.0
 	for _, q := range snap.Places {
 		if !store.SameName(q.Name, p.Name) {
 			continue
+		}
+		if q.SameAs(p) {
+			return store.Place{}, 0, false
 		}
 		m := geo.DistanceMeters(q.Latitude.Float(), q.Longitude.Float(), p.Latitude.Float(), p.Longitude.Float())
 		if m <= nearDistance && (best.ID == "" || m < bestM) {
@@ -361,8 +356,8 @@ func nearby(snap store.Snapshot, p store.Place) (store.Place, float64, bool) {
 }
 
 // nearDistance: a place of the same name this close is probably the same
-// place pinned twice.
-const nearDistance = 1000.0
+// place pinned twice; imports hold such places back by the same rule.
+const nearDistance = formats.NearDistanceKm * 1000
 
 func nearMessage(q store.Place, meters float64) string {
 	if meters < 1000 {

@@ -45,6 +45,7 @@ func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) {
 	}
 	plan := formats.Classify(imp, snap.Places)
 	report := plan.Report
+	var added []store.Place
 	status := http.StatusOK
 	switch {
 	case len(report.Invalid) > 0 && !skipInvalid:
@@ -60,6 +61,7 @@ func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusCreated
 			report.Added = len(res.Change.After)
 			report.Change = "/changes/" + res.Change.ID
+			added = res.Change.After
 			a.log.Info("places imported", "request_id", requestIDFrom(r.Context()), "places", report.Added,
 				"by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
 			snap = res.Snapshot
@@ -68,7 +70,7 @@ func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) {
 		}
 		dryRun = false
 	}
-	a.answerImport(w, r, c, status, importResult{report: report, plan: plan, dryRun: dryRun, snap: snap})
+	a.answerImport(w, r, c, status, importResult{report: report, plan: plan, dryRun: dryRun, snap: snap, added: added})
 }
 
 // importResult is what an import answer shows.
@@ -77,6 +79,7 @@ type importResult struct {
 	plan   formats.Plan
 	dryRun bool
 	snap   store.Snapshot
+	added  []store.Place // as stored, after a commit
 }
 
 func (a *app) answerImport(w http.ResponseWriter, r *http.Request, c shape, status int, res importResult) {
@@ -94,13 +97,8 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, c shape, stat
 	case shapeHTMX:
 		m := views.ImportModel{Report: res.report, New: res.plan.Add, Near: res.plan.Near, DryRun: res.dryRun, Committed: status == http.StatusCreated}
 		if m.Committed {
-			changed := placesChanged{Removed: []string{}, Added: []addedMarker{}}
-			added := res.snap.Places[len(res.snap.Places)-res.report.Added:]
-			for _, p := range added {
-				country := countryOf(p)
-				changed.Added = append(changed.Added, addedMarker{p, country.Code, country.Name})
-				m.Added = append(m.Added, views.CountryPlace{Place: p, Country: country})
-			}
+			var changed placesChanged
+			changed, m.Added = changedPlaces([]string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
 		}

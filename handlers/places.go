@@ -134,11 +134,6 @@ func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64,
 	if err != nil {
 		return store.Place{}, 0, false
 	}
-	for _, q := range snap.Places {
-		if q.SameAs(p) {
-			return store.Place{}, 0, false
-		}
-	}
 	return nearby(snap, p)
 }
 

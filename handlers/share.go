@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/geo"
@@ -57,16 +56,9 @@ func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) {
 }
 
 func previewCaption(places, countries int, known bool) string {
-	caption := count(places, "place", "places")
+	caption := views.Plural(places, "place", "places")
 	if known && places > 0 {
-		caption += " in " + count(countries, "country", "countries")
+		caption += " in " + views.Plural(countries, "country", "countries")
 	}
 	return caption
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

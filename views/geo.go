@@ -71,6 +71,9 @@ func summary(total int, g Geo) string {
 		" on " + plural(len(g.Stats.Continents), "continent", "continents")
 }
 
+// Plural is "1 place" or "11 places".
+func Plural(n int, one, many string) string { return plural(n, one, many) }
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
