@@ -85,7 +85,7 @@ func storeProblem(e *store.Error) problem {
 	switch e.Kind {
 	case store.KindInvalid:
 		return problem{Status: http.StatusUnprocessableEntity, Code: "invalid_place", Description: "The place is not valid; see fields.", Fields: e.Fields}
-	case store.KindConflict:
+	case store.KindBusy:
 		return problem{
 			Status: http.StatusServiceUnavailable, Code: "busy",
 			Description: "The places file is being changed by someone else right now; nothing was saved. Please try again.",
@@ -121,7 +121,7 @@ func storeProblem(e *store.Error) problem {
 			Status: http.StatusNotFound, Code: "not_found",
 			Description: "There is no such place or change, or no longer: it was deleted or edited since (an edit gives a place a new id). Reload to see the map as it is now.",
 		}
-	case store.KindClash:
+	case store.KindConflict:
 		description := "That change clashes with the map as it is now; nothing was saved."
 		if e.Err != nil {
 			description = sentence(errorText(e.Err)) + " Nothing was saved."

@@ -24,7 +24,7 @@ func TestProblemForStoreKinds(t *testing.T) {
 		{store.KindUnknownOutcome, 42 * time.Second, http.StatusServiceUnavailable, "outcome_unknown", "may have been saved", 42 * time.Second},
 		{store.KindUnavailable, time.Minute, http.StatusServiceUnavailable, "storage_unavailable", "nothing was saved", time.Minute},
 		{store.KindUnavailable, 0, http.StatusServiceUnavailable, "storage_unavailable", "nothing was saved", time.Second},
-		{store.KindConflict, 0, http.StatusServiceUnavailable, "busy", "nothing was saved", time.Second},
+		{store.KindBusy, 0, http.StatusServiceUnavailable, "busy", "nothing was saved", time.Second},
 		{store.KindRateLimited, 0, http.StatusServiceUnavailable, "rate_limited", "nothing was saved", time.Second},
 	}
 	for _, tt := range tests {

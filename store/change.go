@@ -246,7 +246,7 @@ func planEdit(id string, e Edit, by Author) planFunc {
 		}
 		for j, q := range rows.places {
 			if j != i && q.SameAs(edited) {
-				return mutation{}, &Error{Kind: KindClash, Op: "edit", Place: q.Name,
+				return mutation{}, &Error{Kind: KindConflict, Op: "edit", Place: q.Name,
 					Err: fmt.Errorf("%s is already on the map at the same spot", q.Name)}
 			}
 		}
@@ -327,7 +327,7 @@ func planDelete(id string, by Author) planFunc {
 func planUndo(c Change, by Author) planFunc {
 	return func(b *base) (mutation, error) {
 		if !c.CanUndo {
-			return mutation{}, &Error{Kind: KindClash, Op: "undo", Err: errors.New("this change cannot be undone")}
+			return mutation{}, &Error{Kind: KindConflict, Op: "undo", Err: errors.New("this change cannot be undone")}
 		}
 		rows, err := b.parsed()
 		if err != nil {

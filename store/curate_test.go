@@ -327,7 +327,7 @@ func TestStaleIDsAndClashesWriteNothing(t *testing.T) {
 				{"delete by a stale id", second(b.store.Delete(ctx, old, Author{})), KindUnknownID},
 				{"delete by an unknown id", second(b.store.Delete(ctx, "0123456789ab", Author{})), KindUnknownID},
 				{"undo of an unknown change", second(b.store.Undo(ctx, "0123456789abcdef0123456789abcdef01234567", Author{})), KindUnknownID},
-				{"move onto another place", second(b.store.Edit(ctx, placeID(t, b.store, "São Paulo"), Edit{Name: str("Graz"), Latitude: str("47.0707"), Longitude: str("15.4395")}, Author{})), KindClash},
+				{"move onto another place", second(b.store.Edit(ctx, placeID(t, b.store, "São Paulo"), Edit{Name: str("Graz"), Latitude: str("47.0707"), Longitude: str("15.4395")}, Author{})), KindConflict},
 				{"an invalid latitude", second(b.store.Edit(ctx, placeID(t, b.store, "Graz"), Edit{Latitude: str("91")}, Author{})), KindInvalid},
 			}
 			for _, c := range checks {
@@ -364,7 +364,7 @@ func TestUndoRefusesWhenThePlaceHasChangedSince(t *testing.T) {
 			before := b.file()
 			_, err = b.store.Undo(ctx, addChange.ID, Author{})
 			var e *Error
-			if KindOf(err) != KindClash || !asError(err, &e) || e.Place != "Linz" {
+			if KindOf(err) != KindConflict || !asError(err, &e) || e.Place != "Linz" {
 				t.Errorf("undo of an add whose place was renamed since: %v, want a clash naming Linz", err)
 			}
 			if !bytes.Equal(b.file(), before) {

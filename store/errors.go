@@ -13,13 +13,15 @@ import (
 type Kind int
 
 const (
-	KindInternal     Kind = iota
-	KindInvalid           // bad input (422)
-	KindNotFound          // file/repo missing
-	KindConflict          // CAS retries exhausted
-	KindUnauthorized      // GitHub rejected our token (401) or refused access (403 without rate limit)
-	KindRateLimited       // GitHub 403/429 rate limit (RetryAfter set)
-	KindUnavailable       // upstream down / timeout / 5xx; nothing was written
+	KindInternal Kind = iota
+	KindInvalid       // bad input (422)
+	KindNotFound      // file/repo missing
+	// KindBusy: other writers kept changing the file and compare-and-swap
+	// gave up after its retries; nothing was written (503, try again).
+	KindBusy
+	KindUnauthorized // GitHub rejected our token (401) or refused access (403 without rate limit)
+	KindRateLimited  // GitHub 403/429 rate limit (RetryAfter set)
+	KindUnavailable  // upstream down / timeout / 5xx; nothing was written
 	// KindUnknownOutcome: a write got no clear answer (timeout, dropped
 	// connection, 5xx) and a re-check could not tell whether it landed. It
 	// may have been saved; adding the same place again is safe, because a
@@ -28,10 +30,10 @@ const (
 	// KindUnknownID: no place (or change) has this id, or no longer: a
 	// place's id changes when it is edited (404).
 	KindUnknownID
-	// KindClash: the change would clash with the file as it is now: an
+	// KindConflict: the change would clash with the file as it is now: an
 	// edit that makes a place the same as another, or an undo of a change
 	// whose places have changed since (409). Place names the place.
-	KindClash
+	KindConflict
 )
 
 // String names the kind for logs.
@@ -43,8 +45,8 @@ func (k Kind) String() string {
 		return "invalid"
 	case KindNotFound:
 		return "not found"
-	case KindConflict:
-		return "conflict"
+	case KindBusy:
+		return "busy"
 	case KindUnauthorized:
 		return "unauthorized"
 	case KindRateLimited:
@@ -55,8 +57,8 @@ func (k Kind) String() string {
 		return "unknown outcome"
 	case KindUnknownID:
 		return "unknown id"
-	case KindClash:
-		return "clash"
+	case KindConflict:
+		return "conflict"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -69,7 +71,7 @@ type Error struct {
 	Err        error             // cause, may be nil
 	Fields     map[string]string // KindInvalid only: field name → message for a person
 	RetryAfter time.Duration     // KindRateLimited/KindUnavailable/KindUnknownOutcome when known
-	Place      string            // KindClash: the name of the place it clashes on
+	Place      string            // KindConflict: the name of the place it clashes on
 }
 
 func (e *Error) Error() string {

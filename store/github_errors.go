@@ -97,7 +97,7 @@ func classifyStatus(op string, resp *http.Response, err error) *Error {
 		// empty"): there is no file yet, nobody is competing.
 		return &Error{Kind: KindNotFound, Op: op, Err: err}
 	case status == http.StatusConflict:
-		return &Error{Kind: KindConflict, Op: op, Err: err}
+		return &Error{Kind: KindBusy, Op: op, Err: err}
 	case status >= 500:
 		wait, _ := rateLimitWait(resp.Header)
 		return &Error{Kind: KindUnavailable, Op: op, Err: err, RetryAfter: wait}

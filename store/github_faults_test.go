@@ -173,7 +173,7 @@ func TestGitHubFaultySequencesNeverStoreFewerRows(t *testing.T) {
 					step += ": restart"
 					s = newTestGitHub(t, srv, GitHubConfig{Branch: "main", MaxRetries: 2})
 				}
-				if k := KindOf(err); err != nil && k != KindUnavailable && k != KindConflict {
+				if k := KindOf(err); err != nil && k != KindUnavailable && k != KindBusy {
 					t.Fatalf("%s: %v (kind %v)", step, err, k)
 				}
 				file := storedRowsIntact(t, srv, orig, step)

@@ -221,7 +221,7 @@ func TestGitHubEndlessConflictGivesUp(t *testing.T) {
 	}
 	srv.ConflictNext(1000)
 	_, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
-	if KindOf(err) != KindConflict {
+	if KindOf(err) != KindBusy {
 		t.Fatalf("kind = %v (%v), want conflict", KindOf(err), err)
 	}
 	if got := srv.CallsByRoute()["PUT /repos/{owner}/{repo}/contents/{path...}"]; got != 4 {

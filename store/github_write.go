@@ -49,7 +49,7 @@ func (s *GitHubStore) Undo(ctx context.Context, changeID string, by Author) (Cha
 // compare-and-swap on the blob SHA. When another writer was first (409, or
 // 422 for a stale SHA or a ref that would not fast-forward) it re-reads,
 // plans again on the new file and retries, up to MaxRetries times, then
-// gives up with KindConflict.
+// gives up with KindBusy.
 //
 // If a write gets no clear answer (timeout, dropped connection, 5xx: it may
 // have landed) write waits a moment and re-reads the file; when the file
@@ -73,7 +73,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 	}
 	for attempt := 0; ; {
 		m, err := plan(&base{content: cur.content, places: cur.places})
-		if k := KindOf(err); (k == KindUnknownID || k == KindClash) && !fresh {
+		if k := KindOf(err); (k == KindUnknownID || k == KindConflict) && !fresh {
 			// The cached file may be behind: an id or row the plan looks
 			// for may be there now. Ask again (a 304 when it is not).
 			fresh = true
@@ -111,7 +111,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 			return s.landed(m, next)
 		}
 		switch KindOf(werr) {
-		case KindConflict:
+		case KindBusy:
 			attempt++
 			if cur, err = s.afterConflict(ctx, t, op, cur, large, attempt, werr); err != nil {
 				return mutation{}, Snapshot{}, err
@@ -129,7 +129,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 // first, or gives up once MaxRetries attempts have conflicted.
 func (s *GitHubStore) afterConflict(ctx context.Context, t target, op string, cur *fileState, large bool, attempt int, werr error) (*fileState, error) {
 	if attempt > s.maxRetries {
-		return nil, &Error{Kind: KindConflict, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
+		return nil, &Error{Kind: KindBusy, Op: op, Err: fmt.Errorf("the file kept changing; gave up after %d attempts: %w", attempt, werr)}
 	}
 	s.logger.Info("github: places file changed by another writer, retrying", "store", s.String(), "attempt", attempt)
 	if err := sleepCtx(ctx, s.backoff(attempt-1)); err != nil {
@@ -235,7 +235,7 @@ func (s *GitHubStore) putContents(ctx context.Context, t target, base *fileState
 	})
 	if err != nil {
 		if isShaMismatch(err) {
-			return nil, &Error{Kind: KindConflict, Op: op, Err: err}
+			return nil, &Error{Kind: KindBusy, Op: op, Err: err}
 		}
 		return nil, mayHaveLanded(op, resp, err)
 	}
@@ -307,7 +307,7 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	})
 	if err != nil {
 		if isShaMismatch(err) {
-			return nil, &Error{Kind: KindConflict, Op: op, Err: err}
+			return nil, &Error{Kind: KindBusy, Op: op, Err: err}
 		}
 		return nil, mayHaveLanded(op, resp, err)
 	}

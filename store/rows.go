@@ -284,11 +284,11 @@ func (d rowDiff) missing(cur *fileRows) error {
 			if p, err := placeFromRow(r); err == nil {
 				name = p.Name
 			}
-			return &Error{Kind: KindClash, Op: "undo", Place: name,
+			return &Error{Kind: KindConflict, Op: "undo", Place: name,
 				Err: fmt.Errorf("%s has been changed or deleted since, so this change cannot be undone", name)}
 		}
 	}
-	return &Error{Kind: KindClash, Op: "undo",
+	return &Error{Kind: KindConflict, Op: "undo",
 		Err: errors.New("the places this change made have been moved around since, so it cannot be undone")}
 }
 
