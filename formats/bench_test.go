@@ -22,6 +22,7 @@ func benchmarkPlaces(b *testing.B, n int) []store.Place {
 }
 
 func benchmarkImport(b *testing.B, mediaType string, data []byte, existing []store.Place) {
+	known := store.NewIndex(existing)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -29,7 +30,7 @@ func benchmarkImport(b *testing.B, mediaType string, data []byte, existing []sto
 		if err != nil {
 			b.Fatal(err)
 		}
-		if plan := Classify(imp, existing); plan.Report.Added != MaxImportPlaces {
+		if plan := Classify(imp, known); plan.Report.Added != MaxImportPlaces {
 			b.Fatalf("added %d", plan.Report.Added)
 		}
 	}

@@ -5,10 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
-	"golang.org/x/text/unicode/norm"
 
-	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 )
 
@@ -16,7 +13,7 @@ import (
 type Report struct {
 	Added      int       `json:"added"`      // places in Plan.Add
 	Duplicates int       `json:"duplicates"` // already on the map, or earlier in the file (store.Place.SameAs)
-	Near       int       `json:"near"`       // held back: same name as a place within NearDistanceKm
+	Near       int       `json:"near"`       // held back: same name as a place within store.NearRadiusMeters
 	Invalid    []Invalid `json:"invalid"`    // never null, so clients can loop without a check
 	Skipped    Skipped   `json:"skipped"`
 	// Change identifies the store change that added the places, so the
@@ -36,23 +33,24 @@ type Invalid struct {
 type Plan struct {
 	Add []store.Place // valid, new, in file order, as store.NewPlace returned them
 	// Near holds back places with the same name as one within
-	// NearDistanceKm: most are the same place geocoded twice, and a pin
+	// store.NearRadiusMeters: most are the same place geocoded twice, and a pin
 	// moved a few hundred metres is easier to add again than to find and
 	// delete. A caller that wants them anyway appends them to Add.
 	Near   []store.Place
 	Report Report
 }
 
-// NearDistanceKm is how far apart two places with the same name may be and
-// still count as probably one place.
-const NearDistanceKm = 1.0
-
 // Classify validates every row with store.NewPlace and sorts the valid
-// ones against existing (the current snapshot) and the rows before them.
-// It does no I/O: the caller adds Plan.Add to the store and sets
-// Report.Change.
-func Classify(imp Import, existing []store.Place) Plan {
-	known := newPlaceIndex(existing)
+// ones against known (the current snapshot's index) and the rows before
+// them, by the store's rules (store.Index): the same visit is a duplicate,
+// the same name within store.NearRadiusMeters elsewhere is held back. It
+// does no I/O: the caller adds Plan.Add to the store and sets
+// Report.Change. known may be nil (an empty map).
+func Classify(imp Import, known *store.Index) Plan {
+	if known == nil {
+		known = store.NewIndex(nil)
+	}
+	taken := store.NewIndex(nil) // the rows classified so far
 	plan := Plan{Report: Report{Invalid: []Invalid{}, Skipped: imp.Skipped}}
 	for _, row := range imp.Rows {
 		place, err := store.NewPlace(row.Name, row.Latitude, row.Longitude)
@@ -60,87 +58,29 @@ func Classify(imp Import, existing []store.Place) Plan {
 			plan.Report.Invalid = append(plan.Report.Invalid, Invalid{Row: row.Index, Name: displayName(row.Name), Reason: reasons(err)})
 			continue
 		}
-		key := known.key(place.Name)
-		switch known.match(key, place) {
-		case matchSame:
+		switch {
+		case isSame(known, place) || isSame(taken, place):
 			plan.Report.Duplicates++
-		case matchNear:
+		case isNear(known, place) || isNear(taken, place):
 			plan.Report.Near++
 			plan.Near = append(plan.Near, place)
 		default:
 			plan.Add = append(plan.Add, place)
 		}
-		known.add(key, place)
+		taken.Add(place)
 	}
 	plan.Report.Added = len(plan.Add)
 	return plan
 }
 
-// placeIndex groups places by folded name: a duplicate or a near place has
-// the same name, so each row is compared with a handful of places instead
-// of the whole map (10,000 rows against 10,000 places would be 10⁸ checks).
-type placeIndex struct {
-	fold   cases.Caser // not safe for concurrent use, hence one per Classify
-	byName map[string][]store.Place
+func isSame(ix *store.Index, p store.Place) bool {
+	_, ok := ix.Same(p)
+	return ok
 }
 
-type match int
-
-const (
-	matchNone match = iota
-	matchSame
-	matchNear
-)
-
-func newPlaceIndex(places []store.Place) *placeIndex {
-	idx := &placeIndex{fold: cases.Fold(), byName: make(map[string][]store.Place, len(places))}
-	for _, p := range places {
-		idx.add(idx.key(p.Name), p)
-	}
-	return idx
-}
-
-// key folds a name the way store.Place.SameAs compares names, or coarser.
-// Most names are ASCII, where folding is lower-casing; skipping the
-// Unicode machinery for them halves the time of a 10,000-row import.
-func (idx *placeIndex) key(name string) string {
-	collapsed := strings.Join(strings.Fields(name), " ")
-	if isASCII(collapsed) {
-		return strings.ToLower(collapsed)
-	}
-	return idx.fold.String(norm.NFC.String(collapsed))
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func (idx *placeIndex) add(key string, p store.Place) {
-	idx.byName[key] = append(idx.byName[key], p)
-}
-
-func (idx *placeIndex) match(key string, p store.Place) match {
-	found := matchNone
-	for _, other := range idx.byName[key] {
-		if p.SameAs(other) {
-			return matchSame
-		}
-		if distanceKm(p, other) <= NearDistanceKm {
-			found = matchNear
-		}
-	}
-	return found
-}
-
-// distanceKm is the great-circle distance, as a single add measures it
-// (geo.DistanceMeters), so an import and the form agree on what is near.
-func distanceKm(a, b store.Place) float64 {
-	return geo.DistanceMeters(a.Latitude.Float(), a.Longitude.Float(), b.Latitude.Float(), b.Longitude.Float()) / 1000
+func isNear(ix *store.Index, p store.Place) bool {
+	_, _, ok := ix.Near(p)
+	return ok
 }
 
 // reasons joins store's per-field messages, name first, as a person reads

@@ -32,7 +32,7 @@ func TestClassify(t *testing.T) {
 		{Index: 7, Name: "", Latitude: "100", Longitude: "x"},
 		{Index: 8, Name: strings.Repeat("n", 300), Latitude: "1", Longitude: "2"},
 	}}
-	plan := Classify(imp, existing)
+	plan := Classify(imp, store.NewIndex(existing))
 	if got := names(plan.Add); got != "Lisboa|Porto" {
 		t.Errorf("added %q", got)
 	}
@@ -71,16 +71,6 @@ func TestReportJSONShape(t *testing.T) {
 	}
 }
 
-func TestDistanceKm(t *testing.T) {
-	lisbon, porto := mustPlace(t, "a", "38.7223", "-9.1393"), mustPlace(t, "b", "41.1579", "-8.6291")
-	if d := distanceKm(lisbon, porto); d < 272 || d > 276 {
-		t.Errorf("Lisbon–Porto = %.1f km, want about 274", d)
-	}
-	if d := distanceKm(mustPlace(t, "a", "0", "179.9999"), mustPlace(t, "b", "0", "-179.9999")); d > 0.03 {
-		t.Errorf("across the antimeridian = %.3f km", d)
-	}
-}
-
 // TestEncodeDecodeKeepsEverything reads this package's own exports back
 // exactly: names byte for byte, coordinates digit for digit.
 func TestEncodeDecodeKeepsEverything(t *testing.T) {
@@ -111,7 +101,7 @@ func TestEncodeDecodeKeepsEverything(t *testing.T) {
 				t.Errorf("%s: %q %s,%s came back as %q %s,%s", tc.mediaType, p.Name, p.Latitude, p.Longitude, got.Name, got.Latitude, got.Longitude)
 			}
 		}
-		if plan := Classify(imp, places); plan.Report.Duplicates != len(places) {
+		if plan := Classify(imp, store.NewIndex(places)); plan.Report.Duplicates != len(places) {
 			t.Errorf("%s: importing the export again: %+v", tc.mediaType, plan.Report)
 		}
 	}
@@ -126,20 +116,13 @@ func TestXMLDecimal(t *testing.T) {
 	}
 }
 
-func TestPlaceIndexKeyMatchesSameAs(t *testing.T) {
-	idx := newPlaceIndex(nil)
-	for _, pair := range [][2]string{
-		{"São  José", "SÃO JOSÉ"},
-		{"Kelvin k", "Kelvin \u212A"}, // the Kelvin sign folds to k
-		{"Cafe\u0301", "café"},        // decomposed and composed
-		{" Lisboa\t", "LISBOA"},
-	} {
-		a, b := mustPlace(t, pair[0], "1", "2"), mustPlace(t, pair[1], "1", "2")
-		if !a.SameAs(b) {
-			t.Fatalf("test is wrong: %q and %q are not SameAs", pair[0], pair[1])
-		}
-		if idx.key(a.Name) != idx.key(b.Name) {
-			t.Errorf("key(%q) = %q, key(%q) = %q: SameAs places must share a key", a.Name, idx.key(a.Name), b.Name, idx.key(b.Name))
-		}
+// The preview and the store apply one rule: a name that differs from a
+// stored one only by a zero-width character is the same place, not new.
+func TestAnImportUsesTheStoresRuleForTheSamePlace(t *testing.T) {
+	graz := mustPlace(t, "Graz", "47.0707", "15.4395")
+	imp := Import{Rows: []Row{{Index: 2, Name: "Gr\u200Baz", Latitude: "47.0707", Longitude: "15.4395"}}}
+	plan := Classify(imp, store.NewIndex([]store.Place{graz}))
+	if plan.Report.Duplicates != 1 || len(plan.Add) != 0 {
+		t.Errorf("Gr\\u200Baz at Graz's point: %+v, want a duplicate", plan.Report)
 	}
 }

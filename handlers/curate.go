@@ -10,8 +10,6 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/whib/whib/auth"
-	"github.com/whib/whib/formats"
-	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
@@ -335,29 +333,6 @@ func triggerJSON(event string, detail any) string {
 	body, _ := json.Marshal(map[string]any{event: detail})
 	return asciiJSON(body)
 }
-
-// nearby is the closest stored place with the same name as p within
-// nearDistance, unless p is already stored (which Add recognises itself).
-func nearby(snap store.Snapshot, p store.Place) (store.Place, float64, bool) {
-	best, bestM := store.Place{}, 0.0
-	for _, q := range snap.Places {
-		if !store.SameName(q.Name, p.Name) {
-			continue
-		}
-		if q.SameAs(p) {
-			return store.Place{}, 0, false
-		}
-		m := geo.DistanceMeters(q.Latitude.Float(), q.Longitude.Float(), p.Latitude.Float(), p.Longitude.Float())
-		if m <= nearDistance && (best.ID == "" || m < bestM) {
-			best, bestM = q, m
-		}
-	}
-	return best, bestM, best.ID != ""
-}
-
-// nearDistance: a place of the same name this close is probably the same
-// place pinned twice; imports hold such places back by the same rule.
-const nearDistance = formats.NearDistanceKm * 1000
 
 func nearMessage(q store.Place, meters float64) string {
 	if meters < 1000 {

@@ -43,7 +43,7 @@ func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	plan := formats.Classify(imp, snap.Places)
+	plan := formats.Classify(imp, snap.Index())
 	report := plan.Report
 	var added []store.Place
 	status := http.StatusOK

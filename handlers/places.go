@@ -134,7 +134,10 @@ func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64,
 	if err != nil {
 		return store.Place{}, 0, false
 	}
-	return nearby(snap, p)
+	if _, same := snap.Index().Same(p); same {
+		return store.Place{}, 0, false // Add answers "already on the map" itself
+	}
+	return snap.Index().Near(p)
 }
 
 // askAboutNear shows the form again, saying which place is near and

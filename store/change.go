@@ -2,7 +2,6 @@ package store
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -80,6 +79,17 @@ type base struct {
 	content []byte
 	places  []Place
 	rows    *fileRows
+	shared  *sharedIndex // the stored state's index, when it has one
+}
+
+// baseOf is the base for planning on snap.
+func baseOf(snap Snapshot) *base {
+	return &base{content: snap.Content, places: snap.Places, shared: snap.index}
+}
+
+// index is the place index of the file the plan reads.
+func (b *base) index() *Index {
+	return Snapshot{Places: b.places, index: b.shared}.Index()
 }
 
 func (b *base) parsed() (*fileRows, error) {
@@ -99,7 +109,7 @@ type planFunc func(b *base) (mutation, error)
 
 func planAdd(p Place, by Author) planFunc {
 	return func(b *base) (mutation, error) {
-		if existing, ok := findSame(b.places, p); ok {
+		if existing, ok := b.index().Same(p); ok {
 			return mutation{noop: true, place: existing}, nil
 		}
 		content := appendCSV(b.content, p)
@@ -112,56 +122,9 @@ func planAdd(p Place, by Author) planFunc {
 		return mutation{
 			content: content, places: places, place: added,
 			change: newChange(ChangeAdd, "Add "+oneLine(p.Name), by, d),
-			landed: func(fresh Snapshot) (Place, bool) { return findSame(fresh.Places, p) },
+			landed: func(fresh Snapshot) (Place, bool) { return fresh.Index().Same(p) },
 		}, nil
 	}
-}
-
-// planWriter is what each backend provides: one write that runs a plan on
-// the file as it is, under the backend's lock and compare-and-swap, and its
-// history. The operations below are the same for every backend.
-type planWriter interface {
-	write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error)
-	Change(ctx context.Context, id string) (Change, error)
-}
-
-func addPlace(ctx context.Context, w planWriter, op string, p Place, by Author) (AddResult, error) {
-	p, err := checkPlace(p)
-	if err != nil {
-		return AddResult{}, err
-	}
-	m, snap, err := w.write(ctx, op, planAdd(p, by))
-	if err != nil {
-		return AddResult{}, err
-	}
-	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
-}
-
-func addPlaces(ctx context.Context, w planWriter, op string, places []Place, summary string, by Author) (ChangeResult, error) {
-	checked := make([]Place, len(places))
-	for i, p := range places {
-		var err error
-		if checked[i], err = checkPlace(p); err != nil {
-			return ChangeResult{}, err
-		}
-	}
-	return applyPlan(ctx, w, op, planAddMany(checked, summary, by))
-}
-
-func undoChange(ctx context.Context, w planWriter, op, changeID string, by Author) (ChangeResult, error) {
-	c, err := w.Change(ctx, changeID)
-	if err != nil {
-		return ChangeResult{}, err
-	}
-	return applyPlan(ctx, w, op, planUndo(c, by))
-}
-
-func applyPlan(ctx context.Context, w planWriter, op string, plan planFunc) (ChangeResult, error) {
-	m, snap, err := w.write(ctx, op, plan)
-	if err != nil {
-		return ChangeResult{}, err
-	}
-	return changeResult(m, snap), nil
 }
 
 // changeResult is the answer for a write. The places the change added are
@@ -186,11 +149,18 @@ func changeResult(m mutation, snap Snapshot) ChangeResult {
 // the time it runs (a conflict re-plans on the new file) are left out.
 func planAddMany(places []Place, summary string, by Author) planFunc {
 	return func(b *base) (mutation, error) {
+		stored := b.index()
+		taken := NewIndex(nil) // a row repeated further down is taken once
 		fresh := make([]Place, 0, len(places))
 		for _, p := range places {
-			if _, ok := findSame(b.places, p); !ok {
-				fresh = append(fresh, p)
+			if _, ok := stored.Same(p); ok {
+				continue
 			}
+			if _, ok := taken.Same(p); ok {
+				continue
+			}
+			taken.Add(p)
+			fresh = append(fresh, p)
 		}
 		if len(fresh) == 0 {
 			return mutation{noop: true}, nil

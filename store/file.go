@@ -53,34 +53,10 @@ func (s *FileStore) Load(ctx context.Context) (Snapshot, error) {
 	return s.readLocked()
 }
 
-// Add appends p unless the file already holds the same place.
-func (s *FileStore) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
-	return addPlace(ctx, s, "file: add to "+s.path, p, by)
-}
-
-// Edit changes the place with this id.
-func (s *FileStore) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
-	return applyPlan(ctx, s, "file: edit "+s.path, planEdit(id, e, by))
-}
-
-// AddMany appends the places not stored yet in one change (an import).
-func (s *FileStore) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
-	return addPlaces(ctx, s, "file: import into "+s.path, places, summary, by)
-}
-
-// Delete removes the place with this id.
-func (s *FileStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
-	return applyPlan(ctx, s, "file: delete from "+s.path, planDelete(id, by))
-}
-
-// Undo applies the inverse of the journal entry with this id.
-func (s *FileStore) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
-	return undoChange(ctx, s, "file: undo in "+s.path, changeID, by)
-}
-
 // write makes the change plan works out on the file as it is now, under
 // the lock, and journals it.
 func (s *FileStore) write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error) {
+	op = "file: " + op + " " + s.path
 	if err := ctx.Err(); err != nil {
 		return mutation{}, Snapshot{}, wrapErr(op, KindUnavailable, err)
 	}
@@ -93,7 +69,7 @@ func (s *FileStore) write(ctx context.Context, op string, plan planFunc) (mutati
 		// new rows or, were it ever re-encoded, drop the rows we cannot read.
 		return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
 	}
-	m, err := plan(&base{content: snap.Content, places: snap.Places})
+	m, err := plan(baseOf(snap))
 	if err != nil {
 		return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
 	}
@@ -117,7 +93,7 @@ func (s *FileStore) write(ctx context.Context, op string, plan planFunc) (mutati
 			return mutation{}, Snapshot{}, &Error{Kind: KindInternal, Op: op, Err: err}
 		}
 	}
-	s.last = Snapshot{Places: places, Version: contentVersion(m.content), Content: m.content, LoadedAt: time.Now()}
+	s.last = newSnapshot(places, contentVersion(m.content), m.content, time.Now())
 	// A failure here leaves the change in the file without its history
 	// entry; the history then shows it as a change made outside whib.
 	_ = s.recordWrite(outside, &m.change, m.content)
@@ -149,7 +125,7 @@ func (s *FileStore) readLocked() (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, &Error{Kind: KindInternal, Op: op, Err: fmt.Errorf("not a valid places file, so it is left as it is and nothing is written to it: %w", err)}
 	}
-	s.last = Snapshot{Places: places, Version: version, Content: content, LoadedAt: time.Now()}
+	s.last = newSnapshot(places, version, content, time.Now())
 	return s.last, nil
 }
 

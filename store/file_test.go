@@ -49,7 +49,7 @@ func TestFileStoreAddAppendsOneRow(t *testing.T) {
 	s := NewFileStore(path)
 	ctx := context.Background()
 
-	res, err := s.Add(ctx, mustPlace(t, "Graz West", " 47.0707 ", "15.3912"), Author{Name: "Ana"})
+	res, err := under(s).Add(ctx, mustPlace(t, "Graz West", " 47.0707 ", "15.3912"), Author{Name: "Ana"})
 	if err != nil {
 		t.Fatalf("Add: %v", err)
 	}
@@ -68,7 +68,7 @@ func TestFileStoreAddAppendsOneRow(t *testing.T) {
 	}
 
 	// The same place again, spelled differently: nothing is written.
-	res, err = s.Add(ctx, mustPlace(t, "graz  WEST", "47.07070", "15.3912"), Author{Name: "Bo"})
+	res, err = under(s).Add(ctx, mustPlace(t, "graz  WEST", "47.07070", "15.3912"), Author{Name: "Bo"})
 	if err != nil {
 		t.Fatalf("second Add: %v", err)
 	}
@@ -96,7 +96,7 @@ func TestFileStoreKeepsExternalEdits(t *testing.T) {
 	if err := os.WriteFile(path, edited, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{})
+	res, err := under(s).Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestFileStoreKeepsExternalEdits(t *testing.T) {
 		t.Errorf("snapshot has %d places, want 11", len(res.Snapshot.Places))
 	}
 	// A hand-added place counts for dedupe.
-	res, err = s.Add(ctx, mustPlace(t, "WIEN", "48.2082", "16.3738"), Author{})
+	res, err = under(s).Add(ctx, mustPlace(t, "WIEN", "48.2082", "16.3738"), Author{})
 	if err != nil || res.Added {
 		t.Errorf("Wien should already be there: %+v %v", res, err)
 	}
@@ -142,7 +142,7 @@ func TestFileStoreNeverRewritesAFileItCannotParse(t *testing.T) {
 			if KindOf(err) != KindInternal || !strings.Contains(err.Error(), tt.says) {
 				t.Errorf("Load error = %v, want an internal error naming %s", err, tt.says)
 			}
-			_, err = s.Add(context.Background(), mustPlace(t, "C", "1", "2"), Author{})
+			_, err = under(s).Add(context.Background(), mustPlace(t, "C", "1", "2"), Author{})
 			if err == nil || !strings.Contains(err.Error(), tt.says) || !strings.Contains(err.Error(), "nothing is written") {
 				t.Errorf("Add error = %v, want one naming %s and saying nothing is written", err, tt.says)
 			}
@@ -160,17 +160,32 @@ func TestFileStoreNeverRewritesAFileItCannotParse(t *testing.T) {
 	}
 }
 
-func TestFileStoreRejectsInvalidPlace(t *testing.T) {
-	s := NewFileStore(filepath.Join(t.TempDir(), "places.csv"))
-	_, err := s.Add(context.Background(), Place{Name: "", Latitude: Coord{text: "100", value: 100}}, Author{})
-	if KindOf(err) != KindInvalid {
-		t.Errorf("kind = %v, want invalid", KindOf(err))
+// A Place is valid by construction: the write path refuses one that
+// NewPlace did not make rather than validating twice, and writes nothing.
+func TestAPlaceNotMadeByNewPlaceIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "places.csv")
+	s := NewFileStore(path)
+	ctx := context.Background()
+	before, err := s.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Place{{Name: "", Latitude: Coord{text: "100", value: 100}}, {Name: "Graz"}} {
+		if _, err := under(s).Add(ctx, p, Author{}); err == nil {
+			t.Errorf("Add(%+v) was accepted", p)
+		}
+		if _, err := under(s).AddMany(ctx, []Place{mustPlace(t, "Linz", "48.3", "14.3"), p}, "Import", Author{}); err == nil {
+			t.Errorf("AddMany with %+v was accepted", p)
+		}
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, before.Content) {
+		t.Errorf("the file changed:\n%s", got)
 	}
 }
 
 // concurrentAdds adds n distinct places at once and checks that every one
 // lands exactly once after the untouched original bytes.
-func concurrentAdds(t *testing.T, s Store, n int, original []byte, read func() []byte) {
+func concurrentAdds(t *testing.T, s Backend, n int, original []byte, read func() []byte) {
 	t.Helper()
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -184,7 +199,7 @@ func concurrentAdds(t *testing.T, s Store, n int, original []byte, read func() [
 				errs <- err
 				return
 			}
-			res, err := s.Add(ctx, p, Author{Name: fmt.Sprintf("writer %d", i)})
+			res, err := under(s).Add(ctx, p, Author{Name: fmt.Sprintf("writer %d", i)})
 			if err != nil {
 				errs <- err
 				return
@@ -250,11 +265,11 @@ func TestFileStoreUnsyncedRenameIsAnUnknownOutcome(t *testing.T) {
 	syncDirAfterRename = func(string) error { return errors.New("input/output error") }
 	t.Cleanup(func() { syncDirAfterRename = syncDir })
 	wien := mustPlace(t, "Wien", "48.2082", "16.3738")
-	if _, err := s.Add(ctx, wien, Author{}); KindOf(err) != KindUnknownOutcome {
+	if _, err := under(s).Add(ctx, wien, Author{}); KindOf(err) != KindUnknownOutcome {
 		t.Fatalf("kind = %v (%v), want unknown outcome", KindOf(err), err)
 	}
 	syncDirAfterRename = syncDir
-	if res, err := s.Add(ctx, wien, Author{}); err != nil || res.Added {
+	if res, err := under(s).Add(ctx, wien, Author{}); err != nil || res.Added {
 		t.Errorf("add again: added %v, %v; want already on the map", res.Added, err)
 	}
 	if got, _ := os.ReadFile(path); bytes.Count(got, []byte("Wien,")) != 1 {

@@ -94,6 +94,7 @@ type fileState struct {
 	etag     string // for If-None-Match on the branch; "" when unknown
 	loadedAt time.Time
 	pin      *headPin // the commit this content was read at, when known
+	index    *sharedIndex // set when the state is remembered, shared by its snapshots
 	// commit and commitURL name the commit this process just made, when
 	// the state is the answer to a write.
 	commit, commitURL string
@@ -104,8 +105,11 @@ type fileState struct {
 type headPin struct{ commit, tree string }
 
 func (f *fileState) snapshot() Snapshot {
-	return Snapshot{Places: f.places, Version: f.sha, Content: f.content, LoadedAt: f.loadedAt}
+	return Snapshot{Places: f.places, Version: f.sha, Content: f.content, LoadedAt: f.loadedAt, index: f.index}
 }
+
+// base is the state to plan a change on.
+func (f *fileState) base() *base { return baseOf(f.snapshot()) }
 
 // target is the resolved repository and branch.
 type target struct{ owner, repo, branch string }
@@ -283,6 +287,9 @@ func (s *GitHubStore) cached() *fileState {
 
 func (s *GitHubStore) remember(st *fileState) {
 	s.cacheMu.Lock()
+	if st.index == nil {
+		st.index = &sharedIndex{}
+	}
 	s.cache = st
 	s.gen++
 	s.cacheMu.Unlock()
@@ -345,7 +352,7 @@ func (s *GitHubStore) fetchContent(ctx context.Context, t target, ref, etag stri
 	}
 	st := &fileState{sha: meta.GetSHA(), etag: resp.Header.Get("ETag"), loadedAt: now}
 	if known != nil && known.sha == st.sha {
-		st.content, st.places = known.content, known.places
+		st.content, st.places, st.index = known.content, known.places, known.index
 		return st, nil
 	}
 	st.content, err = s.fileContent(ctx, t, &meta)

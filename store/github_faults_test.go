@@ -50,7 +50,7 @@ func TestGitHubMisstatedContentIsNeverUsed(t *testing.T) {
 				// As the base of a write on a fresh process.
 				fresh := newTestGitHub(t, srv, GitHubConfig{Branch: "main"})
 				srv.FaultNextContents(1, fault)
-				res, err := fresh.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
+				res, err := under(fresh).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
 				checkReadOrRefusal(t, "first add", res.Snapshot, err, refused, len(orig))
 				file := storedRowsIntact(t, srv, orig, "first add")
 
@@ -60,7 +60,7 @@ func TestGitHubMisstatedContentIsNeverUsed(t *testing.T) {
 				}
 				srv.SetFile("places.csv", append(append([]byte{}, file...), "Linz,48.3069,14.2858\n"...))
 				srv.FaultNextContents(1, fault)
-				_, err = s.Add(ctx, mustPlace(t, "Graz", "47.07", "15.43"), Author{Name: "Bo"})
+				_, err = under(s).Add(ctx, mustPlace(t, "Graz", "47.07", "15.43"), Author{Name: "Bo"})
 				if (err != nil) != refused {
 					t.Errorf("add after a conflict: %v", err)
 				}
@@ -167,7 +167,7 @@ func TestGitHubFaultySequencesNeverStoreFewerRows(t *testing.T) {
 						srv.ConflictNext(1)
 					}
 					var res AddResult
-					res, err = s.Add(ctx, mustPlace(t, fmt.Sprint("Ours ", i), fmt.Sprint(i%90), "3"), Author{Name: "Bo"})
+					res, err = under(s).Add(ctx, mustPlace(t, fmt.Sprint("Ours ", i), fmt.Sprint(i%90), "3"), Author{Name: "Bo"})
 					snap = res.Snapshot
 				case 7:
 					step += ": restart"

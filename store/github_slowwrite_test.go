@@ -46,7 +46,7 @@ func TestGitHubSlowWriteThatLands(t *testing.T) {
 	t.Run("landed before the re-check", func(t *testing.T) {
 		srv, s := setup(t, defaultPlaces, 100*time.Millisecond, 900*time.Millisecond)
 		srv.SlowWriteNext(1, 300*time.Millisecond)
-		res, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		res, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if err != nil || !res.Added || !hasWienOnce(res.Snapshot.Content) {
 			t.Fatalf("a slow write that landed should answer added: %+v, %v", res.Added, err)
 		}
@@ -56,14 +56,14 @@ func TestGitHubSlowWriteThatLands(t *testing.T) {
 	})
 	t.Run("large file: slow ref update", func(t *testing.T) {
 		srv, s := setup(t, githubtest.SampleCSV(20000), 2*time.Second, 0)
-		if _, err := s.Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{}); err != nil {
+		if _, err := under(s).Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{}); err != nil {
 			t.Fatal(err) // pins the head commit, so the next add is tree, commit, ref
 		}
 		// A 1 MB tree takes a while to send under the race detector: the
 		// timeout leaves it room, and only the held ref update outlasts it.
 		s.callTimeout, s.recheckDelay = 2*time.Second, 5*time.Second
 		srv.SlowWriteNext(1, 3*time.Second)
-		res, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		res, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if err != nil || !res.Added {
 			t.Fatalf("a slow ref update that landed should answer added: %+v, %v", res.Added, err)
 		}
@@ -74,13 +74,13 @@ func TestGitHubSlowWriteThatLands(t *testing.T) {
 	t.Run("not landed by the re-check", func(t *testing.T) {
 		srv, s := setup(t, defaultPlaces, 100*time.Millisecond, 0)
 		srv.SlowWriteNext(1, 800*time.Millisecond)
-		_, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		_, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if KindOf(err) != KindUnknownOutcome {
 			t.Fatalf("kind = %v (%v), want unknown outcome", KindOf(err), err)
 		}
 		waitForFile(t, srv, hasWienOnce)
 		// Adding again is safe: the duplicate is found, nothing is written.
-		res, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		res, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if err != nil || res.Added || len(srv.Commits()) != 1 {
 			t.Errorf("add again after it landed: added %v, %v, %d commits; want already there, 1 commit", res.Added, err, len(srv.Commits()))
 		}
@@ -88,10 +88,10 @@ func TestGitHubSlowWriteThatLands(t *testing.T) {
 	t.Run("added again before the first lands", func(t *testing.T) {
 		srv, s := setup(t, defaultPlaces, 100*time.Millisecond, 0)
 		srv.SlowWriteNext(1, 800*time.Millisecond)
-		if _, err := s.Add(ctx, wien, Author{Name: "Bo"}); KindOf(err) != KindUnknownOutcome {
+		if _, err := under(s).Add(ctx, wien, Author{Name: "Bo"}); KindOf(err) != KindUnknownOutcome {
 			t.Fatalf("kind = %v (%v), want unknown outcome", KindOf(err), err)
 		}
-		if res, err := s.Add(ctx, wien, Author{Name: "Bo"}); err != nil || !res.Added {
+		if res, err := under(s).Add(ctx, wien, Author{Name: "Bo"}); err != nil || !res.Added {
 			t.Fatalf("add again: %+v, %v", res.Added, err)
 		}
 		time.Sleep(time.Second) // the slow write is applied now, and refused: its SHA is stale
@@ -127,7 +127,7 @@ func TestGitHubUnknownWriteProvenNotLanded(t *testing.T) {
 	if _, err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
+	_, err := under(s).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
 	if KindOf(err) != KindUnavailable || !strings.Contains(err.Error(), "cannot land") {
 		t.Errorf("kind = %v (%v), want unavailable: proven not saved", KindOf(err), err)
 	}

@@ -118,7 +118,7 @@ func TestGitHubUncontendedAddCostsOneCall(t *testing.T) {
 	}
 	before := srv.Calls()
 	saoJose := mustPlace(t, "São José", "-27.597724533718875", "-48.61495221317449")
-	res, err := s.Add(ctx, saoJose, Author{Name: "Jess", Email: "jess@example.com"})
+	res, err := under(s).Add(ctx, saoJose, Author{Name: "Jess", Email: "jess@example.com"})
 	if err != nil {
 		t.Fatalf("Add: %v", err)
 	}
@@ -141,7 +141,7 @@ func TestGitHubUncontendedAddCostsOneCall(t *testing.T) {
 
 	// The same place again costs nothing and writes nothing.
 	before = srv.Calls()
-	res, err = s.Add(ctx, mustPlace(t, "são josé", "-27.5977245", "-48.6149522"), Author{Name: "Jess"})
+	res, err = under(s).Add(ctx, mustPlace(t, "são josé", "-27.5977245", "-48.6149522"), Author{Name: "Jess"})
 	if err != nil || res.Added {
 		t.Fatalf("duplicate add: %+v, %v", res, err)
 	}
@@ -153,7 +153,7 @@ func TestGitHubUncontendedAddCostsOneCall(t *testing.T) {
 func TestGitHubAddWithoutLoadReadsOnce(t *testing.T) {
 	srv := githubtest.New(t, githubtest.WithToken(testToken), githubtest.WithFile("places.csv", defaultPlaces))
 	s := newTestGitHub(t, srv, GitHubConfig{Branch: "main"})
-	if _, err := s.Add(context.Background(), mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"}); err != nil {
+	if _, err := under(s).Add(context.Background(), mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"}); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Calls() != 2 {
@@ -169,7 +169,7 @@ func TestGitHubConflictIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.ConflictNext(2)
-	res, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
+	res, err := under(s).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
 	if err != nil || !res.Added {
 		t.Fatalf("Add after two conflicts: %+v, %v", res, err)
 	}
@@ -192,7 +192,7 @@ func TestGitHubAddKeepsAnotherWritersRow(t *testing.T) {
 	theirs := append(append([]byte{}, defaultPlaces...), "Linz,48.3069,14.2858"...)
 	srv.SetFile("places.csv", theirs)
 
-	res, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
+	res, err := under(s).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
 	if err != nil || !res.Added {
 		t.Fatalf("Add: %+v, %v", res, err)
 	}
@@ -206,7 +206,7 @@ func TestGitHubAddKeepsAnotherWritersRow(t *testing.T) {
 
 	// They add the very place we are about to add: we find it on the retry.
 	srv.SetFile("places.csv", append([]byte(want), "Graz Airport,46.9911,15.4396\n"...))
-	res, err = s.Add(ctx, mustPlace(t, "graz airport", "46.9911", "15.4396"), Author{Name: "Bo"})
+	res, err = under(s).Add(ctx, mustPlace(t, "graz airport", "46.9911", "15.4396"), Author{Name: "Bo"})
 	if err != nil || res.Added {
 		t.Errorf("Add of a place another writer just added: %+v, %v", res, err)
 	}
@@ -220,7 +220,7 @@ func TestGitHubEndlessConflictGivesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.ConflictNext(1000)
-	_, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
+	_, err := under(s).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"})
 	if KindOf(err) != KindBusy {
 		t.Fatalf("kind = %v (%v), want conflict", KindOf(err), err)
 	}
@@ -250,7 +250,7 @@ func TestGitHubErrorKinds(t *testing.T) {
 		if _, err := s.Load(ctx); KindOf(err) != KindNotFound {
 			t.Errorf("Load kind = %v (%v), want not found", KindOf(err), err)
 		}
-		if _, err := s.Add(ctx, place, Author{}); KindOf(err) != KindNotFound {
+		if _, err := under(s).Add(ctx, place, Author{}); KindOf(err) != KindNotFound {
 			t.Errorf("Add kind = %v (%v), want not found", KindOf(err), err)
 		}
 	})
@@ -276,7 +276,7 @@ func TestGitHubErrorKinds(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv.FailNext(1, http.StatusUnauthorized)
-		if _, err := s.Add(ctx, place, Author{}); KindOf(err) != KindUnauthorized {
+		if _, err := under(s).Add(ctx, place, Author{}); KindOf(err) != KindUnauthorized {
 			t.Errorf("kind = %v (%v), want unauthorized", KindOf(err), err)
 		}
 		if len(srv.Commits()) != 0 {
@@ -373,7 +373,7 @@ func TestGitHubBareRepoNameUsesTokenUser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"}); err != nil {
+	if _, err := under(s).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"}); err != nil {
 		t.Fatal(err)
 	}
 	routes := srv.CallsByRoute()
@@ -416,7 +416,7 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 		if _, err := s.Load(ctx); err != nil {
 			t.Fatal(err)
 		}
-		res, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		res, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if err != nil || !res.Added {
 			t.Fatalf("a write that landed should count as added: %+v, %v", res, err)
 		}
@@ -435,7 +435,7 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv.FailNext(1, http.StatusInternalServerError)
-		_, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		_, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if KindOf(err) != KindUnknownOutcome {
 			t.Errorf("kind = %v (%v), want unknown outcome", KindOf(err), err)
 		}
@@ -443,7 +443,7 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 			t.Error("nothing should be committed")
 		}
 		// Adding again is safe: it lands once.
-		if res, err := s.Add(ctx, wien, Author{Name: "Bo"}); err != nil || !res.Added || len(srv.Commits()) != 1 {
+		if res, err := under(s).Add(ctx, wien, Author{Name: "Bo"}); err != nil || !res.Added || len(srv.Commits()) != 1 {
 			t.Errorf("add again: %+v, %v, %d commits", res, err, len(srv.Commits()))
 		}
 	})
@@ -454,7 +454,7 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv.FailNext(2+readRetries, http.StatusBadGateway)
-		_, err := s.Add(ctx, wien, Author{Name: "Bo"})
+		_, err := under(s).Add(ctx, wien, Author{Name: "Bo"})
 		if KindOf(err) != KindUnknownOutcome || !strings.Contains(err.Error(), "may have landed") {
 			t.Errorf("kind = %v (%v), want unknown outcome", KindOf(err), err)
 		}
@@ -467,7 +467,7 @@ func TestGitHubAmbiguousWrite(t *testing.T) {
 		}
 		srv.FailNext(1, http.StatusUnauthorized)
 		calls := srv.Calls()
-		if _, err := s.Add(ctx, wien, Author{Name: "Bo"}); KindOf(err) != KindUnauthorized || srv.Calls() != calls+1 {
+		if _, err := under(s).Add(ctx, wien, Author{Name: "Bo"}); KindOf(err) != KindUnauthorized || srv.Calls() != calls+1 {
 			t.Errorf("a 401 on the write: kind %v (%v) after %d calls, want unauthorized without a re-check", KindOf(err), err, srv.Calls()-calls)
 		}
 	})
@@ -494,7 +494,7 @@ func TestGitHubTwoInstancesAddConcurrently(t *testing.T) {
 			defer wg.Done()
 			for i := range 5 {
 				p := mustPlace(t, fmt.Sprintf("Instance %d place %d", inst, i), fmt.Sprint(inst), fmt.Sprint(i))
-				if _, err := s.Add(ctx, p, Author{}); err != nil {
+				if _, err := under(s).Add(ctx, p, Author{}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -529,12 +529,12 @@ func TestGitHubLargeFile(t *testing.T) {
 	}
 
 	before := srv.Calls()
-	if _, err := s.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"}); err != nil {
+	if _, err := under(s).Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{Name: "Bo"}); err != nil {
 		t.Fatalf("first large add: %v", err)
 	}
 	first := srv.Calls() - before
 	before = srv.Calls()
-	res, err := s.Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{Name: "Bo"})
+	res, err := under(s).Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{Name: "Bo"})
 	if err != nil {
 		t.Fatalf("second large add: %v", err)
 	}
@@ -560,7 +560,7 @@ func TestGitHubLargeFile(t *testing.T) {
 	theirs := append([]byte(want), "Graz,47.07,15.43\n"...)
 	srv.SetFile("places.csv", theirs)
 	srv.ConflictNext(1)
-	if _, err := s.Add(ctx, mustPlace(t, "Salzburg", "47.8095", "13.055"), Author{Name: "Bo"}); err != nil {
+	if _, err := under(s).Add(ctx, mustPlace(t, "Salzburg", "47.8095", "13.055"), Author{Name: "Bo"}); err != nil {
 		t.Fatalf("add after another writer: %v", err)
 	}
 	if got := srv.File("places.csv"); string(got) != string(theirs)+"Salzburg,47.8095,13.055\n" {

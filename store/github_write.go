@@ -14,37 +14,6 @@ import (
 	"github.com/google/go-github/v62/github"
 )
 
-// Add appends p to the file with compare-and-swap on the blob SHA: the write
-// only lands if the file is still the version p was deduplicated against.
-// A missing file is not created (KindNotFound): a wrong Path should be
-// noticed, not papered over with a new file.
-func (s *GitHubStore) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
-	return addPlace(ctx, s, "github: add to "+s.path, p, by)
-}
-
-// Edit changes the place with this id, in one commit.
-func (s *GitHubStore) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
-	return applyPlan(ctx, s, "github: edit "+s.path, planEdit(id, e, by))
-}
-
-// AddMany appends the places not stored yet in one change (an import).
-// summary is the change's first line, such as "Import 240 places from
-// My Places.kml".
-func (s *GitHubStore) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
-	return addPlaces(ctx, s, "github: import into "+s.path, places, summary, by)
-}
-
-// Delete removes the place with this id, in one commit.
-func (s *GitHubStore) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
-	return applyPlan(ctx, s, "github: delete from "+s.path, planDelete(id, by))
-}
-
-// Undo applies the inverse of the change (a commit) with this id, in one
-// new commit.
-func (s *GitHubStore) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
-	return undoChange(ctx, s, "github: undo in "+s.path, changeID, by)
-}
-
 // write makes the change plan works out, as one commit with
 // compare-and-swap on the blob SHA. When another writer was first (409, or
 // 422 for a stale SHA or a ref that would not fast-forward) it re-reads,
@@ -56,6 +25,7 @@ func (s *GitHubStore) Undo(ctx context.Context, changeID string, by Author) (Cha
 // shows the change, it was ours. When the re-read cannot tell, the error is
 // KindUnknownOutcome, never "nothing was saved".
 func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error) {
+	op = "github: " + op + " " + s.path
 	t, err := s.resolve(ctx)
 	if err != nil {
 		return mutation{}, Snapshot{}, err
@@ -72,7 +42,7 @@ func (s *GitHubStore) write(ctx context.Context, op string, plan planFunc) (muta
 		s.remember(cur)
 	}
 	for attempt := 0; ; {
-		m, err := plan(&base{content: cur.content, places: cur.places})
+		m, err := plan(cur.base())
 		if k := KindOf(err); (k == KindUnknownID || k == KindConflict) && !fresh {
 			// The cached file may be behind: an id or row the plan looks
 			// for may be there now. Ask again (a 304 when it is not).

@@ -135,14 +135,7 @@ func (s *FileStore) History(ctx context.Context, page int) (HistoryPage, error) 
 	if err != nil {
 		return HistoryPage{}, err
 	}
-	page = max(page, 1)
-	from := min((page-1)*historyPageSize, len(changes))
-	to := min(from+historyPageSize, len(changes))
-	out := HistoryPage{Changes: changes[from:to]}
-	if to < len(changes) {
-		out.Next = page + 1
-	}
-	return out, nil
+	return pageOf(changes, page), nil
 }
 
 // Change is the change with this id.

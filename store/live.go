@@ -16,10 +16,12 @@ type Status struct {
 	Stale    bool      // last refresh failed
 }
 
-// Live keeps the current snapshot in memory so page views never wait on the
-// backend. A failed refresh keeps the last good snapshot and marks it stale.
+// Live is the places as whib serves them: the current snapshot, kept in
+// memory so page views never wait on the backend, and every write operation
+// (add, import, edit, delete, undo), written once over any Backend. A
+// failed refresh keeps the last good snapshot and marks it stale.
 type Live struct {
-	store  Store
+	store  Backend
 	logger *slog.Logger
 
 	loads   singleflight.Group
@@ -33,8 +35,9 @@ type Live struct {
 	applied uint64 // ticket of the snapshot being served
 }
 
-// NewLive wraps s; nothing is loaded until Refresh or Run.
-func NewLive(s Store, logger *slog.Logger) *Live {
+// NewLive serves the places stored in s; nothing is loaded until Refresh
+// or Run.
+func NewLive(s Backend, logger *slog.Logger) *Live {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -105,37 +108,55 @@ func (l *Live) refresh(ctx context.Context) (Snapshot, error) {
 	return l.snap, nil
 }
 
-// Add adds through the store and serves the resulting snapshot right away,
-// so the person who added a place sees it on the next page view.
+// Add appends p unless a place that is the same visit (SameAs) is stored.
+// It never rewrites, reorders or drops existing rows, and it does not
+// overwrite a concurrent writer's change. The snapshot it answers with is
+// served right away, so the person who added a place sees it on the next
+// page view.
 func (l *Live) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
-	var res AddResult
-	err := l.write(func() (Snapshot, error) {
-		var err error
-		res, err = l.store.Add(ctx, p, by)
-		return res.Snapshot, err
-	})
-	return res, err
+	if err := checkBuilt("add", p); err != nil {
+		return AddResult{}, err
+	}
+	m, snap, err := l.write(ctx, "add", planAdd(p, by))
+	if err != nil {
+		return AddResult{}, err
+	}
+	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
 }
 
-// Edit, Delete and Undo change the file through the store and serve the
-// resulting snapshot right away, like Add.
-func (l *Live) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
-	return l.change(func() (ChangeResult, error) { return l.store.Edit(ctx, id, e, by) })
-}
-
+// AddMany appends the places that are not stored yet as one change (an
+// import); summary is its first line ("Import 240 places from My
+// Places.kml").
 func (l *Live) AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error) {
-	return l.change(func() (ChangeResult, error) { return l.store.AddMany(ctx, places, summary, by) })
+	for _, p := range places {
+		if err := checkBuilt("import", p); err != nil {
+			return ChangeResult{}, err
+		}
+	}
+	return l.change(ctx, "import", planAddMany(places, summary, by))
 }
 
+// Edit changes the place with this id; fields not set keep their bytes.
+// Every other row stays byte-identical and in its place.
+func (l *Live) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
+	return l.change(ctx, "edit", planEdit(id, e, by))
+}
+
+// Delete removes the place with this id.
 func (l *Live) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
-	return l.change(func() (ChangeResult, error) { return l.store.Delete(ctx, id, by) })
+	return l.change(ctx, "delete", planDelete(id, by))
 }
 
+// Undo applies the inverse of a change in the history as a new change.
 func (l *Live) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
-	return l.change(func() (ChangeResult, error) { return l.store.Undo(ctx, changeID, by) })
+	c, err := l.store.Change(ctx, changeID)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return l.change(ctx, "undo", planUndo(c, by))
 }
 
-// History and Change read the store's history; it is not kept in memory.
+// History and Change read the backend's history; it is not kept here.
 func (l *Live) History(ctx context.Context, page int) (HistoryPage, error) {
 	return l.store.History(ctx, page)
 }
@@ -144,14 +165,12 @@ func (l *Live) Change(ctx context.Context, id string) (Change, error) {
 	return l.store.Change(ctx, id)
 }
 
-func (l *Live) change(fn func() (ChangeResult, error)) (ChangeResult, error) {
-	var res ChangeResult
-	err := l.write(func() (Snapshot, error) {
-		var err error
-		res, err = fn()
-		return res.Snapshot, err
-	})
-	return res, err
+func (l *Live) change(ctx context.Context, op string, plan planFunc) (ChangeResult, error) {
+	m, snap, err := l.write(ctx, op, plan)
+	if err != nil {
+		return ChangeResult{}, err
+	}
+	return changeResult(m, snap), nil
 }
 
 // write runs one write and serves the snapshot it answers with.
@@ -159,12 +178,12 @@ func (l *Live) change(fn func() (ChangeResult, error)) (ChangeResult, error) {
 // Writes run one at a time: both backends write one at a time anyway, and
 // taking the ticket under the same lock keeps two writes that finish close
 // together from serving the older one's snapshot last.
-func (l *Live) write(fn func() (Snapshot, error)) error {
+func (l *Live) write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error) {
 	l.adding.Lock()
 	defer l.adding.Unlock()
-	snap, err := fn()
+	m, snap, err := l.store.write(ctx, op, plan)
 	if err != nil {
-		return err
+		return m, snap, err
 	}
 	// The ticket is taken after the write: any load that started before it
 	// may predate the write and must not replace this snapshot.
@@ -175,7 +194,7 @@ func (l *Live) write(fn func() (Snapshot, error)) error {
 		// The backend just answered with its current state: fresh again.
 		l.status = Status{LoadedAt: snap.LoadedAt}
 	}
-	return nil
+	return m, snap, nil
 }
 
 // Wait returns once no load is in flight any more, or when ctx is done: a

@@ -82,7 +82,7 @@ func TestLiveAddServesNewSnapshotAtOnce(t *testing.T) {
 
 // gatedStore lets a test decide when Load returns and what.
 type gatedStore struct {
-	Store       // only Load and Add are used
+	Backend     // only Load and write are used
 	loadStarted chan struct{}
 	release     chan struct{}
 	loadResult  Snapshot
@@ -103,8 +103,10 @@ func (g *gatedStore) Load(ctx context.Context) (Snapshot, error) {
 	return g.loadResult, nil
 }
 
-func (g *gatedStore) Add(context.Context, Place, Author) (AddResult, error) { return g.addResult, nil }
-func (g *gatedStore) String() string                                        { return "gated" }
+func (g *gatedStore) write(context.Context, string, planFunc) (mutation, Snapshot, error) {
+	return mutation{}, g.addResult.Snapshot, nil
+}
+func (g *gatedStore) String() string { return "gated" }
 
 func TestLiveSlowRefreshDoesNotUndoAnAdd(t *testing.T) {
 	g := &gatedStore{
@@ -122,7 +124,7 @@ func TestLiveSlowRefreshDoesNotUndoAnAdd(t *testing.T) {
 		_, _ = live.Refresh(ctx) // starts before the add, finishes after it
 	}()
 	<-g.loadStarted
-	if _, err := live.Add(ctx, Place{}, Author{}); err != nil {
+	if _, err := live.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{}); err != nil {
 		t.Fatal(err)
 	}
 	close(g.release)
@@ -154,7 +156,7 @@ func TestLiveRunRefreshesUntilCancelled(t *testing.T) {
 // cancelAwareStore blocks each load until released and records whether
 // the load's context was cancelled meanwhile.
 type cancelAwareStore struct {
-	Store                      // only Load is used
+	Backend                    // only Load is used
 	started, release, finished chan struct{}
 	cancelled                  bool
 }
@@ -173,9 +175,6 @@ func (c *cancelAwareStore) Load(ctx context.Context) (Snapshot, error) {
 	return Snapshot{Version: "v2"}, nil
 }
 
-func (c *cancelAwareStore) Add(context.Context, Place, Author) (AddResult, error) {
-	return AddResult{}, nil
-}
 func (c *cancelAwareStore) String() string { return "cancel-aware" }
 
 // TestLiveCallerGivingUpDoesNotFailTheSharedRefresh: a /ping client that

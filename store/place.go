@@ -1,11 +1,9 @@
 package store
 
 import (
-	"math"
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/unicode/norm"
 )
 
 // Place is one visited place. Build new ones with NewPlace; places read from
@@ -17,58 +15,11 @@ type Place struct {
 	Name      string `json:"name"`
 	Latitude  Coord  `json:"latitude"`
 	Longitude Coord  `json:"longitude"`
-}
-
-// sameCoordTolerance is about 11 cm on the ground: two markers closer than that
-// are the same pin on any map zoom.
-const sameCoordTolerance = 1e-6
-
-// SameAs reports whether p and o describe the same place: names equal after
-// collapsing runs of white space, Unicode normalisation (NFC) and case folding,
-// and both coordinates within 1e-6 degrees.
-func (p Place) SameAs(o Place) bool {
-	// Coordinates first: comparing two floats is far cheaper than folding
-	// names, and dedupe runs over every stored place on each add.
-	if math.Abs(p.Latitude.value-o.Latitude.value) > sameCoordTolerance ||
-		math.Abs(p.Longitude.value-o.Longitude.value) > sameCoordTolerance {
-		return false
-	}
-	if p.Name == o.Name {
-		return true
-	}
-	return strings.EqualFold(comparableName(p.Name), comparableName(o.Name))
-}
-
-// SameName reports whether two names are the same name as SameAs compares
-// them: white space, composition, zero-width characters and case aside.
-func SameName(a, b string) bool {
-	return a == b || strings.EqualFold(comparableName(a), comparableName(b))
-}
-
-// comparableName collapses white space, drops zero-width characters and
-// composes characters so "São  José" typed on a Mac (decomposed) matches
-// "São José" from the file, and "Graz\u200b" cannot pose as a second Graz.
-func comparableName(name string) string {
-	return norm.NFC.String(strings.Join(strings.Fields(strings.Map(dropZeroWidth, name)), " "))
-}
-
-// dropZeroWidth is a strings.Map function removing the characters that take
-// no space on screen.
-func dropZeroWidth(r rune) rune {
-	if isZeroWidth(r) {
-		return -1
-	}
-	return r
-}
-
-// isZeroWidth reports the zero-width and invisible format characters:
-// ZWSP, ZWNJ, ZWJ, word joiner, BOM/ZWNBSP and the soft hyphen.
-func isZeroWidth(r rune) bool {
-	switch r {
-	case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD':
-		return true
-	}
-	return false
+	// Visited is when: one row is one visit, so a place visited twice is
+	// two rows with the same name and point. Zero when unknown.
+	Visited Visited `json:"visited,omitzero"`
+	// Note is free text about the visit (newlines allowed); "" when none.
+	Note string `json:"note,omitempty"`
 }
 
 // Coord is one coordinate in degrees. It remembers the digits it was written

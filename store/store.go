@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -14,52 +15,62 @@ type Snapshot struct {
 	Version  string    // file backend: sha256 of content (hex); github: blob SHA
 	Content  []byte    // the CSV exactly as stored (served by GET /places.csv)
 	LoadedAt time.Time // when this state was last confirmed current
+
+	index *sharedIndex // built on first use, shared by the copies of one state
 }
 
-// Author says who added a place: a person's name/email or a machine client id.
+// newSnapshot is the snapshot of places read from content.
+func newSnapshot(places []Place, version string, content []byte, loadedAt time.Time) Snapshot {
+	return Snapshot{Places: places, Version: version, Content: content, LoadedAt: loadedAt, index: &sharedIndex{}}
+}
+
+// sharedIndex is an Index built once, on first use, for one snapshot.
+type sharedIndex struct {
+	once sync.Once
+	ix   *Index
+}
+
+// Index is the place index of the snapshot: which place is the same as a
+// new one, which has its name nearby. It is built on first use and shared
+// by every copy of the snapshot; do not Add to it.
+func (s Snapshot) Index() *Index {
+	if s.index == nil {
+		return NewIndex(s.Places)
+	}
+	s.index.once.Do(func() { s.index.ix = NewIndex(s.Places) })
+	return s.index.ix
+}
+
+// Author says who made a change: a person's name/email or a machine client id.
 type Author struct{ Name, Email string }
 
-// AddResult is the outcome of Store.Add.
+// AddResult is the outcome of an add.
 type AddResult struct {
 	Snapshot Snapshot // state after the add (or the state that already had it)
 	Place    Place    // the place as stored
 	Added    bool     // false: the same place was already there; nothing written
 }
 
-// Store is where the places file lives. Implementations are safe for
-// concurrent use.
-type Store interface {
-	// Load returns the current places.
+// Backend is where the places file lives: a local file, a GitHub
+// repository, or memory (tests). Backends do I/O only: read the file, write
+// a planned change with compare-and-swap, and read the history. What each
+// change does to the rows (add, edit, delete, import, undo) is written once,
+// in Live, over any backend. Implementations are safe for concurrent use.
+type Backend interface {
+	// Load returns the places as stored now.
 	Load(ctx context.Context) (Snapshot, error)
-	// Add appends p unless a place that is SameAs p is already stored. It
-	// never rewrites, reorders or drops existing rows, and it does not
-	// overwrite a concurrent writer's change (compare-and-swap with retries).
-	Add(ctx context.Context, p Place, by Author) (AddResult, error)
-	// Edit changes the place with this id; fields not set keep their
-	// bytes. Every other row stays byte-identical and in its place.
-	Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error)
-	// AddMany appends the places that are not stored yet, as one change.
-	AddMany(ctx context.Context, places []Place, summary string, by Author) (ChangeResult, error)
-	// Delete removes the place with this id.
-	Delete(ctx context.Context, id string, by Author) (ChangeResult, error)
-	// Undo applies the inverse of a change in the history as a new change.
-	Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error)
 	// History lists the changes to the file, newest first, by page from 1.
 	History(ctx context.Context, page int) (HistoryPage, error)
 	// Change is one change of the history.
 	Change(ctx context.Context, id string) (Change, error)
-	// String describes the store for logs, e.g. "file data/places.csv".
+	// String describes the backend for logs, e.g. "file data/places.csv".
 	String() string
-}
 
-// findSame returns the stored place that is the same as p, if any.
-func findSame(places []Place, p Place) (Place, bool) {
-	for _, q := range places {
-		if q.SameAs(p) {
-			return q, true
-		}
-	}
-	return Place{}, false
+	// write works plan out on the file as stored now and writes the
+	// result, only if the file is still what plan read (compare-and-swap),
+	// re-planning on the newer file when another writer was first. It
+	// records the change in the history and answers with the new state.
+	write(ctx context.Context, op string, plan planFunc) (mutation, Snapshot, error)
 }
 
 // withPlace returns places plus p, appended as a new row, in a new backing

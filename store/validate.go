@@ -156,8 +156,13 @@ func parseInputCoord(raw, label, example string, limit float64) (Coord, string) 
 // and friends fit with room to spare.
 const maxCoordLength = 32
 
-// checkPlace re-validates a Place handed to Add, which may have been built
-// without NewPlace; it returns the place as it will be stored.
-func checkPlace(p Place) (Place, error) {
-	return NewPlace(p.Name, p.Latitude.String(), p.Longitude.String())
+// checkBuilt refuses a place that NewPlace did not make (or the file did
+// not hold): a Place is valid by construction, so the write path trusts
+// the ones that were constructed and validates nothing twice. A literal
+// Place{Name: …} has no coordinates as written and cannot slip through.
+func checkBuilt(op string, p Place) error {
+	if p.Latitude.text == "" || p.Longitude.text == "" || p.Name == "" {
+		return &Error{Kind: KindInternal, Op: op, Err: errors.New("the place was not made by store.NewPlace")}
+	}
+	return nil
 }

@@ -197,3 +197,11 @@ func boundsAttr(b [4]float64) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// nearRadius is the store's "same name nearby" radius in words.
+func nearRadius() string {
+	if store.NearRadiusMeters%1000 == 0 {
+		return itoa(store.NearRadiusMeters/1000) + " km"
+	}
+	return itoa(store.NearRadiusMeters) + " m"
+}

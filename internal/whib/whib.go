@@ -26,7 +26,7 @@ import (
 type App struct {
 	cfg    Config
 	logger *slog.Logger
-	store  store.Store
+	store  store.Backend
 	live   *store.Live
 	auth   *auth.Authenticator
 	// handler is the route table with every middleware, as the server runs it.
@@ -133,7 +133,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-func newStore(cfg Config, logger *slog.Logger) (store.Store, error) {
+func newStore(cfg Config, logger *slog.Logger) (store.Backend, error) {
 	if cfg.GitHubRepo == "" {
 		return store.NewFileStore(cfg.PlacesFile), nil
 	}
