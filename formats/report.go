@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-
 	"github.com/whib/whib/store"
 )
 

@@ -93,7 +93,7 @@ type fileState struct {
 	places   []Place
 	etag     string // for If-None-Match on the branch; "" when unknown
 	loadedAt time.Time
-	pin      *headPin // the commit this content was read at, when known
+	pin      *headPin     // the commit this content was read at, when known
 	index    *sharedIndex // set when the state is remembered, shared by its snapshots
 	// commit and commitURL name the commit this process just made, when
 	// the state is the answer to a write.

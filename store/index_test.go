@@ -62,8 +62,7 @@ func TestIndexSameVisitsAndNear(t *testing.T) {
 		t.Error("another name is near")
 	}
 	// The same place on another date is another visit: not the same, not near.
-	var again Place
-	again = graz
+	again := graz
 	var err error
 	if again.Visited, err = ParseVisited("2023"); err != nil {
 		t.Fatal(err)

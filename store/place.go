@@ -3,7 +3,6 @@ package store
 import (
 	"strconv"
 	"strings"
-
 )
 
 // Place is one visited place. Build new ones with NewPlace; places read from
