@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -58,7 +59,7 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) {
 		a.failEdit(w, r, c, id, in, err)
 		return
 	}
-	res, err := a.deps.Places.Edit(r.Context(), id, in.edit(), author(r))
+	res, err := a.deps.Places.Edit(r.Context(), targetOf(r, id), in.edit(), author(r))
 	if err != nil {
 		a.failEdit(w, r, c, id, in, err)
 		return
@@ -121,7 +122,7 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) {
 	c := shapeOf(r)
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
-	res, err := a.deps.Places.Delete(r.Context(), id, author(r))
+	res, err := a.deps.Places.Delete(r.Context(), targetOf(r, id), author(r))
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -202,11 +203,14 @@ type changeJSON struct {
 	After   []store.Place `json:"after"`
 	URL     *string       `json:"url"`
 	Undo    *string       `json:"undo"`
+	// Undoes and UndoneBy link an undo and what it undid, both ways.
+	Undoes   string `json:"undoes,omitempty"`
+	UndoneBy string `json:"undone_by,omitempty"`
 }
 
 func toChangeJSON(c store.Change) changeJSON {
 	out := changeJSON{ID: c.ID, Kind: string(c.Kind), At: c.At.UTC(), By: c.By, Summary: c.Summary,
-		Before: orEmpty(c.Before), After: orEmpty(c.After)}
+		Before: orEmpty(c.Before), After: orEmpty(c.After), Undoes: c.Undoes, UndoneBy: c.UndoneBy}
 	if c.URL != "" {
 		out.URL = &c.URL
 	}
@@ -339,4 +343,19 @@ func nearMessage(q store.Place, meters float64) string {
 		return fmt.Sprintf("%s is already %d m from here.", q.Name, int(meters+0.5))
 	}
 	return fmt.Sprintf("%s is already %.1f km from here.", q.Name, meters/1000)
+}
+
+// targetOf is the place a PATCH or DELETE names: its id, and the entity
+// tags of If-Match (RFC 9110 section 13.1.1), which the store checks
+// against the place as stored.
+func targetOf(r *http.Request, id string) store.Target {
+	t := store.Target{ID: id}
+	for _, v := range r.Header.Values("If-Match") {
+		for tag := range strings.SplitSeq(v, ",") {
+			if tag = strings.TrimSpace(tag); tag != "" {
+				t.IfMatch = append(t.IfMatch, tag)
+			}
+		}
+	}
+	return t
 }

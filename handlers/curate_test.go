@@ -58,10 +58,10 @@ func TestMachinesEditDeleteAndUndoThroughTheAPI(t *testing.T) {
 		t.Errorf("commit message %q, want the rename in words and the author in a trailer", msg)
 	}
 
-	// The old id is stale now.
+	// The old id is stale now: the answer says the place's id now.
 	resp, body = app.Do(nil, api(token, "PATCH", "/places/"+id, `{"name":"X"}`))
-	if resp.StatusCode != http.StatusNotFound || apptest.DecodeJSON(t, body)["code"] != "not_found" {
-		t.Errorf("PATCH with a stale id = %d %s, want 404", resp.StatusCode, body)
+	if p := apptest.DecodeJSON(t, body); resp.StatusCode != http.StatusConflict || p["code"] != "conflict" || p["current"] != got["id"] {
+		t.Errorf("PATCH with a stale id = %d %s, want 409 naming the current id %v", resp.StatusCode, body, got["id"])
 	}
 
 	graz := idOf(t, app, "Graz")
@@ -74,8 +74,8 @@ func TestMachinesEditDeleteAndUndoThroughTheAPI(t *testing.T) {
 	if del["name"] != "Graz" || !strings.HasPrefix(undo, "/changes/") || !strings.HasSuffix(undo, "/undo") {
 		t.Fatalf("DELETE answered %v, want the place and its undo URL", del)
 	}
-	if resp, _ := app.Do(nil, api(token, "DELETE", "/places/"+graz, "")); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("second DELETE = %d, want 404", resp.StatusCode)
+	if resp, body := app.Do(nil, api(token, "DELETE", "/places/"+graz, "")); resp.StatusCode != http.StatusGone || !strings.Contains(undo, apptest.DecodeJSON(t, body)["change"].(string)) {
+		t.Errorf("second DELETE = %d %s, want 410 naming the delete", resp.StatusCode, body)
 	}
 
 	resp, body = app.Do(nil, api(token, "POST", undo, ""))
@@ -109,8 +109,12 @@ func TestMachinesEditDeleteAndUndoThroughTheAPI(t *testing.T) {
 	if strings.Join(kinds, ",") != "undo,delete,edit,outside" {
 		t.Errorf("history kinds = %v, want undo,delete,edit,outside (the file's creation)", kinds)
 	}
-	if c := history.Changes[1]; c.Summary != "Delete Graz" || len(c.Before) != 1 || c.Before[0]["name"] != "Graz" || c.URL == nil || c.Undo == nil || c.At == "" {
+	// Undone already: the delete offers no second undo.
+	if c := history.Changes[1]; c.Summary != "Delete Graz" || len(c.Before) != 1 || c.Before[0]["name"] != "Graz" || c.URL == nil || c.Undo != nil || c.At == "" {
 		t.Errorf("the delete in the history = %+v", c)
+	}
+	if resp, body := app.Do(nil, api(token, "POST", undo, "")); resp.StatusCode != http.StatusConflict || apptest.DecodeJSON(t, body)["change"] != history.Changes[0].ID {
+		t.Errorf("a second undo = %d %s, want 409 naming the undo", resp.StatusCode, body)
 	}
 	if last := history.Changes[len(history.Changes)-1]; last.Undo != nil {
 		t.Error("the file's creation offers an undo")

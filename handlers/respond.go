@@ -25,6 +25,12 @@ type problem struct {
 	RetryAfter  time.Duration     `json:"-"`
 	// Place names the place a 409 clashes on.
 	Place string `json:"place,omitempty"`
+	// Change names the change behind a 409 (the undo that already undid
+	// it) or a 410 (the delete).
+	Change string `json:"change,omitempty"`
+	// Current is the id the place has now, for a 409 on an id it had
+	// before an edit.
+	Current string `json:"current,omitempty"`
 	// Title heads the error page; "" picks one from the status.
 	Title string `json:"-"`
 	// authenticate is the WWW-Authenticate challenge for 401/403 (RFC 6750).
@@ -126,7 +132,25 @@ func storeProblem(e *store.Error) problem {
 		if e.Err != nil {
 			description = sentence(errorText(e.Err)) + " Nothing was saved."
 		}
-		return problem{Status: http.StatusConflict, Code: "conflict", Description: description, Place: e.Place}
+		return problem{Status: http.StatusConflict, Code: "conflict", Description: description, Place: e.Place, Change: e.Change, Current: e.Current}
+	case store.KindUnreadable:
+		return problem{
+			Status: http.StatusServiceUnavailable, Code: "storage_unreadable",
+			Description: "The stored places file cannot be read (" + errorText(e.Err) + "), so nothing was saved; the map shows its last good version. The site owner needs to mend the file.",
+			RetryAfter:  time.Minute,
+		}
+	case store.KindPreconditionFailed:
+		return problem{
+			Status: http.StatusPreconditionFailed, Code: "precondition_failed",
+			Description: "The place is no longer as you saw it: it was changed since, so nothing was saved. Reload to see it as it is now.",
+		}
+	case store.KindPreconditionRequired:
+		return problem{
+			Status: 428, Code: "precondition_required",
+			Description: "This place has an identical twin, so its id alone could name the other one: send If-Match with the ETag of GET /places/{id}. Nothing was saved.",
+		}
+	case store.KindGone:
+		return problem{Status: http.StatusGone, Code: "gone", Description: sentence(errorText(e.Err)), Change: e.Change}
 	case store.KindNotFound:
 		return problem{
 			Status: http.StatusBadGateway, Code: "storage_not_found",

@@ -154,7 +154,7 @@ func BenchmarkGitHubEdit(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
-				res, err := under(s).Edit(ctx, id, Edit{Name: ptr(fmt.Sprintf("Renamed %d", i))}, Author{Name: "bench"})
+				res, err := under(s).Edit(ctx, Target{ID: id}, Edit{Name: ptr(fmt.Sprintf("Renamed %d", i))}, Author{Name: "bench"})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -32,6 +33,9 @@ type Change struct {
 	After   []Place
 	URL     string // the commit on GitHub, when there is one
 	Undoes  string // kind undo: the id of the change it undid
+	// UndoneBy is the id of the later change that undid this one, when
+	// the history shows one; a change is undone at most once.
+	UndoneBy string
 	// CanUndo is false for changes whose rows could not be read (a file
 	// that did not parse on either side) and for the file's creation.
 	CanUndo bool
@@ -58,6 +62,35 @@ type ChangeResult struct {
 	Changed  bool   // false: nothing to do (an edit to what is already stored)
 }
 
+// markUndone sets UndoneBy on the changes that a change among them undid,
+// and takes away their Undo: a change is undone at most once.
+func markUndone(changes []Change) []Change {
+	undoneBy := map[string]string{}
+	for _, c := range changes {
+		if c.Kind == ChangeUndo && c.Undoes != "" {
+			undoneBy[c.Undoes] = c.ID
+		}
+	}
+	for i := range changes {
+		if by, ok := undoneBy[changes[i].ID]; ok {
+			changes[i].UndoneBy = by
+			changes[i].CanUndo = false
+		}
+	}
+	return changes
+}
+
+// findUndo is the change among changes that undid the change id; its ID is
+// "" when none did.
+func findUndo(changes []Change, id string) Change {
+	for _, c := range changes {
+		if c.Kind == ChangeUndo && c.Undoes == id {
+			return c
+		}
+	}
+	return Change{}
+}
+
 // historyPageSize is how many changes one page of the history shows.
 const historyPageSize = 20
 
@@ -80,11 +113,12 @@ type base struct {
 	places  []Place
 	rows    *fileRows
 	shared  *sharedIndex // the stored state's index, when it has one
+	version string       // the stored state's Snapshot.Version
 }
 
 // baseOf is the base for planning on snap.
 func baseOf(snap Snapshot) *base {
-	return &base{content: snap.Content, places: snap.Places, shared: snap.index}
+	return &base{content: snap.Content, places: snap.Places, shared: snap.index, version: snap.Version}
 }
 
 // index is the place index of the file the plan reads.
@@ -96,7 +130,7 @@ func (b *base) parsed() (*fileRows, error) {
 	if b.rows == nil {
 		rows, err := parseRows(b.content)
 		if err != nil {
-			return nil, &Error{Kind: KindInternal, Op: "read rows", Err: err}
+			return nil, unreadable("read rows", err)
 		}
 		b.rows = rows
 	}
@@ -186,22 +220,49 @@ func lastRow(content []byte) string {
 	return s
 }
 
-// row finds the place with this id in the file.
-func (b *base) row(id string) (*fileRows, int, error) {
+// Target names the place a change is for: its id, and what the client saw
+// of it (RFC 9110 conditional requests).
+type Target struct {
+	ID string
+	// IfMatch holds the entity tags the client sent in If-Match; nil when
+	// it sent none. "*" matches any current place.
+	IfMatch []string
+}
+
+// row finds the target's row in the file and checks what the client saw
+// of it: a place with an identical twin needs If-Match, since a retried
+// request could otherwise name the twin (rows are numbered by position).
+func (b *base) row(t Target) (*fileRows, int, error) {
 	rows, err := b.parsed()
 	if err != nil {
 		return nil, 0, err
 	}
-	i := rows.index(id)
+	i := rows.index(t.ID)
 	if i < 0 {
-		return nil, 0, unknownPlace(id)
+		if t.IfMatch != nil && !slices.Contains(t.IfMatch, "*") {
+			return nil, 0, notAsSeen(t.ID)
+		}
+		return nil, 0, unknownPlace(t.ID)
+	}
+	tag := placeETag(t.ID, rows.twins(t.ID))
+	switch {
+	case t.IfMatch == nil && rows.twins(t.ID) > 1:
+		return nil, 0, &Error{Kind: KindPreconditionRequired, Op: "find place " + t.ID,
+			Err: errors.New("this place has an identical twin; send If-Match with its ETag")}
+	case t.IfMatch != nil && !slices.Contains(t.IfMatch, "*") && !slices.Contains(t.IfMatch, tag):
+		return nil, 0, notAsSeen(t.ID)
 	}
 	return rows, i, nil
 }
 
-func planEdit(id string, e Edit, by Author) planFunc {
+func notAsSeen(id string) error {
+	return &Error{Kind: KindPreconditionFailed, Op: "find place " + id,
+		Err: errors.New("the place is no longer as the client saw it")}
+}
+
+func planEdit(t Target, e Edit, by Author) planFunc {
 	return func(b *base) (mutation, error) {
-		rows, i, err := b.row(id)
+		rows, i, err := b.row(t)
 		if err != nil {
 			return mutation{}, err
 		}
@@ -214,11 +275,9 @@ func planEdit(id string, e Edit, by Author) planFunc {
 		if row == rows.row(i) {
 			return mutation{noop: true, place: old}, nil
 		}
-		for j, q := range rows.places {
-			if j != i && q.SameAs(edited) {
-				return mutation{}, &Error{Kind: KindConflict, Op: "edit", Place: q.Name,
-					Err: fmt.Errorf("%s is already on the map at the same spot", q.Name)}
-			}
+		if q, ok := b.index().Same(edited); ok {
+			return mutation{}, &Error{Kind: KindConflict, Op: "edit", Place: q.Name,
+				Err: fmt.Errorf("%s is already on the map at the same spot", q.Name)}
 		}
 		d := rowDiff{At: i, Before: []string{rows.row(i)}, After: []string{row}, Anchor: anchorOf(rows, i)}
 		return mutation{
@@ -277,9 +336,9 @@ func editSummary(old, edited Place) string {
 	}
 }
 
-func planDelete(id string, by Author) planFunc {
+func planDelete(t Target, by Author) planFunc {
 	return func(b *base) (mutation, error) {
-		rows, i, err := b.row(id)
+		rows, i, err := b.row(t)
 		if err != nil {
 			return mutation{}, err
 		}
@@ -293,11 +352,16 @@ func planDelete(id string, by Author) planFunc {
 	}
 }
 
-// planUndo applies the inverse of c as a new change.
-func planUndo(c Change, by Author) planFunc {
+// planUndo applies the inverse of c as a new change, on the file at
+// version only: the caller checked at that version that no change has
+// undone c yet, and a file that moved since may hold such an undo.
+func planUndo(c Change, by Author, version string) planFunc {
 	return func(b *base) (mutation, error) {
 		if !c.CanUndo {
 			return mutation{}, &Error{Kind: KindConflict, Op: "undo", Err: errors.New("this change cannot be undone")}
+		}
+		if b.version != version {
+			return mutation{}, errBaseMoved
 		}
 		rows, err := b.parsed()
 		if err != nil {
@@ -307,6 +371,12 @@ func planUndo(c Change, by Author) planFunc {
 		if err != nil {
 			return mutation{}, err
 		}
+		if back, err = restorable(b.index(), back, n); err != nil {
+			return mutation{}, err
+		}
+		if n == 0 && len(back) == 0 {
+			return mutation{noop: true}, nil // every row it brings back is there already
+		}
 		d := rowDiff{At: at, After: back, Anchor: anchorOf(rows, at)}
 		for k := at; k < at+n; k++ {
 			d.Before = append(d.Before, rows.row(k))
@@ -315,6 +385,32 @@ func planUndo(c Change, by Author) planFunc {
 		ch.Undoes = c.ID
 		return mutation{content: rows.splice(at, n, back), change: ch}, nil
 	}
+}
+
+// errBaseMoved: the file changed between the checks an undo made and its
+// write; the undo starts over from the checks.
+var errBaseMoved = &Error{Kind: KindBusy, Op: "undo", Err: errors.New("the places file changed while undoing; try again")}
+
+// restorable is the rows an undo brings back, by the add rule: a row that
+// is the same as a stored place is not stored twice. An undo that only
+// brings rows back leaves those out; one that also replaces rows (an edit)
+// clashes instead, as the edit itself would.
+func restorable(stored *Index, back []string, replaced int) ([]string, error) {
+	out := back[:0:0]
+	for _, r := range back {
+		p, err := placeFromRow(r)
+		if err == nil {
+			if q, same := stored.Same(p); same {
+				if replaced > 0 {
+					return nil, &Error{Kind: KindConflict, Op: "undo", Place: q.Name,
+						Err: fmt.Errorf("%s is already on the map at the same spot, so this change cannot be undone", q.Name)}
+				}
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 func anchorOf(rows *fileRows, i int) string {

@@ -189,6 +189,34 @@ func withOccurrence(base string, n int) string {
 	return base + "-" + strconv.Itoa(n)
 }
 
+// baseID is id without its occurrence number.
+func baseID(id string) string {
+	if i := strings.IndexByte(id, '-'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// countTwins is how many of places are stored as the same row as the one
+// with this id.
+func countTwins(places []Place, id string) int {
+	base, n := baseID(id), 0
+	for _, q := range places {
+		if baseID(q.ID) == base {
+			n++
+		}
+	}
+	return n
+}
+
+// placeETag is the entity tag of a place (RFC 9110): its id and how many
+// identical rows the file holds. An edit changes the id; deleting one of
+// two twins changes the count, so a request retried after it no longer
+// matches the twin that took the deleted row's id.
+func placeETag(id string, twins int) string {
+	return `"` + id + "." + strconv.Itoa(twins) + `"`
+}
+
 // nextRowID is the ID a row for p gets when appended after places.
 func nextRowID(places []Place, p Place) string {
 	base := rowID(placeRecord(p, make([]string, 3)))

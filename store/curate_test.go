@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,7 +68,9 @@ func backends(t *testing.T, content string) []backend {
 	}
 }
 
-func placeID(t *testing.T, s Backend, name string) string {
+func placeID(t *testing.T, s interface {
+	Load(context.Context) (Snapshot, error)
+}, name string) string {
 	t.Helper()
 	snap, err := s.Load(context.Background())
 	if err != nil {
@@ -90,7 +93,7 @@ func TestEditAndDeleteKeepEveryOtherRowByteIdentical(t *testing.T) {
 			ctx := context.Background()
 			by := Author{Name: "Jess"}
 
-			res, err := b.store.Edit(ctx, placeID(t, b.store, "Taipei"), Edit{Name: str("Taipei 101")}, by)
+			res, err := b.store.Edit(ctx, Target{ID: placeID(t, b.store, "Taipei")}, Edit{Name: str("Taipei 101")}, by)
 			if err != nil || !res.Changed {
 				t.Fatalf("rename: %+v, %v", res, err)
 			}
@@ -102,7 +105,7 @@ func TestEditAndDeleteKeepEveryOtherRowByteIdentical(t *testing.T) {
 				t.Errorf("rename answered %+v", res.Place)
 			}
 
-			if _, err := b.store.Edit(ctx, placeID(t, b.store, "Graz"), Edit{Latitude: str("47.0711")}, by); err != nil {
+			if _, err := b.store.Edit(ctx, Target{ID: placeID(t, b.store, "Graz")}, Edit{Latitude: str("47.0711")}, by); err != nil {
 				t.Fatalf("move: %v", err)
 			}
 			moved := strings.Replace(renamed, "\"Graz\",47.0707,15.4395\n", "\"Graz\",47.0711,15.4395\n", 1)
@@ -110,7 +113,7 @@ func TestEditAndDeleteKeepEveryOtherRowByteIdentical(t *testing.T) {
 				t.Fatalf("after the move the file is\n%s\nwant\n%s", got, moved)
 			}
 
-			del, err := b.store.Delete(ctx, placeID(t, b.store, "Salvador"), by)
+			del, err := b.store.Delete(ctx, Target{ID: placeID(t, b.store, "Salvador")}, by)
 			if err != nil || del.Place.Name != "Salvador" {
 				t.Fatalf("delete: %+v, %v", del, err)
 			}
@@ -119,17 +122,36 @@ func TestEditAndDeleteKeepEveryOtherRowByteIdentical(t *testing.T) {
 				t.Fatalf("after the delete the file is\n%s\nwant\n%s", got, deleted)
 			}
 
-			// One of two identical rows: the other stays.
-			if _, err := b.store.Delete(ctx, placeID(t, b.store, "Recife"), by); err != nil {
+			// One of two identical rows: the other stays. A twin is named
+			// by what the client saw of it (If-Match), never by id alone.
+			recife := placeID(t, b.store, "Recife")
+			if _, err := b.store.Delete(ctx, Target{ID: recife}, by); KindOf(err) != KindPreconditionRequired {
+				t.Fatalf("deleting a twin without If-Match: %v, want precondition required", err)
+			}
+			snap, _ := b.store.Load(ctx)
+			twin, _ := snap.Place(recife)
+			if _, err := b.store.Delete(ctx, Target{ID: recife, IfMatch: []string{snap.ETag(twin)}}, by); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.Count(string(b.file()), "Recife,-8.0476,-34.8770\n"); got != 1 {
 				t.Errorf("deleting one of two identical rows left %d", got)
 			}
+			// The same request again (a retry) no longer matches the
+			// remaining Recife, which now has the deleted one's id.
+			if _, err := b.store.Delete(ctx, Target{ID: recife, IfMatch: []string{snap.ETag(twin)}}, by); KindOf(err) != KindPreconditionFailed {
+				t.Fatalf("a retried delete of a twin: %v, want precondition failed", err)
+			}
+			// Undoing it would store a row identical to one stored: by the
+			// add rule, nothing is written.
+			h, _ := b.store.History(ctx, 1)
+			if res, err := b.store.Undo(ctx, h.Changes[0].ID, by); err != nil || res.Changed {
+				t.Fatalf("undo of deleting a twin: %+v, %v; want nothing written", res, err)
+			}
+			oneRecife := func(s string) string { return strings.Replace(s, "Recife,-8.0476,-34.8770\n", "", 1) }
 
 			// Undo, newest first, brings back the exact bytes at each step.
-			undone := map[string]bool{}
-			for _, want := range []string{deleted, moved, renamed, quirkyFile} {
+			undone := map[string]bool{h.Changes[0].ID: true}
+			for _, want := range []string{oneRecife(moved), oneRecife(renamed), oneRecife(quirkyFile)} {
 				h, err := b.store.History(ctx, 1)
 				if err != nil {
 					t.Fatal(err)
@@ -164,10 +186,10 @@ func TestHistoryTellsWhatChangedByWhom(t *testing.T) {
 			if _, err := b.store.Add(ctx, mustPlace(t, "Linz", "48.3069", "14.2858"), Author{Name: "Bo"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.store.Edit(ctx, placeID(t, b.store, "Linz"), Edit{Name: str("Linz an der Donau")}, Author{Name: "whib-machine"}); err != nil {
+			if _, err := b.store.Edit(ctx, Target{ID: placeID(t, b.store, "Linz")}, Edit{Name: str("Linz an der Donau")}, Author{Name: "whib-machine"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.store.Delete(ctx, placeID(t, b.store, "Salvador"), Author{Email: "jess@example.com"}); err != nil {
+			if _, err := b.store.Delete(ctx, Target{ID: placeID(t, b.store, "Salvador")}, Author{Email: "jess@example.com"}); err != nil {
 				t.Fatal(err)
 			}
 			h, err := b.store.History(ctx, 1)
@@ -258,7 +280,7 @@ func TestParallelEditsOfDifferentPlacesAllLand(t *testing.T) {
 			errs := make([]error, 10)
 			for i := range ids {
 				wg.Go(func() {
-					_, errs[i] = b.store.Edit(ctx, ids[i], Edit{Name: str(fmt.Sprintf("Renamed %d", i))}, Author{Name: "Bo"})
+					_, errs[i] = b.store.Edit(ctx, Target{ID: ids[i]}, Edit{Name: str(fmt.Sprintf("Renamed %d", i))}, Author{Name: "Bo"})
 				})
 			}
 			wg.Wait()
@@ -283,21 +305,21 @@ func TestAnEditRacingADeleteOfTheSamePlace(t *testing.T) {
 			id := placeID(t, b.store, "Salvador")
 			var wg sync.WaitGroup
 			var editErr, deleteErr error
-			wg.Go(func() { _, editErr = b.store.Edit(ctx, id, Edit{Name: str("Salvador da Bahia")}, Author{}) })
-			wg.Go(func() { _, deleteErr = b.store.Delete(ctx, id, Author{}) })
+			wg.Go(func() { _, editErr = b.store.Edit(ctx, Target{ID: id}, Edit{Name: str("Salvador da Bahia")}, Author{}) })
+			wg.Go(func() { _, deleteErr = b.store.Delete(ctx, Target{ID: id}, Author{}) })
 			wg.Wait()
 			got := string(b.file())
 			switch {
 			case editErr == nil && deleteErr != nil:
-				if KindOf(deleteErr) != KindUnknownID {
-					t.Errorf("the delete after the edit failed with %v, want unknown id (404)", deleteErr)
+				if e := (*Error)(nil); !errors.As(deleteErr, &e) || e.Kind != KindConflict || e.Current == "" {
+					t.Errorf("the delete after the edit failed with %v, want a conflict naming the current id", deleteErr)
 				}
 				if want := strings.Replace(quirkyFile, "Salvador,", "Salvador da Bahia,", 1); got != want {
 					t.Errorf("file after the edit won:\n%s", got)
 				}
 			case deleteErr == nil && editErr != nil:
-				if KindOf(editErr) != KindUnknownID {
-					t.Errorf("the edit after the delete failed with %v, want unknown id (404)", editErr)
+				if e := (*Error)(nil); !errors.As(editErr, &e) || e.Kind != KindGone || e.Change == "" {
+					t.Errorf("the edit after the delete failed with %v, want gone (410) naming the delete", editErr)
 				}
 				if want := strings.Replace(quirkyFile, "Salvador,-12.9714,-38.5014\n", "", 1); got != want {
 					t.Errorf("file after the delete won:\n%s", got)
@@ -314,7 +336,7 @@ func TestStaleIDsAndClashesWriteNothing(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			old := placeID(t, b.store, "Salvador")
-			if _, err := b.store.Edit(ctx, old, Edit{Name: str("Salvador da Bahia")}, Author{}); err != nil {
+			if _, err := b.store.Edit(ctx, Target{ID: old}, Edit{Name: str("Salvador da Bahia")}, Author{}); err != nil {
 				t.Fatal(err)
 			}
 			after := b.file()
@@ -323,12 +345,15 @@ func TestStaleIDsAndClashesWriteNothing(t *testing.T) {
 				err  error
 				kind Kind
 			}{
-				{"edit by a stale id", second(b.store.Edit(ctx, old, Edit{Name: str("X")}, Author{})), KindUnknownID},
-				{"delete by a stale id", second(b.store.Delete(ctx, old, Author{})), KindUnknownID},
-				{"delete by an unknown id", second(b.store.Delete(ctx, "0123456789ab", Author{})), KindUnknownID},
+				// An id the place had before the edit: a conflict naming
+				// its id now (the link survived, the client is told where).
+				{"edit by a stale id", second(b.store.Edit(ctx, Target{ID: old}, Edit{Name: str("X")}, Author{})), KindConflict},
+				{"delete by a stale id", second(b.store.Delete(ctx, Target{ID: old}, Author{})), KindConflict},
+				{"delete by a stale ETag", second(b.store.Delete(ctx, Target{ID: placeID(t, b.store, "Graz"), IfMatch: []string{`"0123456789ab.1"`}}, Author{})), KindPreconditionFailed},
+				{"delete by an unknown id", second(b.store.Delete(ctx, Target{ID: "0123456789ab"}, Author{})), KindUnknownID},
 				{"undo of an unknown change", second(b.store.Undo(ctx, "0123456789abcdef0123456789abcdef01234567", Author{})), KindUnknownID},
-				{"move onto another place", second(b.store.Edit(ctx, placeID(t, b.store, "São Paulo"), Edit{Name: str("Graz"), Latitude: str("47.0707"), Longitude: str("15.4395")}, Author{})), KindConflict},
-				{"an invalid latitude", second(b.store.Edit(ctx, placeID(t, b.store, "Graz"), Edit{Latitude: str("91")}, Author{})), KindInvalid},
+				{"move onto another place", second(b.store.Edit(ctx, Target{ID: placeID(t, b.store, "São Paulo")}, Edit{Name: str("Graz"), Latitude: str("47.0707"), Longitude: str("15.4395")}, Author{})), KindConflict},
+				{"an invalid latitude", second(b.store.Edit(ctx, Target{ID: placeID(t, b.store, "Graz")}, Edit{Latitude: str("91")}, Author{})), KindInvalid},
 			}
 			for _, c := range checks {
 				if KindOf(c.err) != c.kind {
@@ -338,7 +363,7 @@ func TestStaleIDsAndClashesWriteNothing(t *testing.T) {
 			if got := b.file(); !bytes.Equal(got, after) {
 				t.Errorf("a refused change wrote to the file:\n%s", got)
 			}
-			res, err := b.store.Edit(ctx, placeID(t, b.store, "Graz"), Edit{Name: str("Graz")}, Author{})
+			res, err := b.store.Edit(ctx, Target{ID: placeID(t, b.store, "Graz")}, Edit{Name: str("Graz")}, Author{})
 			if err != nil || res.Changed {
 				t.Errorf("an edit to what is stored: %+v, %v; want nothing to do", res, err)
 			}
@@ -358,7 +383,7 @@ func TestUndoRefusesWhenThePlaceHasChangedSince(t *testing.T) {
 			}
 			h, _ := b.store.History(ctx, 1)
 			addChange := h.Changes[0]
-			if _, err := b.store.Edit(ctx, add.Place.ID, Edit{Name: str("Linz an der Donau")}, Author{}); err != nil {
+			if _, err := b.store.Edit(ctx, Target{ID: add.Place.ID}, Edit{Name: str("Linz an der Donau")}, Author{}); err != nil {
 				t.Fatal(err)
 			}
 			before := b.file()
@@ -386,7 +411,7 @@ func TestGitHubHistoryPagesAndCosts(t *testing.T) {
 	// An edit uncontended: one API call.
 	id := placeID(t, s, "Stop 3")
 	calls := srv.Calls()
-	if _, err := under(s).Edit(ctx, id, Edit{Name: str("Stop three")}, Author{}); err != nil {
+	if _, err := under(s).Edit(ctx, Target{ID: id}, Edit{Name: str("Stop three")}, Author{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.Calls() - calls; n != 1 {

@@ -34,6 +34,21 @@ const (
 	// edit that makes a place the same as another, or an undo of a change
 	// whose places have changed since (409). Place names the place.
 	KindConflict
+	// KindUnreadable: the stored file cannot be read as a places file (an
+	// outside edit broke it); nothing is written until it is mended, and
+	// the map keeps its last good version (503). The message names the
+	// line.
+	KindUnreadable
+	// KindPreconditionFailed: the place is no longer as the client saw it
+	// (its If-Match does not match): nothing was written (412).
+	KindPreconditionFailed
+	// KindPreconditionRequired: the place has an identical twin, so an id
+	// alone could name the other one after a retry; the client must send
+	// If-Match (428).
+	KindPreconditionRequired
+	// KindGone: the place was deleted; Change names the change that did it
+	// (410).
+	KindGone
 )
 
 // String names the kind for logs.
@@ -59,6 +74,14 @@ func (k Kind) String() string {
 		return "unknown id"
 	case KindConflict:
 		return "conflict"
+	case KindUnreadable:
+		return "unreadable"
+	case KindPreconditionFailed:
+		return "precondition failed"
+	case KindPreconditionRequired:
+		return "precondition required"
+	case KindGone:
+		return "gone"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -72,6 +95,12 @@ type Error struct {
 	Fields     map[string]string // KindInvalid only: field name → message for a person
 	RetryAfter time.Duration     // KindRateLimited/KindUnavailable/KindUnknownOutcome when known
 	Place      string            // KindConflict: the name of the place it clashes on
+	// Change names the change behind the error: the undo that already
+	// undid a change (KindConflict), the delete of a place (KindGone).
+	Change string
+	// Current is the id a place has now, when the id asked for is one it
+	// had before an edit (KindConflict).
+	Current string
 }
 
 func (e *Error) Error() string {
@@ -130,7 +159,14 @@ func RetryAfter(err error) time.Duration {
 func wrapErr(op string, kind Kind, err error) *Error {
 	var inner *Error
 	if errors.As(err, &inner) {
-		return &Error{Kind: inner.Kind, Op: op, Err: err, RetryAfter: inner.RetryAfter, Fields: inner.Fields, Place: inner.Place}
+		return &Error{Kind: inner.Kind, Op: op, Err: err, RetryAfter: inner.RetryAfter, Fields: inner.Fields, Place: inner.Place, Change: inner.Change, Current: inner.Current}
 	}
 	return &Error{Kind: kind, Op: op, Err: err}
+}
+
+// unreadable is the error for a stored file that does not parse: err names
+// the line; the message says that nothing is written until it is mended.
+func unreadable(op string, err error) *Error {
+	return &Error{Kind: KindUnreadable, Op: op,
+		Err: fmt.Errorf("not a valid places file, so nothing is written to it until it is mended: %w", err)}
 }

@@ -67,7 +67,7 @@ func (s *FileStore) write(ctx context.Context, op string, plan planFunc) (mutati
 	if err != nil {
 		// Writing to a file we cannot parse could bury the problem under
 		// new rows or, were it ever re-encoded, drop the rows we cannot read.
-		return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err)
+		return mutation{}, Snapshot{}, wrapErr(op, KindInternal, err) // keeps KindUnreadable
 	}
 	m, err := plan(baseOf(snap))
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *FileStore) readLocked() (Snapshot, error) {
 	}
 	places, err := decodeCSV(content)
 	if err != nil {
-		return Snapshot{}, &Error{Kind: KindInternal, Op: op, Err: fmt.Errorf("not a valid places file, so it is left as it is and nothing is written to it: %w", err)}
+		return Snapshot{}, unreadable(op, err)
 	}
 	s.last = newSnapshot(places, version, content, time.Now())
 	return s.last, nil

@@ -139,8 +139,8 @@ func TestFileStoreNeverRewritesAFileItCannotParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := s.Load(context.Background())
-			if KindOf(err) != KindInternal || !strings.Contains(err.Error(), tt.says) {
-				t.Errorf("Load error = %v, want an internal error naming %s", err, tt.says)
+			if KindOf(err) != KindUnreadable || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("Load error = %v, want an unreadable error naming %s", err, tt.says)
 			}
 			_, err = under(s).Add(context.Background(), mustPlace(t, "C", "1", "2"), Author{})
 			if err == nil || !strings.Contains(err.Error(), tt.says) || !strings.Contains(err.Error(), "nothing is written") {

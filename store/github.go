@@ -305,7 +305,7 @@ func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string,
 	}
 	st.places, err = decodeCSV(st.content)
 	if err != nil {
-		return nil, &Error{Kind: KindInternal, Op: "github: read " + s.path, Err: err}
+		return nil, unreadable("github: read "+s.path, err)
 	}
 	if st.places == nil {
 		st.places = []Place{}

@@ -86,7 +86,83 @@ func (s *GitHubStore) History(ctx context.Context, page int) (HistoryPage, error
 		}
 		out.Changes = append(out.Changes, ch.Change)
 	}
+	// An undo is newer than what it undid: it is on this page or one
+	// before it, whose lists are cheap (their messages say it all).
+	undos, err := s.undosUpTo(ctx, t, max(page, 1))
+	if err != nil {
+		return HistoryPage{}, err
+	}
+	out.Changes = markUndone(append(undos, out.Changes...))[len(undos):]
 	return out, nil
+}
+
+// undosUpTo is the undos on the history's pages 1 to page, from the
+// commit list alone: no file is read.
+func (s *GitHubStore) undosUpTo(ctx context.Context, t target, page int) ([]Change, error) {
+	var undos []Change
+	for n := 1; n <= page; n++ {
+		list, err := s.listCommits(ctx, t, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, rc := range list.commits {
+			if c := commitHeader(rc); c.Kind == ChangeUndo {
+				undos = append(undos, c)
+			}
+		}
+		if list.next == 0 {
+			break
+		}
+	}
+	return undos, nil
+}
+
+// undoneBy walks the commit list from the newest commit back to c (an
+// undo is always newer than what it undid) looking for the undo of c.
+func (s *GitHubStore) undoneBy(ctx context.Context, c Change) (Change, error) {
+	t, err := s.resolve(ctx)
+	if err != nil {
+		return Change{}, err
+	}
+	for n := 1; ; n++ {
+		list, err := s.listCommits(ctx, t, n)
+		if err != nil {
+			return Change{}, err
+		}
+		for _, rc := range list.commits {
+			h := commitHeader(rc)
+			if h.ID == c.ID {
+				return Change{}, nil
+			}
+			if h.Kind == ChangeUndo && h.Undoes == c.ID {
+				return h, nil
+			}
+		}
+		if list.next == 0 {
+			return Change{}, nil
+		}
+	}
+}
+
+// commitHeader is what a commit's listing says of its change: everything
+// but the rows, which need the file at the commit and its parent.
+func commitHeader(rc *github.RepositoryCommit) Change {
+	summary, kind, by, undoes := parseMessage(rc.GetCommit().GetMessage())
+	if by == "" && kind == ChangeOutside {
+		by = rc.GetCommit().GetAuthor().GetName()
+		if login := rc.GetAuthor().GetLogin(); login != "" {
+			by = login
+		}
+	}
+	ch := Change{
+		ID: rc.GetSHA(), Kind: kind, Summary: summary, By: by, Undoes: undoes,
+		At:  rc.GetCommit().GetCommitter().GetDate().Time,
+		URL: rc.GetHTMLURL(),
+	}
+	if ch.At.IsZero() {
+		ch.At = rc.GetCommit().GetAuthor().GetDate().Time
+	}
+	return ch
 }
 
 func (s *GitHubStore) listCommits(ctx context.Context, t target, page int) (commitPage, error) {
@@ -169,21 +245,7 @@ func (s *GitHubStore) commitChange(ctx context.Context, t target, rc *github.Rep
 			return touchedChange{}, err
 		}
 	}
-	summary, kind, by, undoes := parseMessage(rc.GetCommit().GetMessage())
-	if by == "" && kind == ChangeOutside {
-		by = rc.GetCommit().GetAuthor().GetName()
-		if login := rc.GetAuthor().GetLogin(); login != "" {
-			by = login
-		}
-	}
-	ch := Change{
-		ID: sha, Kind: kind, Summary: summary, By: by, Undoes: undoes,
-		At:  rc.GetCommit().GetCommitter().GetDate().Time,
-		URL: rc.GetHTMLURL(),
-	}
-	if ch.At.IsZero() {
-		ch.At = rc.GetCommit().GetAuthor().GetDate().Time
-	}
+	ch := commitHeader(rc)
 	describeDiff(&ch, before, after, beforeExists && afterExists)
 	s.history.keep(ch)
 	return touchedChange{Change: ch, touched: beforeExists != afterExists || !bytes.Equal(before, after)}, nil

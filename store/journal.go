@@ -175,7 +175,15 @@ func (s *FileStore) changes(ctx context.Context) ([]Change, error) {
 	for _, e := range slices.Backward(entries) {
 		changes = append(changes, e.change())
 	}
-	return changes, nil
+	return markUndone(changes), nil
+}
+
+func (s *FileStore) undoneBy(ctx context.Context, c Change) (Change, error) {
+	changes, err := s.changes(ctx)
+	if err != nil {
+		return Change{}, err
+	}
+	return findUndo(changes, c.ID), nil
 }
 
 // recordWrite journals a change just written to the file, after the hand

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -136,24 +138,82 @@ func (l *Live) AddMany(ctx context.Context, places []Place, summary string, by A
 	return l.change(ctx, "import", planAddMany(places, summary, by))
 }
 
-// Edit changes the place with this id; fields not set keep their bytes.
-// Every other row stays byte-identical and in its place.
-func (l *Live) Edit(ctx context.Context, id string, e Edit, by Author) (ChangeResult, error) {
-	return l.change(ctx, "edit", planEdit(id, e, by))
+// Edit changes the target place; fields not set keep their bytes. Every
+// other row stays byte-identical and in its place. An id the place had
+// before an edit is refused with its current id (KindConflict), a deleted
+// place with the change that deleted it (KindGone).
+func (l *Live) Edit(ctx context.Context, t Target, e Edit, by Author) (ChangeResult, error) {
+	res, err := l.change(ctx, "edit", planEdit(t, e, by))
+	return res, l.explainUnknown(ctx, t.ID, err)
 }
 
-// Delete removes the place with this id.
-func (l *Live) Delete(ctx context.Context, id string, by Author) (ChangeResult, error) {
-	return l.change(ctx, "delete", planDelete(id, by))
+// Delete removes the target place, as Edit changes it.
+func (l *Live) Delete(ctx context.Context, t Target, by Author) (ChangeResult, error) {
+	res, err := l.change(ctx, "delete", planDelete(t, by))
+	return res, l.explainUnknown(ctx, t.ID, err)
 }
 
-// Undo applies the inverse of a change in the history as a new change.
-func (l *Live) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
-	c, err := l.store.Change(ctx, changeID)
-	if err != nil {
-		return ChangeResult{}, err
+// explainUnknown turns "no place has this id" into what became of the
+// place, when the history tells: edited since (KindConflict with its
+// current id) or deleted (KindGone).
+func (l *Live) explainUnknown(ctx context.Context, id string, err error) error {
+	if KindOf(err) != KindUnknownID {
+		return err
 	}
-	return l.change(ctx, "undo", planUndo(c, by))
+	r, rerr := l.Resolve(ctx, id)
+	switch {
+	case rerr == nil && r.Moved:
+		return &Error{Kind: KindConflict, Op: "find place " + id, Current: r.Place.ID, Place: r.Place.Name, Change: r.By.ID,
+			Err: fmt.Errorf("this place was changed since (%s); its id is now %s", r.By.Summary, r.Place.ID)}
+	case KindOf(rerr) == KindGone:
+		return rerr
+	}
+	return err
+}
+
+// Undo applies the inverse of a change in the history as a new change, at
+// most once: a change the history shows undone already is refused
+// (KindConflict naming that undo), on every instance and after restarts,
+// since the history is the record. Undoing an undo (a redo) is a change
+// like any other, undone at most once too.
+func (l *Live) Undo(ctx context.Context, changeID string, by Author) (ChangeResult, error) {
+	for range maxUndoAttempts {
+		// The checks hold for this version of the file; the write lands
+		// only on it, so an undo that another instance makes meanwhile is
+		// seen on the next round rather than applied twice.
+		snap, err := l.store.Load(ctx)
+		if err != nil {
+			return ChangeResult{}, err
+		}
+		c, err := l.store.Change(ctx, changeID)
+		if err != nil {
+			return ChangeResult{}, err
+		}
+		undo, err := l.store.undoneBy(ctx, c)
+		if err != nil {
+			return ChangeResult{}, err
+		}
+		if undo.ID != "" {
+			return ChangeResult{}, alreadyUndone(c, undo)
+		}
+		res, err := l.change(ctx, "undo", planUndo(c, by, snap.Version))
+		if !errors.Is(err, errBaseMoved) {
+			return res, err
+		}
+	}
+	return ChangeResult{}, &Error{Kind: KindBusy, Op: "undo " + changeID, Err: errors.New("the places file kept changing while undoing")}
+}
+
+// maxUndoAttempts bounds the rounds of an undo whose file kept changing.
+const maxUndoAttempts = 5
+
+func alreadyUndone(c, undo Change) error {
+	when := ""
+	if !undo.At.IsZero() {
+		when = " on " + undo.At.UTC().Format("2 Jan 2006 at 15:04 UTC")
+	}
+	return &Error{Kind: KindConflict, Op: "undo " + c.ID, Change: undo.ID,
+		Err: fmt.Errorf("this change was undone already by change %s%s; undo that change to bring it back", undo.ID, when)}
 }
 
 // History and Change read the backend's history; it is not kept here.

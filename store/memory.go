@@ -83,7 +83,13 @@ func (s *MemoryStore) History(ctx context.Context, page int) (HistoryPage, error
 	newest := slices.Clone(s.changes)
 	s.mu.Unlock()
 	slices.Reverse(newest)
-	return pageOf(newest, page), nil
+	return pageOf(markUndone(newest), page), nil
+}
+
+func (s *MemoryStore) undoneBy(ctx context.Context, c Change) (Change, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return findUndo(s.changes, c.ID), nil
 }
 
 // Change is the change with this id.

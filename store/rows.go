@@ -62,6 +62,12 @@ func (f *fileRows) row(i int) string {
 	return string(trimEOL(f.content[f.starts[i]:f.ends[i]]))
 }
 
+// twins is how many rows are byte-for-byte the row with this id (1 for a
+// row without a twin).
+func (f *fileRows) twins(id string) int {
+	return countTwins(f.places, id)
+}
+
 func (f *fileRows) index(id string) int {
 	for i, p := range f.places {
 		if p.ID == id {

@@ -24,10 +24,49 @@ func newSnapshot(places []Place, version string, content []byte, loadedAt time.T
 	return Snapshot{Places: places, Version: version, Content: content, LoadedAt: loadedAt, index: &sharedIndex{}}
 }
 
-// sharedIndex is an Index built once, on first use, for one snapshot.
+// sharedIndex is what is worked out once, on first use, for one snapshot:
+// its place index, and where each id is.
 type sharedIndex struct {
 	once sync.Once
 	ix   *Index
+
+	idsOnce sync.Once
+	byID    map[string]int
+	twins   map[string]int // rows stored more than once: base id → count
+}
+
+func (s Snapshot) ids() *sharedIndex {
+	shared := s.index
+	if shared == nil {
+		shared = &sharedIndex{}
+	}
+	shared.idsOnce.Do(func() {
+		shared.byID = make(map[string]int, len(s.Places))
+		shared.twins = map[string]int{}
+		for i, p := range s.Places {
+			shared.byID[p.ID] = i
+			if base := baseID(p.ID); base != p.ID {
+				shared.twins[base] = max(shared.twins[base], 1) + 1
+			}
+		}
+	})
+	return shared
+}
+
+// Place is the place with this id in the snapshot.
+func (s Snapshot) Place(id string) (Place, bool) {
+	i, ok := s.ids().byID[id]
+	if !ok {
+		return Place{}, false
+	}
+	return s.Places[i], true
+}
+
+// ETag is the entity tag of p as stored in this snapshot (RFC 9110): what
+// a client sends back in If-Match to change or delete exactly that place.
+func (s Snapshot) ETag(p Place) string {
+	n := s.ids().twins[baseID(p.ID)]
+	return placeETag(p.ID, max(n, 1))
 }
 
 // Index is the place index of the snapshot: which place is the same as a
@@ -66,6 +105,9 @@ type Backend interface {
 	// String describes the backend for logs, e.g. "file data/places.csv".
 	String() string
 
+	// undoneBy is the change after c in the history that undid it; its ID
+	// is "" when none did.
+	undoneBy(ctx context.Context, c Change) (Change, error)
 	// write works plan out on the file as stored now and writes the
 	// result, only if the file is still what plan read (compare-and-swap),
 	// re-planning on the newer file when another writer was first. It
