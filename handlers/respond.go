@@ -149,6 +149,12 @@ func storeProblem(e *store.Error) problem {
 			Status: 428, Code: "precondition_required",
 			Description: "This place has an identical twin, so its id alone could name the other one: send If-Match with the ETag of GET /places/{id}. Nothing was saved.",
 		}
+	case store.KindHistoryBusy:
+		return problem{
+			Status: http.StatusServiceUnavailable, Code: "history_busy",
+			Description: "The history has been read a lot lately, so older changes can be read again in a little while. The map and the newest changes are not affected.",
+			RetryAfter:  retryAfterOr(e.RetryAfter, time.Minute),
+		}
 	case store.KindGone:
 		return problem{Status: http.StatusGone, Code: "gone", Description: sentence(errorText(e.Err)), Change: e.Change}
 	case store.KindNotFound:

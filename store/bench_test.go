@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -197,4 +200,48 @@ func BenchmarkGitHubImport(b *testing.B) {
 	}
 	b.ReportMetric(calls/float64(b.N), "github-calls/op")
 	b.ReportMetric(elapsed/float64(b.N), "s/import")
+}
+
+// BenchmarkFileHistory reads the first page of the history and one large
+// change from a journal of about 10 MB (five imports of 10,000 places and
+// their undos), as GET /changes and GET /changes/{id} do. The journal is
+// parsed once and then only what was appended; the page lists 20 rows a
+// change.
+func BenchmarkFileHistory(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "places.csv")
+	s := NewFileStore(path)
+	live := NewLive(s, nil)
+	ctx := context.Background()
+	var importID string
+	for round := range 5 {
+		places := make([]Place, 10_000)
+		for i := range places {
+			places[i], _ = NewPlace(fmt.Sprintf("Import %d place %d", round, i), fmt.Sprint(float64(i%170)-85), fmt.Sprint(float64(i%350)-175))
+		}
+		res, err := live.AddMany(ctx, places, "Import", Author{Name: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		importID = res.Change.ID
+		if _, err := live.Undo(ctx, importID, Author{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if info, err := os.Stat(s.journalPath()); err == nil {
+		b.ReportMetric(float64(info.Size())/(1<<20), "journal-MB")
+	}
+	b.Run("page", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.History(ctx, 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("change", func(b *testing.B) {
+		for b.Loop() {
+			if c, err := s.Change(ctx, importID); err != nil || len(c.After) != 10_000 {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ChangeKind says what a change in the history did.
@@ -31,8 +32,12 @@ type Change struct {
 	Summary string // "Rename Taipei to Taipei 101"
 	Before  []Place
 	After   []Place
-	URL     string // the commit on GitHub, when there is one
-	Undoes  string // kind undo: the id of the change it undid
+	// BeforeCount and AfterCount are how many rows the change removed and
+	// added; a page of the history lists at most a few of them in Before
+	// and After, the change itself lists them all.
+	BeforeCount, AfterCount int
+	URL                     string // the commit on GitHub, when there is one
+	Undoes                  string // kind undo: the id of the change it undid
 	// UndoneBy is the id of the later change that undid this one, when
 	// the history shows one; a change is undone at most once.
 	UndoneBy string
@@ -62,6 +67,32 @@ type ChangeResult struct {
 	Changed  bool   // false: nothing to do (an edit to what is already stored)
 }
 
+// capRows is c listing at most n of the rows it removed and of those it
+// added (a page of the history; an import can add 10,000).
+func capRows(c Change, n int) Change {
+	c.Before = c.Before[:min(n, len(c.Before)):min(n, len(c.Before))]
+	c.After = c.After[:min(n, len(c.After)):min(n, len(c.After))]
+	return c
+}
+
+// Texts in the history that whib did not write (commit messages, authors)
+// follow the place-name rules and are capped: an outside commit's message
+// can hold anything.
+const (
+	maxSummaryRunes = 200
+	maxAuthorRunes  = 100
+)
+
+// cleanText is s as one line without control or bidi characters, at most
+// n characters.
+func cleanText(s string, n int) string {
+	s = oneLine(strings.ToValidUTF8(s, "\uFFFD"))
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
 // markUndone sets UndoneBy on the changes that a change among them undid,
 // and takes away their Undo: a change is undone at most once.
 func markUndone(changes []Change) []Change {
@@ -71,6 +102,11 @@ func markUndone(changes []Change) []Change {
 			undoneBy[c.Undoes] = c.ID
 		}
 	}
+	return markUndoneFrom(undoneBy, changes)
+}
+
+// markUndoneFrom is markUndone with the undos given as undone id → undo id.
+func markUndoneFrom(undoneBy map[string]string, changes []Change) []Change {
 	for i := range changes {
 		if by, ok := undoneBy[changes[i].ID]; ok {
 			changes[i].UndoneBy = by
@@ -432,6 +468,7 @@ func unknownChange(id string) error {
 func newChange(kind ChangeKind, summary string, by Author, d rowDiff) Change {
 	c := Change{Kind: kind, Summary: summary, By: authorName(by), CanUndo: true, diff: d}
 	c.Before, c.After = d.places()
+	c.BeforeCount, c.AfterCount = len(d.Before), len(d.After)
 	return c
 }
 
@@ -451,8 +488,15 @@ func authorName(by Author) string {
 }
 
 // places reads the rows of d back into places.
-func (d rowDiff) places() (before, after []Place) {
+func (d rowDiff) places() (before, after []Place) { return d.placesUpTo(-1) }
+
+// placesUpTo is places reading at most limit rows a side (all when limit
+// is negative).
+func (d rowDiff) placesUpTo(limit int) (before, after []Place) {
 	read := func(rows []string) []Place {
+		if limit >= 0 {
+			rows = rows[:min(limit, len(rows))]
+		}
 		out := make([]Place, 0, len(rows))
 		for _, r := range rows {
 			if p, err := placeFromRow(r); err == nil {

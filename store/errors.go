@@ -49,6 +49,9 @@ const (
 	// KindGone: the place was deleted; Change names the change that did it
 	// (410).
 	KindGone
+	// KindHistoryBusy: the history's share of GitHub calls is used up for
+	// now; reading older pages waits (RetryAfter), writes do not (503).
+	KindHistoryBusy
 )
 
 // String names the kind for logs.
@@ -82,6 +85,8 @@ func (k Kind) String() string {
 		return "precondition required"
 	case KindGone:
 		return "gone"
+	case KindHistoryBusy:
+		return "history busy"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }

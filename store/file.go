@@ -34,6 +34,8 @@ type FileStore struct {
 	// baseVersion is the version of places.csv.journal-base when known, so
 	// that a write finding the file as whib left it need not read the copy.
 	baseVersion string
+
+	journal journalCache // the parsed journal, read outside mu
 }
 
 // NewFileStore returns a store for the CSV file at path. Nothing is touched

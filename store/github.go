@@ -22,6 +22,9 @@ type GitHubConfig struct {
 	HTTPClient                        *http.Client // with timeouts; nil = default with 10s timeout
 	MaxRetries                        int          // CAS retries on 409, default 8
 	Logger                            *slog.Logger
+	// HistoryCallsPerHour is the history's share of GitHub calls for reads
+	// not cached yet (0: DefaultHistoryCallsPerHour; negative: no limit).
+	HistoryCallsPerHour int
 }
 
 const (
@@ -79,7 +82,8 @@ type GitHubStore struct {
 
 	writeMu sync.Mutex // one Add at a time from this process: no self-inflicted conflicts
 
-	history historyCache // what commits did, and the history's pages
+	history *historyCache // what commits did, and the history's pages
+	webHost string        // where commit pages are: github.com for api.github.com
 
 	cacheMu sync.Mutex
 	cache   *fileState // last known state of the file; never mutated once stored
@@ -173,7 +177,23 @@ func NewGitHubStore(cfg GitHubConfig) (*GitHubStore, error) {
 		backoff:      jitteredBackoff,
 		owner:        owner,
 		branch:       cfg.Branch,
+		history:      newHistoryCache(historyBudget(cfg.HistoryCallsPerHour)),
+		webHost:      webHostOf(base),
 	}, nil
+}
+
+func historyBudget(perHour int) int {
+	if perHour == 0 {
+		return DefaultHistoryCallsPerHour
+	}
+	return perHour // negative: no limit
+}
+
+// webHostOf is the host of the web pages that belong to an API address:
+// api.github.com's are on github.com; GitHub Enterprise serves both on one
+// host (https://ghe.example.com/api/v3).
+func webHostOf(api *url.URL) string {
+	return strings.TrimPrefix(api.Host, "api.")
 }
 
 func splitRepo(s string) (owner, repo string, err error) {

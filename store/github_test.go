@@ -20,7 +20,7 @@ import (
 const testToken = "ghp_test_token"
 
 // newTestGitHub points a GitHubStore at the fake, without backoff waits.
-func newTestGitHub(t *testing.T, srv *githubtest.Server, cfg GitHubConfig) *GitHubStore {
+func newTestGitHub(t testing.TB, srv *githubtest.Server, cfg GitHubConfig) *GitHubStore {
 	t.Helper()
 	cfg.APIURL = srv.URL
 	if cfg.Token == "" {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -9,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -34,9 +35,17 @@ type journalEntry struct {
 	Diff    rowDiff    `json:"diff"`
 }
 
-func (e journalEntry) change() Change {
-	c := Change{ID: e.ID, Kind: e.Kind, At: e.At, By: e.By, Summary: e.Summary, Undoes: e.Undoes, CanUndo: e.CanUndo, diff: e.Diff}
-	c.Before, c.After = e.Diff.places()
+// header is the entry as a change without its rows read.
+func (e journalEntry) header() Change {
+	return Change{ID: e.ID, Kind: e.Kind, At: e.At, By: e.By, Summary: e.Summary, Undoes: e.Undoes, CanUndo: e.CanUndo,
+		diff: e.Diff, BeforeCount: len(e.Diff.Before), AfterCount: len(e.Diff.After)}
+}
+
+// change is the entry as a change, reading at most limit of its rows on
+// each side (all when limit < 0).
+func (e journalEntry) change(limit int) Change {
+	c := e.header()
+	c.Before, c.After = e.Diff.placesUpTo(limit)
 	return c
 }
 
@@ -51,27 +60,61 @@ func (s *FileStore) basePath() string    { return s.path + ".journal-base" }
 // 1 MB).
 const maxJournalLine = 64 << 20
 
-// readJournal reads the entries, oldest first. A line cut short by a crash
-// mid-append is skipped. Callers hold s.mu.
+// journalCache keeps the parsed journal and how many of its bytes that
+// covers: the journal is append-only, so a later read parses only what
+// was appended since. It has its own lock, so reading the history never
+// holds up a write.
+type journalCache struct {
+	mu      sync.Mutex
+	entries []journalEntry // oldest first
+	parsed  int64          // bytes of the journal the entries cover
+	modTime time.Time      // of the journal when it had parsed bytes
+}
+
+// readJournal returns the entries, oldest first; callers must not modify
+// them. A line cut short by a crash mid-append is skipped once whole lines
+// follow it, and waits otherwise (it may still be being written).
 func (s *FileStore) readJournal() ([]journalEntry, error) {
+	j := &s.journal
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	f, err := os.Open(s.journalPath())
 	if errors.Is(err, fs.ErrNotExist) {
+		j.entries, j.parsed = nil, 0
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var entries []journalEntry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), maxJournalLine)
-	for sc.Scan() {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() < j.parsed || (info.Size() == j.parsed && !info.ModTime().Equal(j.modTime)) {
+		j.entries, j.parsed = nil, 0 // replaced or rewritten by hand: read it all again
+	}
+	if info.Size() == j.parsed {
+		return j.entries, nil
+	}
+	if _, err := f.Seek(j.parsed, io.SeekStart); err != nil {
+		return nil, err
+	}
+	tail, err := io.ReadAll(io.LimitReader(f, info.Size()-j.parsed))
+	if err != nil {
+		return nil, err
+	}
+	complete := bytes.LastIndexByte(tail, '\n') + 1
+	for line := range bytes.Lines(tail[:complete]) {
 		var e journalEntry
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.ID != "" {
-			entries = append(entries, e)
+		if len(line) <= maxJournalLine && json.Unmarshal(line, &e) == nil && e.ID != "" {
+			j.entries = append(j.entries, e)
 		}
 	}
-	return entries, sc.Err()
+	j.parsed += int64(complete)
+	j.modTime = info.ModTime()
+	// A new slice header: callers keep theirs while later reads append.
+	return j.entries[:len(j.entries):len(j.entries)], nil
 }
 
 // appendJournal adds entries and syncs them to disk. Callers hold s.mu.
@@ -129,61 +172,105 @@ func (s *FileStore) outsideChange(cur Snapshot) (Change, bool) {
 }
 
 // History lists the journal, newest first, with a hand edit not yet
-// recorded at the top.
+// recorded at the top. Only the page's entries are read into changes, each
+// listing at most maxRowsInPage of its rows.
 func (s *FileStore) History(ctx context.Context, page int) (HistoryPage, error) {
-	changes, err := s.changes(ctx)
+	outside, entries, err := s.history(ctx)
 	if err != nil {
 		return HistoryPage{}, err
 	}
-	return pageOf(changes, page), nil
+	newest := make([]Change, 0, len(entries)+1)
+	if outside != nil {
+		newest = append(newest, *outside)
+	}
+	for _, e := range slices.Backward(entries) {
+		newest = append(newest, e.header()) // rows are read for the page only
+	}
+	out := pageOf(newest, page)
+	out.Changes = slices.Clone(out.Changes)
+	for i, c := range out.Changes {
+		if c.Kind != ChangeOutside || outside == nil || c.ID != outside.ID {
+			c = entryByID(entries, c.ID).change(maxRowsInPage)
+		}
+		out.Changes[i] = capRows(c, maxRowsInPage)
+	}
+	out.Changes = markUndoneFrom(undoMap(entries), out.Changes)
+	return out, nil
 }
 
-// Change is the change with this id.
+// Change is the change with this id, with all its rows.
 func (s *FileStore) Change(ctx context.Context, id string) (Change, error) {
-	changes, err := s.changes(ctx)
+	outside, entries, err := s.history(ctx)
 	if err != nil {
 		return Change{}, err
 	}
-	for _, c := range changes {
-		if c.ID == id {
-			return c, nil
-		}
+	if outside != nil && outside.ID == id {
+		return *outside, nil
 	}
-	return Change{}, unknownChange(id)
-}
-
-// changes is the whole history, newest first.
-func (s *FileStore) changes(ctx context.Context) ([]Change, error) {
-	op := "file: read the history of " + s.path
-	if err := ctx.Err(); err != nil {
-		return nil, wrapErr(op, KindUnavailable, err)
+	e := entryByID(entries, id)
+	if e.ID == "" {
+		return Change{}, unknownChange(id)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, err := s.readLocked()
-	if err != nil {
-		return nil, err
-	}
-	entries, err := s.readJournal()
-	if err != nil {
-		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
-	}
-	changes := make([]Change, 0, len(entries)+1)
-	if c, ok := s.outsideChange(cur); ok {
-		changes = append(changes, c)
-	}
-	for _, e := range slices.Backward(entries) {
-		changes = append(changes, e.change())
-	}
-	return markUndone(changes), nil
+	return markUndoneFrom(undoMap(entries), []Change{e.change(-1)})[0], nil
 }
 
 func (s *FileStore) undoneBy(ctx context.Context, c Change) (Change, error) {
-	changes, err := s.changes(ctx)
+	_, entries, err := s.history(ctx)
 	if err != nil {
 		return Change{}, err
 	}
-	return findUndo(changes, c.ID), nil
+	for _, e := range entries {
+		if e.Kind == ChangeUndo && e.Undoes == c.ID {
+			return e.header(), nil
+		}
+	}
+	return Change{}, nil
+}
+
+// history is the hand edit made since whib last wrote the file, if any,
+// and the journal, oldest first. The file is read under the write lock
+// (briefly); the journal is read outside it.
+func (s *FileStore) history(ctx context.Context) (*Change, []journalEntry, error) {
+	op := "file: read the history of " + s.path
+	if err := ctx.Err(); err != nil {
+		return nil, nil, wrapErr(op, KindUnavailable, err)
+	}
+	s.mu.Lock()
+	cur, err := s.readLocked()
+	var outside *Change
+	if err == nil {
+		if c, ok := s.outsideChange(cur); ok {
+			outside = &c
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := s.readJournal()
+	if err != nil {
+		return nil, nil, &Error{Kind: KindInternal, Op: op, Err: err}
+	}
+	return outside, entries, nil
+}
+
+func entryByID(entries []journalEntry, id string) journalEntry {
+	for _, e := range slices.Backward(entries) {
+		if e.ID == id {
+			return e
+		}
+	}
+	return journalEntry{}
+}
+
+func undoMap(entries []journalEntry) map[string]string {
+	m := map[string]string{}
+	for _, e := range entries {
+		if e.Kind == ChangeUndo && e.Undoes != "" {
+			m[e.Undoes] = e.ID
+		}
+	}
+	return m
 }
 
 // recordWrite journals a change just written to the file, after the hand

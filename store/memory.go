@@ -83,7 +83,11 @@ func (s *MemoryStore) History(ctx context.Context, page int) (HistoryPage, error
 	newest := slices.Clone(s.changes)
 	s.mu.Unlock()
 	slices.Reverse(newest)
-	return pageOf(markUndone(newest), page), nil
+	out := pageOf(markUndone(newest), page)
+	for i, c := range out.Changes {
+		out.Changes[i] = capRows(c, maxRowsInPage)
+	}
+	return out, nil
 }
 
 func (s *MemoryStore) undoneBy(ctx context.Context, c Change) (Change, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -358,6 +359,16 @@ func (s *Server) getGitCommit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.commitJSON(c))
 }
 
+// webURL is where the server's web pages would be: on its own host, over
+// https, as GitHub Enterprise serves its pages beside its API.
+func (s *Server) webURL() string {
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		return "https://github.com/"
+	}
+	return "https://" + u.Host + "/"
+}
+
 func (s *Server) commitJSON(c *commitObj) map[string]any {
 	api := s.URL + "repos/" + s.owner + "/" + s.repo
 	who := map[string]any{"name": c.authorName, "email": c.authorMail, "date": c.date.Format(time.RFC3339)}
@@ -367,7 +378,7 @@ func (s *Server) commitJSON(c *commitObj) map[string]any {
 	}
 	return map[string]any{
 		"sha": c.sha, "node_id": "C_" + c.sha[:10], "url": api + "/git/commits/" + c.sha,
-		"html_url": "https://github.com/" + s.owner + "/" + s.repo + "/commit/" + c.sha,
+		"html_url": s.webURL() + s.owner + "/" + s.repo + "/commit/" + c.sha,
 		"author":   who, "committer": who, "message": c.message,
 		"tree":         map[string]string{"sha": c.tree, "url": api + "/git/trees/" + c.tree},
 		"parents":      parents,
@@ -454,7 +465,7 @@ func (s *Server) repoCommitJSON(c *commitObj) map[string]any {
 	delete(git, "html_url")
 	return map[string]any{
 		"sha": c.sha, "node_id": "C_" + c.sha[:10], "url": api + "/commits/" + c.sha,
-		"html_url": "https://github.com/" + s.owner + "/" + s.repo + "/commit/" + c.sha,
+		"html_url": s.webURL() + s.owner + "/" + s.repo + "/commit/" + c.sha,
 		"commit":   git, "author": map[string]any{"login": c.authorName}, "committer": map[string]any{"login": s.user},
 		"parents": parents, "files": []any{},
 	}

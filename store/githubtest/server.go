@@ -155,6 +155,14 @@ func (s *Server) SetFile(path string, content []byte) {
 	s.git.commitFile(s.branch, strings.Trim(path, "/"), append([]byte(nil), content...), "Edit "+path, "someone-else", "someone-else@example.com")
 }
 
+// CommitFile is SetFile with the commit's message and author chosen, as an
+// outside tool or a person on github.com would write them.
+func (s *Server) CommitFile(path string, content []byte, message, author string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.git.commitFile(s.branch, strings.Trim(path, "/"), append([]byte(nil), content...), message, author, author+"@example.com")
+}
+
 // Commits lists the commits that landed on the default branch after the
 // server started (API writes and SetFile), oldest first.
 func (s *Server) Commits() []Commit {
