@@ -2,6 +2,7 @@ package geo
 
 import (
 	"context"
+	"errors"
 	"encoding/csv"
 	"encoding/json"
 	"math/rand/v2"
@@ -199,6 +200,33 @@ func TestLoadedAfterLoad(t *testing.T) {
 	cancel()
 	if again, err := Load(ctx); err == nil && again != ix {
 		t.Fatal("a second Load built another index")
+	}
+}
+
+// A fresh Data says "not ready" without waiting, a Load whose caller gives
+// up still finishes for the next one, and every Load shares one index.
+func TestDataIsReadyOnceLoaded(t *testing.T) {
+	d := NewData()
+	if ix, ok := d.Ready(); ok || ix != nil {
+		t.Fatalf("Ready() before any Load = %p, %v; want nil, false", ix, ok)
+	}
+	gaveUp, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := d.Load(gaveUp); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Load with a cancelled context = %v, want context.Canceled", err)
+	}
+	ix, err := d.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := d.Ready(); !ok || got != ix {
+		t.Fatalf("Ready() after Load = %p, %v; want %p, true", got, ok, ix)
+	}
+	if again, _ := d.Load(t.Context()); again != ix {
+		t.Fatal("a second Load built another index")
+	}
+	if c, ok := ix.CountryOf(47.07, 15.44); !ok || c.Code != "AT" {
+		t.Errorf("the loaded index puts Graz in %+v", c)
 	}
 }
 
