@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/whib/whib/geo"
 	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
 )
@@ -19,11 +16,7 @@ const findField = "#place-find"
 // loadGeo waits for the gazetteer, which the app loads in the background.
 func loadGeo(t *testing.T) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if _, err := geo.Load(ctx); err != nil {
-		t.Fatalf("geo.Load: %v", err)
-	}
+	apptest.LoadGeo(t)
 }
 
 func TestTravellerFindsACityByTypingAndPicksItWithTheKeyboard(t *testing.T) {

@@ -4,15 +4,21 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 )
 
+// loadOnce shares one index between the package's tests: each load takes
+// a second of CPU.
+var loadOnce = sync.OnceValues(load)
+
 func testIndex(tb testing.TB) *Index {
 	tb.Helper()
-	ix, err := Load(context.Background())
+	ix, err := loadOnce()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -165,40 +171,30 @@ func TestStats(t *testing.T) {
 	}
 }
 
-func TestWorldGeoJSON(t *testing.T) {
-	data := WorldGeoJSON()
-	if len(data) > 300_000 {
-		t.Errorf("world layer is %d bytes, want < 300 kB", len(data))
+// A fresh Data says "not ready" without waiting, a Load whose caller gives
+// up still finishes for the next one, and every Load shares one index.
+func TestDataIsReadyOnceLoaded(t *testing.T) {
+	d := NewData()
+	if ix, ok := d.Ready(); ok || ix != nil {
+		t.Fatalf("Ready() before any Load = %p, %v; want nil, false", ix, ok)
 	}
-	var fc struct {
-		Type     string `json:"type"`
-		Features []struct {
-			Properties struct{ Name string } `json:"properties"`
-			Geometry   struct{ Type string } `json:"geometry"`
-		} `json:"features"`
+	gaveUp, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := d.Load(gaveUp); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Load with a cancelled context = %v, want context.Canceled", err)
 	}
-	if err := json.Unmarshal(data, &fc); err != nil {
+	ix, err := d.Load(t.Context())
+	if err != nil {
 		t.Fatal(err)
 	}
-	names := map[string]string{}
-	for _, f := range fc.Features {
-		names[f.Properties.Name] = f.Geometry.Type
+	if got, ok := d.Ready(); !ok || got != ix {
+		t.Fatalf("Ready() after Load = %p, %v; want %p, true", got, ok, ix)
 	}
-	if fc.Type != "FeatureCollection" || len(fc.Features) < 170 || names["Austria"] != "Polygon" || names["Brazil"] == "" {
-		t.Errorf("unexpected world layer: type %q, %d features, Austria %q", fc.Type, len(fc.Features), names["Austria"])
-	}
-}
-
-func TestLoadedAfterLoad(t *testing.T) {
-	ix := testIndex(t)
-	got, ok := Loaded()
-	if !ok || got != ix {
-		t.Fatalf("Loaded() = %p, %v after Load returned %p", got, ok, ix)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if again, err := Load(ctx); err == nil && again != ix {
+	if again, _ := d.Load(t.Context()); again != ix {
 		t.Fatal("a second Load built another index")
+	}
+	if c, ok := ix.CountryOf(47.07, 15.44); !ok || c.Code != "AT" {
+		t.Errorf("the loaded index puts Graz in %+v", c)
 	}
 }
 

@@ -1,17 +1,17 @@
 // Package geo answers place-name and country questions offline: a search
 // over GeoNames' cities of 1,000 people or more, parsing of typed or
-// pasted coordinates, point-in-country lookups and per-country stats. It
-// knows nothing about HTTP or storage. Its data is embedded and loaded once,
-// lazily; an *Index is immutable and safe for concurrent use.
+// pasted coordinates, point-in-country lookups, per-country stats and the
+// world layer drawn under the map. It knows nothing about HTTP or storage.
+// Its data is embedded; a Data loads it once, and the *Index it yields is
+// immutable and safe for concurrent use.
 package geo
 
 import (
-	"context"
 	_ "embed"
-	"sync"
-	"sync/atomic"
 )
 
+// The embedded files are the package's only variables: read-only inputs,
+// made by update.sh.
 var (
 	//go:embed data/cities.tsv.gz
 	citiesGz []byte
@@ -27,48 +27,6 @@ type Index struct {
 	borders   *borders
 }
 
-// shared is the one process-wide index, loaded by the first Load.
-var shared struct {
-	once  sync.Once
-	index *Index
-	err   error
-	ready atomic.Bool // set once index and err are final
-}
-
-// Load returns the shared index, loading it on first use (about a second
-// of CPU). It is meant to be started in the background at boot, e.g.
-// `go geo.Load(ctx)`, so that nothing waits for it; ctx bounds only this
-// caller's wait, the load itself runs to the end for the next caller.
-func Load(ctx context.Context) (*Index, error) {
-	if shared.ready.Load() {
-		return shared.index, shared.err
-	}
-	done := make(chan struct{})
-	go func() {
-		shared.once.Do(func() {
-			shared.index, shared.err = load()
-			shared.ready.Store(true)
-		})
-		close(done)
-	}()
-	select {
-	case <-done:
-		return shared.index, shared.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// Loaded returns the shared index without waiting: ok is false until a
-// Load has finished successfully. Handlers use it to answer "not ready yet"
-// instead of blocking.
-func Loaded() (ix *Index, ok bool) {
-	if !shared.ready.Load() || shared.err != nil {
-		return nil, false
-	}
-	return shared.index, true
-}
-
 func load() (*Index, error) {
 	b, err := loadBorders(bordersGz)
 	if err != nil {
@@ -80,11 +38,6 @@ func load() (*Index, error) {
 	}
 	return &Index{gazetteer: g, borders: b}, nil
 }
-
-// WorldGeoJSON is Natural Earth's 1:110m countries as a GeoJSON
-// FeatureCollection (properties: name; id: ISO 3166-1 numeric), for
-// drawing. The slice is shared: do not modify it.
-func WorldGeoJSON() []byte { return worldGeoJSON }
 
 // Countries looks up many points at once, in order; a point without a
 // country gets the zero Country. Points repeated in the input (places
@@ -106,10 +59,4 @@ func (ix *Index) Countries(points []Point) []Country {
 		}
 	}
 	return out
-}
-
-// CountryByCode returns the country with that ISO alpha-2 code.
-func (ix *Index) CountryByCode(code string) (Country, bool) {
-	c := ix.borders.countryByCode(code)
-	return c, c.Code != ""
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/views"
 )
 
@@ -81,6 +82,9 @@ func newApp(d Deps) *app {
 	logger := d.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Geo == nil {
+		d.Geo = geo.NewData()
 	}
 	return &app{
 		log:          logger,

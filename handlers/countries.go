@@ -1,18 +1,14 @@
 package handlers
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-
-	"golang.org/x/text/language"
 
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
@@ -100,16 +96,23 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 // countriesOf returns the countries of snap's places, or false while the
 // gazetteer is still loading. It never waits for the load.
 func (a *app) countriesOf(snap store.Snapshot) (*placeCountries, bool) {
-	ix, ok := geo.Loaded()
+	ix, ok := a.deps.Geo.Ready()
 	if !ok {
 		return nil, false
 	}
 	return a.countries.get(ix, snap), true
 }
 
+// geoReady tells whether the gazetteer has loaded: pages and data bodies
+// built before are keyed apart, and rebuilt after.
+func (a *app) geoReady() bool {
+	_, ok := a.deps.Geo.Ready()
+	return ok
+}
+
 // countryOf is the country of one place (a place just added), if known.
-func countryOf(p store.Place) geo.Country {
-	ix, ok := geo.Loaded()
+func (a *app) countryOf(p store.Place) geo.Country {
+	ix, ok := a.deps.Geo.Ready()
 	if !ok {
 		return geo.Country{}
 	}
@@ -142,7 +145,7 @@ func dataKind(kind string, withCountries bool) string {
 // withCountries decides once per request whether the data body carries
 // countries, and returns its cache kind and builder accordingly.
 func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Country) ([]byte, error)) (string, func(store.Snapshot) ([]byte, error)) {
-	if _, ok := geo.Loaded(); !ok {
+	if !a.geoReady() {
 		return dataKind(kind, false), func(s store.Snapshot) ([]byte, error) { return encode(s, nil) }
 	}
 	return dataKind(kind, true), func(s store.Snapshot) ([]byte, error) {
@@ -197,14 +200,14 @@ func (a *app) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// worldLayer is geo.WorldGeoJSON with each country's ISO alpha-2 code added
-// as properties.code (Natural Earth names countries by ISO numeric id), so
-// the page can shade the visited ones. Built once, on first use.
+// worldLayer is geo's world layer as served at /world.geojson: compressed
+// once, with a version for its immutable URL, and the subsets of visited
+// countries the page asks for.
 type worldLayer struct {
-	once     sync.Once
-	body     *encoded
-	version  string
-	features map[string][]json.RawMessage // by code, for the visited subset
+	once    sync.Once
+	world   *geo.World
+	body    *encoded
+	version string
 
 	mu      sync.Mutex
 	subsets map[string]*encoded // by the sorted list of codes asked for
@@ -217,11 +220,11 @@ const maxWorldSubsets = 64
 func (a *app) world() *worldLayer {
 	w := &a.worldData
 	w.once.Do(func() {
-		raw, byCode := annotateWorld(geo.WorldGeoJSON())
+		w.world = a.deps.Geo.World()
+		raw := w.world.GeoJSON()
 		sum := sha256.Sum256(raw)
 		w.version = hex.EncodeToString(sum[:6])
 		w.body = newCompactEncoded(raw, `"world-`+w.version+`"`)
-		w.features = byCode
 	})
 	return w
 }
@@ -251,24 +254,12 @@ func (w *worldLayer) subset(codes string) (*encoded, bool) {
 	if e, ok := w.subsets[key]; ok {
 		return e, true
 	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"type":"FeatureCollection","features":[`)
-	n := 0
-	for _, c := range list {
-		for _, f := range w.features[c] {
-			if n > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(f)
-			n++
-		}
-	}
-	buf.WriteString("]}")
+	body := w.world.Subset(list)
 	if w.subsets == nil || len(w.subsets) >= maxWorldSubsets {
 		w.subsets = map[string]*encoded{}
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	e := newCompactEncoded(buf.Bytes(), `"world-`+hex.EncodeToString(sum[:6])+`"`)
+	sum := sha256.Sum256(body)
+	e := newCompactEncoded(body, `"world-`+hex.EncodeToString(sum[:6])+`"`)
 	w.subsets[key] = e
 	return e, true
 }
@@ -293,116 +284,6 @@ func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
 	body.write(w, r, http.StatusOK)
 }
 
-// unnumbered are the Natural Earth features without an ISO numeric id, by
-// the codes geo gives their land.
-var unnumbered = map[string]string{"N. Cyprus": "CY", "Somaliland": "SO", "Kosovo": "XK"}
-
-// annotateWorld gives each feature its code and returns the layer with
-// its features by code (for the visited subset).
-func annotateWorld(src []byte) ([]byte, map[string][]json.RawMessage) {
-	var fc struct {
-		Type     string `json:"type"`
-		Features []struct {
-			Type       string          `json:"type"`
-			ID         string          `json:"id,omitempty"`
-			Properties map[string]any  `json:"properties"`
-			Geometry   json.RawMessage `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(src, &fc); err != nil {
-		return src, nil // embedded and tested in geo: cannot happen
-	}
-	byCode := map[string][]json.RawMessage{}
-	for i := range fc.Features {
-		f := &fc.Features[i]
-		if f.Properties == nil {
-			f.Properties = map[string]any{}
-		}
-		name, _ := f.Properties["name"].(string)
-		code := unnumbered[name]
-		if n, err := strconv.Atoi(f.ID); err == nil {
-			if region, err := language.EncodeM49(n); err == nil && region.IsCountry() {
-				code = region.String()
-			}
-		}
-		f.Properties["code"] = code
-		f.Geometry = unwrapAntimeridian(f.Geometry)
-		if one, err := json.Marshal(f); err == nil && code != "" {
-			byCode[code] = append(byCode[code], one)
-		}
-	}
-	out, err := json.Marshal(fc)
-	if err != nil {
-		return src, nil
-	}
-	return out, byCode
-}
-
-// unwrapAntimeridian moves the western half of a ring that crosses ±180°
-// (Russia's and Fiji's in Natural Earth) past 180°, so Leaflet draws the
-// shape whole instead of a line across the world.
-func unwrapAntimeridian(geometry json.RawMessage) json.RawMessage {
-	var g struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	}
-	if json.Unmarshal(geometry, &g) != nil {
-		return geometry
-	}
-	var polys [][][][2]float64
-	switch g.Type {
-	case "Polygon":
-		var rings [][][2]float64
-		if json.Unmarshal(g.Coordinates, &rings) != nil {
-			return geometry
-		}
-		polys = [][][][2]float64{rings}
-	case "MultiPolygon":
-		if json.Unmarshal(g.Coordinates, &polys) != nil {
-			return geometry
-		}
-	default:
-		return geometry
-	}
-	changed := false
-	for _, rings := range polys {
-		for _, ring := range rings {
-			changed = unwrapRing(ring) || changed
-		}
-	}
-	if !changed {
-		return geometry
-	}
-	var coords any = polys
-	if g.Type == "Polygon" {
-		coords = polys[0]
-	}
-	out, err := json.Marshal(map[string]any{"type": g.Type, "coordinates": coords})
-	if err != nil {
-		return geometry
-	}
-	return out
-}
-
-func unwrapRing(ring [][2]float64) bool {
-	crosses := false
-	for i := 1; i < len(ring); i++ {
-		if math.Abs(ring[i][0]-ring[i-1][0]) > 180 {
-			crosses = true
-			break
-		}
-	}
-	if !crosses {
-		return false
-	}
-	for i := range ring {
-		if ring[i][0] < 0 {
-			ring[i][0] += 360
-		}
-	}
-	return true
-}
-
 // markersURLCountries gives the page's immutable marker URL a variant of
 // its own once countries are known, so a body a browser cached before the
 // gazetteer loaded is never used for a page that shows countries.
@@ -418,9 +299,4 @@ type addedMarker struct {
 	store.Place
 	Country     string `json:"country,omitempty"`
 	CountryName string `json:"country_name,omitempty"`
-}
-
-func geoLoaded() bool {
-	_, ok := geo.Loaded()
-	return ok
 }

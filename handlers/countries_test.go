@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/internal/apptest"
 )
 
@@ -106,6 +107,33 @@ func equalCounts[T comparable](a, b []T) bool {
 		}
 	}
 	return true
+}
+
+// Until its gazetteer has loaded, an app answers at once without
+// countries, and says so; once loaded, the same version of the places is
+// shown with them (nothing built before is served again).
+func TestCountriesAppearOnceTheGazetteerHasLoaded(t *testing.T) {
+	data := geo.NewData()
+	app := apptest.New(t, apptest.WithGeo(data))
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	if !strings.Contains(body, `"loading":true`) || !strings.Contains(body, `"countries":[]`) {
+		t.Errorf("GET /stats before the gazetteer loaded = %s, want loading and no countries", body)
+	}
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if !strings.Contains(page, "11 places") || strings.Contains(page, "in 3 countries") {
+		t.Error(`before the gazetteer loaded the map page does not say "11 places", or names countries`)
+	}
+	if _, err := data.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	if strings.Contains(body, `"loading"`) || !strings.Contains(body, `{"code":"AT","name":"Austria","places":1}`) {
+		t.Errorf("GET /stats after the load = %s, want Austria counted", body)
+	}
+	_, page = app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if !strings.Contains(page, "11 places in 3 countries on 3 continents") {
+		t.Error(`after the load the map page does not say "11 places in 3 countries on 3 continents"`)
+	}
 }
 
 func TestMapPageShowsCountriesAndCreditsGeoNames(t *testing.T) {

@@ -30,11 +30,11 @@ type placesChanged struct {
 
 // changedPlaces tells the page what a change removed and added: the
 // HX-Trigger detail for the markers, and the added places for the list.
-func changedPlaces(removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
+func (a *app) changedPlaces(removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
 	changed := placesChanged{Removed: removed, Added: make([]addedMarker, 0, len(added))}
 	items := make([]views.CountryPlace, 0, len(added))
 	for _, p := range added {
-		c := countryOf(p)
+		c := a.countryOf(p)
 		changed.Added = append(changed.Added, addedMarker{p, c.Code, c.Name})
 		items = append(items, views.CountryPlace{Place: p, Country: c})
 	}
@@ -69,14 +69,14 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) {
 		message = res.Change.Summary + "."
 		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
 	}
-	country := countryOf(res.Place)
+	country := a.countryOf(res.Place)
 	switch c {
 	case shapeJSON:
 		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
 			Message: message, Change: changeURL(res.Change)})
 	case shapeHTMX:
 		if res.Changed {
-			changed, _ := changedPlaces([]string{id}, res.Change.After)
+			changed, _ := a.changedPlaces([]string{id}, res.Change.After)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		}
 		if r.PostForm.Get("from") == "page" {
@@ -132,11 +132,11 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) {
 	undo := undoURL(res.Change)
 	switch c {
 	case shapeJSON:
-		country := countryOf(res.Place)
+		country := a.countryOf(res.Place)
 		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
 			Message: message, Change: changeURL(res.Change), Undo: undo})
 	case shapeHTMX:
-		changed, _ := changedPlaces([]string{id}, nil)
+		changed, _ := a.changedPlaces([]string{id}, nil)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
 		a.renderFragment(w, r, http.StatusOK, views.PlaceDeleted(id, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
@@ -169,7 +169,7 @@ func (a *app) placeItem(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, shapeOf(r), orUnknownPlace(err))
 		return
 	}
-	a.renderFragment(w, r, http.StatusOK, views.PlaceEdited(p, countryOf(p), ""))
+	a.renderFragment(w, r, http.StatusOK, views.PlaceEdited(p, a.countryOf(p), ""))
 }
 
 func (a *app) placeByID(r *http.Request, id string) (store.Place, bool, error) {
@@ -315,7 +315,7 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
 			Change  changeJSON `json:"change"`
 		}{message, toChangeJSON(res.Change)})
 	case shapeHTMX:
-		changed, restored := changedPlaces(idsOf(res.Change.Before), res.Change.After)
+		changed, restored := a.changedPlaces(idsOf(res.Change.Before), res.Change.After)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
 		a.renderFragment(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))

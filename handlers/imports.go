@@ -98,7 +98,7 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, c shape, stat
 		m := views.ImportModel{Report: res.report, New: res.plan.Add, Near: res.plan.Near, DryRun: res.dryRun, Committed: status == http.StatusCreated}
 		if m.Committed {
 			var changed placesChanged
-			changed, m.Added = changedPlaces([]string{}, res.added)
+			changed, m.Added = a.changedPlaces([]string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
 		}

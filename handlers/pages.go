@@ -76,7 +76,7 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 	viewer := a.viewer(r.Context(), p)
 	cacheable := p.Kind == auth.Anonymous && v.status == http.StatusOK
 	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
-	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: geoLoaded(), byCountry: v.byCountry}
+	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: a.geoReady(), byCountry: v.byCountry}
 	if v.st.Stale {
 		key.staleSince = v.st.LoadedAt
 	}

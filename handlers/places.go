@@ -109,7 +109,7 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
 			return
 		}
-		country := countryOf(res.Place)
+		country := a.countryOf(res.Place)
 		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place, country))
 		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	case shapeForm:

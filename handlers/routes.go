@@ -9,6 +9,7 @@ import (
 
 	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 )
 
@@ -50,6 +51,9 @@ type Deps struct {
 	Places *store.Live
 	Auth   *auth.Authenticator
 	Assets *assets.Assets
+	// Geo is the gazetteer and the world layer, loaded by whoever built
+	// it; nil means a Data of the handlers' own that nothing loads.
+	Geo    *geo.Data
 	Config Config
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time

@@ -38,7 +38,7 @@ func (a *app) search(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, shapeJSON, err)
 		return
 	}
-	results, note := searchFor(q)
+	results, note := a.searchFor(q)
 	if htmx {
 		a.renderFragment(w, r, http.StatusOK, views.SearchResults(views.Search{Query: q, Results: results, Note: note}))
 		return
@@ -48,12 +48,12 @@ func (a *app) search(w http.ResponseWriter, r *http.Request) {
 
 // searchFor is the search itself. Anything that is not a place or a pair
 // of coordinates finds nothing; nothing here can fail.
-func searchFor(q string) ([]geo.Result, string) {
+func (a *app) searchFor(q string) ([]geo.Result, string) {
 	q = strings.TrimSpace(strings.ToValidUTF8(q, ""))
 	if utf8.RuneCountInString(q) < 2 {
 		return []geo.Result{}, ""
 	}
-	if ix, ok := geo.Loaded(); ok {
+	if ix, ok := a.deps.Geo.Ready(); ok {
 		return ix.Search(q, geo.MaxResults), ""
 	}
 	if lat, lon, ok := geo.ParseCoordinates(q); ok {

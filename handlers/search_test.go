@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -19,11 +18,7 @@ import (
 // background: tests assert on countries only after it has loaded.
 func loadGeo(t *testing.T) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if _, err := geo.Load(ctx); err != nil {
-		t.Fatalf("geo.Load: %v", err)
-	}
+	apptest.LoadGeo(t)
 }
 
 type searchResult struct {

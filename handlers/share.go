@@ -50,7 +50,7 @@ func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) {
 				visited = append(visited, c.Code)
 			}
 		}
-		return preview.Render(geo.WorldGeoJSON(), points, visited, previewCaption(len(s.Places), len(visited), countries != nil))
+		return preview.Render(a.deps.Geo.World().Outlines(), points, visited, previewCaption(len(s.Places), len(visited), countries != nil))
 	})
 	a.serveData(w, r, kind, "image/png", build)
 }

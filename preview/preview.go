@@ -7,12 +7,15 @@ package preview
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
 	"math"
+
+	"github.com/whib/whib/geo"
 )
 
 // Width and Height are the size of the image, the one Open Graph and
@@ -68,22 +71,17 @@ func rgb(c uint32) color.RGBA {
 // chat app crops the title away.
 const siteName = "Where Have I Been"
 
-// Render draws a Width×Height PNG: the countries of worldGeoJSON (a GeoJSON
-// FeatureCollection of Polygon/MultiPolygon features, as geo.WorldGeoJSON
-// returns) in plate carrée, the visited ones shaded, each point as a dot
-// and the caption with the site name in a band at the bottom.
+// Render draws a Width×Height PNG: the countries of the world layer (as
+// geo's World.Outlines gives them) in plate carrée, the visited ones
+// shaded, each point as a dot and the caption with the site name in a band
+// at the bottom. visited are ISO 3166-1 alpha-2 codes, in any case.
 //
-// visited are ISO 3166-1 alpha-2 codes, in any case. geo's layer has no
-// such property, only the ISO numeric id (Brazil is "076"), which is
-// translated; a layer with properties.code (as handlers serve it) or
-// iso_a2 is read directly.
-//
-// Render fails only on a world layer that is not a GeoJSON
-// FeatureCollection or has no polygons. It is safe for concurrent use.
-func Render(worldGeoJSON []byte, points []Point, visited []string, caption string) ([]byte, error) {
-	world, err := parseWorld(worldGeoJSON)
-	if err != nil {
-		return nil, err
+// Render fails only on a world without polygons: an empty ocean would
+// hide a wrong argument until someone looked at a shared link. It is safe
+// for concurrent use.
+func Render(world []geo.Outline, points []Point, visited []string, caption string) ([]byte, error) {
+	if !hasPolygons(world) {
+		return nil, errors.New("preview: the world layer has no polygons")
 	}
 	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(rgb(oceanColour)), image.Point{}, draw.Src)
@@ -93,6 +91,15 @@ func Render(worldGeoJSON []byte, points []Point, visited []string, caption strin
 		return nil, err
 	}
 	return encode(img)
+}
+
+func hasPolygons(world []geo.Outline) bool {
+	for _, c := range world {
+		if len(c.Polygons) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func encode(img *image.RGBA) ([]byte, error) {

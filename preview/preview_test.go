@@ -11,14 +11,19 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/whib/whib/geo"
 )
+
+// world is the real world layer, as handlers pass it.
+func world() []geo.Outline { return geo.NewData().World().Outlines() }
 
 // render renders the real world layer and decodes the result, failing the
 // test on any error or on a wrong size.
 func render(t testing.TB, points []Point, visited []string, caption string) image.Image {
 	t.Helper()
-	out, err := Render(geo.WorldGeoJSON(), points, visited, caption)
+	out, err := Render(world(), points, visited, caption)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -144,30 +149,20 @@ func TestPointsOffTheMap(t *testing.T) {
 	want(t, "McMurdo, clamped to the bottom edge", at(img, -77.8, 166.7), dotColour)
 }
 
-func TestMalformedGeoJSON(t *testing.T) {
-	for _, in := range []string{
-		``,
-		`not json`,
-		`{"type":"FeatureCollection","features":[`,
-		`{"type":"Feature","geometry":null,"properties":{}}`,
-		`{"type":"FeatureCollection","features":[]}`,
-		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}]}`,
-	} {
-		if _, err := Render([]byte(in), []Point{graz}, nil, "x"); err == nil {
-			t.Errorf("Render(%q) did not fail", in)
+func TestAWorldWithoutPolygonsFails(t *testing.T) {
+	for _, w := range [][]geo.Outline{nil, {}, {{Code: "AT"}}} {
+		if _, err := Render(w, []Point{graz}, nil, "x"); err == nil {
+			t.Errorf("Render(%v) did not fail", w)
 		}
 	}
 }
 
-// A layer other than geo's: codes in properties.code (as handlers serve
-// the world layer), no ids, and a hole wound the same way as its outer ring
-// (RFC 7946 says otherwise, not every source follows it).
-func TestAnnotatedLayerWithHole(t *testing.T) {
-	layer := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"br"},
-		"geometry":{"type":"Polygon","coordinates":[
-			[[-40,-40],[40,-40],[40,40],[-40,40],[-40,-40]],
-			[[-10,-10],[10,-10],[10,10],[-10,10],[-10,-10]]]}}]}`
-	out, err := Render([]byte(layer), nil, []string{"BR"}, "")
+// A hole wound the same way as its outer ring (RFC 7946 says otherwise,
+// not every source follows it) is still a hole.
+func TestHoleWoundLikeItsRing(t *testing.T) {
+	ring := orb.Ring{{-40, -40}, {40, -40}, {40, 40}, {-40, 40}, {-40, -40}}
+	hole := orb.Ring{{-10, -10}, {10, -10}, {10, 10}, {-10, 10}, {-10, -10}}
+	out, err := Render([]geo.Outline{{Code: "BR", Polygons: []orb.Polygon{{ring, hole}}}}, nil, []string{"br"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,36 +175,13 @@ func TestAnnotatedLayerWithHole(t *testing.T) {
 	want(t, "outside the polygon", at(img, 50, 50), oceanColour)
 }
 
-func TestCountryCodes(t *testing.T) {
-	data := geo.WorldGeoJSON()
-	world, err := parseWorld(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes := map[string]bool{}
-	missing := 0
-	for _, c := range world {
-		codes[c.code] = true
-		if c.code == "" {
-			missing++
-		}
-	}
-	for _, c := range []string{"AT", "BR", "US", "RU", "FJ", "XK", "CY", "SO", "FR", "NO"} {
-		if !codes[c] {
-			t.Errorf("no feature has code %s", c)
-		}
-	}
-	if missing > 0 {
-		t.Errorf("%d of %d features have no code", missing, len(world))
-	}
-}
-
 // Render shares only the parsed fonts; run with -race to check.
 func TestConcurrentRender(t *testing.T) {
+	w := world()
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			if _, err := Render(geo.WorldGeoJSON(), []Point{graz}, []string{"AT"}, "1 place in 1 country"); err != nil {
+			if _, err := Render(w, []Point{graz}, []string{"AT"}, "1 place in 1 country"); err != nil {
 				t.Error(err)
 			}
 		})
@@ -233,12 +205,12 @@ func TestManyPoints(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	world := geo.WorldGeoJSON()
+	w := world()
 	for _, n := range []int{10, 1_000, 100_000} {
 		pts := randomPoints(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Render(world, pts, []string{"AT", "BR", "US"}, "11 places in 3 countries"); err != nil {
+				if _, err := Render(w, pts, []string{"AT", "BR", "US"}, "11 places in 3 countries"); err != nil {
 					b.Fatal(err)
 				}
 			}

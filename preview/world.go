@@ -1,144 +1,16 @@
 package preview
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"image"
 	"image/draw"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"golang.org/x/image/vector"
-	"golang.org/x/text/language"
+
+	"github.com/whib/whib/geo"
 )
-
-// country is one feature of the world layer: its polygons and its ISO
-// 3166-1 alpha-2 code ("" when it has none).
-type country struct {
-	code  string
-	polys []orb.Polygon
-}
-
-// feature is the part of a GeoJSON feature the preview draws. It is read
-// with encoding/json: orb's geojson package would link a BSON library
-// into the server for nothing.
-type feature struct {
-	ID         any            `json:"id"`
-	Properties map[string]any `json:"properties"`
-	Geometry   struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	} `json:"geometry"`
-}
-
-func parseWorld(data []byte) ([]country, error) {
-	var fc struct {
-		Type     string    `json:"type"`
-		Features []feature `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, fmt.Errorf("preview: world layer: %w", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, fmt.Errorf("preview: world layer: a %q, not a FeatureCollection", fc.Type)
-	}
-	var world []country
-	for i := range fc.Features {
-		f := &fc.Features[i]
-		polys, err := polygonsOf(f)
-		if err != nil {
-			return nil, fmt.Errorf("preview: world layer: feature %d: %w", i+1, err)
-		}
-		if len(polys) > 0 {
-			world = append(world, country{code: countryCode(f), polys: polys})
-		}
-	}
-	if len(world) == 0 {
-		// Rendering an empty ocean would hide a wrong argument until
-		// someone looked at a shared link.
-		return nil, errors.New("preview: world layer has no polygons")
-	}
-	return world, nil
-}
-
-// polygonsOf reads a Polygon or MultiPolygon; other geometries have
-// nothing to fill.
-func polygonsOf(f *feature) ([]orb.Polygon, error) {
-	switch f.Geometry.Type {
-	case "Polygon":
-		var rings [][][2]float64
-		if err := json.Unmarshal(f.Geometry.Coordinates, &rings); err != nil {
-			return nil, err
-		}
-		return []orb.Polygon{polygon(rings)}, nil
-	case "MultiPolygon":
-		var many [][][][2]float64
-		if err := json.Unmarshal(f.Geometry.Coordinates, &many); err != nil {
-			return nil, err
-		}
-		polys := make([]orb.Polygon, len(many))
-		for i, rings := range many {
-			polys[i] = polygon(rings)
-		}
-		return polys, nil
-	}
-	return nil, nil
-}
-
-func polygon(rings [][][2]float64) orb.Polygon {
-	p := make(orb.Polygon, len(rings))
-	for i, ring := range rings {
-		r := make(orb.Ring, len(ring))
-		for j, pt := range ring {
-			r[j] = orb.Point(pt)
-		}
-		p[i] = r
-	}
-	return p
-}
-
-// unnumbered are the Natural Earth features without an ISO numeric id, by
-// the codes geo gives their land (as handlers' annotated world layer does).
-func unnumbered(name string) string {
-	switch name {
-	case "N. Cyprus":
-		return "CY"
-	case "Somaliland":
-		return "SO"
-	case "Kosovo":
-		return "XK"
-	}
-	return ""
-}
-
-// countryCode finds a feature's alpha-2 code. geo.WorldGeoJSON has only a
-// name and the ISO numeric id (e.g. "076" for Brazil), so that is
-// translated; a layer annotated with properties.code (as handlers serve at
-// /world.geojson) or with Natural Earth's iso_a2 is read directly.
-func countryCode(f *feature) string {
-	for _, key := range []string{"code", "iso_a2", "ISO_A2"} {
-		if s, _ := f.Properties[key].(string); len(s) == 2 {
-			return strings.ToUpper(s)
-		}
-	}
-	var id int
-	switch v := f.ID.(type) {
-	case string:
-		id, _ = strconv.Atoi(v)
-	case float64:
-		id = int(v)
-	}
-	if id > 0 {
-		if region, err := language.EncodeM49(id); err == nil && region.IsCountry() {
-			return region.String()
-		}
-	}
-	name, _ := f.Properties["name"].(string)
-	return unnumbered(name)
-}
 
 // codeSet normalises the visited codes for lookup.
 func codeSet(codes []string) map[string]bool {
@@ -191,20 +63,20 @@ func (p *painter) paint(colour uint32) {
 // drawWorld fills land, then visited land, then strokes all borders. Each
 // is one path and one Draw: the rasteriser's cost is mostly the pass over
 // its area, so batching beats a Draw per country.
-func drawWorld(img *image.RGBA, world []country, visited map[string]bool) {
+func drawWorld(img *image.RGBA, world []geo.Outline, visited map[string]bool) {
 	p := newPainter(img)
 	var plain, shaded []orb.Polygon
 	for _, c := range world {
-		if c.code != "" && visited[c.code] {
-			shaded = append(shaded, c.polys...)
+		if c.Code != "" && visited[c.Code] {
+			shaded = append(shaded, c.Polygons...)
 		} else {
-			plain = append(plain, c.polys...)
+			plain = append(plain, c.Polygons...)
 		}
 	}
 	fillPolygons(p, plain, landColour)
 	fillPolygons(p, shaded, visitedColour)
 	for _, c := range world {
-		for _, poly := range c.polys {
+		for _, poly := range c.Polygons {
 			for _, r := range poly {
 				strokeRing(p, r)
 			}
@@ -243,12 +115,11 @@ func addRing(p *painter, r orb.Ring, outer bool) {
 		return
 	}
 	reverse := (r.Orientation() == orb.CCW) != outer
-	pts, shifts := unwrap(r)
-	for _, shift := range shifts {
-		for i := range pts {
-			pt := pts[i]
+	for _, shift := range shifts(r) {
+		for i := range r {
+			pt := r[i]
 			if reverse {
-				pt = pts[len(pts)-1-i]
+				pt = r[len(r)-1-i]
 			}
 			// project clamps to the map's edges, which for a filled
 			// ring is the same as clipping it there.
@@ -263,28 +134,19 @@ func addRing(p *painter, r orb.Ring, outer bool) {
 	}
 }
 
-// unwrap makes a ring's longitudes continuous. Natural Earth cuts Russia
-// and Fiji at the antimeridian but keeps some of their pieces in one ring,
-// joined by an edge from +180 to -180 that would otherwise be drawn as a
-// band across the whole map. Unwrapped, such a ring runs past ±180, and
-// shifts says where to draw it again, a world away, for its other side.
-func unwrap(r orb.Ring) (pts []orb.Point, shifts []float64) {
-	pts = append([]orb.Point(nil), r...)
-	lo, hi := -180.0, 180.0
-	for i := 1; i < len(pts); i++ {
-		lon := pts[i].Lon()
-		lon += 360 * math.Round((pts[i-1].Lon()-lon)/360)
-		pts[i][0] = lon
-		lo, hi = math.Min(lo, lon), math.Max(hi, lon)
+// shifts says where to draw a ring: where it is and, for a ring that
+// runs past ±180° (geo unwraps those that cross the antimeridian, such as
+// Russia's and Fiji's), again a world away for its other side.
+func shifts(r orb.Ring) []float64 {
+	b := r.Bound()
+	s := []float64{0}
+	if b.Max.Lon() > 180 {
+		s = append(s, -360)
 	}
-	shifts = []float64{0}
-	if hi > 180 {
-		shifts = append(shifts, -360)
+	if b.Min.Lon() < -180 {
+		s = append(s, 360)
 	}
-	if lo < -180 {
-		shifts = append(shifts, 360)
-	}
-	return pts, shifts
+	return s
 }
 
 // borderWidth is in pixels: hairlines, as on the site's map.
@@ -295,10 +157,9 @@ const borderWidth = 0.9
 // Russia and Fiji) or along the clamped top and bottom are not borders and
 // are left out.
 func strokeRing(p *painter, r orb.Ring) {
-	pts, shifts := unwrap(r)
-	for _, shift := range shifts {
-		for i := 1; i < len(pts); i++ {
-			a, b := pts[i-1], pts[i]
+	for _, shift := range shifts(r) {
+		for i := 1; i < len(r); i++ {
+			a, b := r[i-1], r[i]
 			a[0], b[0] = a[0]+shift, b[0]+shift
 			a, b, ok := clipLon(a, b)
 			if !ok || cutEdge(a, b) {

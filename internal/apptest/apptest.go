@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
@@ -36,6 +37,23 @@ const (
 //go:embed talk_places.csv
 var talkPlaces []byte
 
+// sharedGeo is the gazetteer all apps of one test binary share, as
+// whib.WithGeo allows: each load takes a second of CPU, and tests build
+// hundreds of apps. Until a test calls LoadGeo it is not loaded, and apps
+// answer as a fresh server does (no countries, search by coordinates).
+var sharedGeo = geo.NewData()
+
+// LoadGeo loads the shared gazetteer, if no test has yet, and waits for it:
+// a test asserts on countries or place names only after it.
+func LoadGeo(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if _, err := sharedGeo.Load(ctx); err != nil {
+		t.Fatalf("loading the gazetteer: %v", err)
+	}
+}
+
 // SeedCSV returns a copy of the talk's real places.csv.
 func SeedCSV() []byte { return append([]byte(nil), talkPlaces...) }
 
@@ -50,6 +68,7 @@ type App struct {
 }
 
 type options struct {
+	geo      *geo.Data
 	noAuth   bool
 	csv      []byte
 	handlers handlers.Config
@@ -69,6 +88,10 @@ func WithCSV(csv []byte) Option { return func(o *options) { o.csv = csv } }
 // policy fields of c (base URL, issuer and permission are the app's own).
 func WithConfig(c handlers.Config) Option { return func(o *options) { o.handlers = c } }
 
+// WithGeo gives the app this gazetteer instead of the shared one: a test
+// that watches what happens before and after it loads.
+func WithGeo(d *geo.Data) Option { return func(o *options) { o.geo = d } }
+
 // WithClock gives the handlers this clock (rate limits, /ping's reload
 // interval) instead of time.Now.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
@@ -84,6 +107,9 @@ func New(t *testing.T, opts ...Option) *App {
 	}
 	if o.csv == nil {
 		o.csv = SeedCSV()
+	}
+	if o.geo == nil {
+		o.geo = sharedGeo
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	gh := githubtest.New(t, githubtest.WithToken(ghToken), githubtest.WithRepo("traveller", "whib-data", "main"),
@@ -112,7 +138,7 @@ func New(t *testing.T, opts ...Option) *App {
 		t.Fatal(err)
 	}
 	o.override(&cfg)
-	app, err := whib.Build(t.Context(), cfg, logger, o.now)
+	app, err := whib.Build(t.Context(), cfg, logger, o.now, whib.WithGeo(o.geo))
 	if err != nil {
 		t.Fatal(err)
 	}

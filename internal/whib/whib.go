@@ -29,6 +29,7 @@ type App struct {
 	store  store.Backend
 	live   *store.Live
 	auth   *auth.Authenticator
+	geo    *geo.Data
 	// handler is the route table with every middleware, as the server runs it.
 	handler http.Handler
 	server  *http.Server
@@ -37,14 +38,25 @@ type App struct {
 	background     sync.WaitGroup // the refresh loop, waited for by Shutdown
 }
 
+// Option hands Build a part it would otherwise make itself.
+type Option func(*App)
+
+// WithGeo wires d instead of a Data of the app's own: tests and tools that
+// build many apps in one process load the gazetteer once and share it.
+func WithGeo(d *geo.Data) Option { return func(a *App) { a.geo = d } }
+
 // Build makes every part from cfg and wires them. Everything that can fail
 // for a bad setting fails here, before anything listens: the store checks
 // the repository, path and API URL, auth checks the sign-in settings.
 // logger receives every part's log; now (nil: time.Now) is the handlers'
 // clock, for tests.
-func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time.Time) (*App, error) {
+func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time.Time, opts ...Option) (*App, error) {
 	if logger == nil {
 		return nil, errors.New("whib: Build needs a logger")
+	}
+	app := &App{cfg: cfg, logger: logger, geo: geo.NewData(), stopBackground: func() {}}
+	for _, opt := range opts {
+		opt(app)
 	}
 	places, err := newStore(cfg, logger)
 	if err != nil {
@@ -70,13 +82,11 @@ func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time
 	// KeepSessionsAlive wraps everything: any page a person uses counts
 	// against the idle timeout.
 	h := authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
-		Logger: logger, Places: live, Auth: authenticator, Assets: static, Config: hc, Now: now,
+		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: app.geo, Config: hc, Now: now,
 	}))
-	return &App{
-		cfg: cfg, logger: logger, store: places, live: live, auth: authenticator,
-		handler: h, server: handlers.NewServer(h, logger, cfg.MaxConnections),
-		stopBackground: func() {},
-	}, nil
+	app.store, app.live, app.auth = places, live, authenticator
+	app.handler, app.server = h, handlers.NewServer(h, logger, cfg.MaxConnections)
+	return app, nil
 }
 
 // Live is the in-memory copy of the places the handlers serve.
@@ -95,7 +105,7 @@ func (a *App) Start(ctx context.Context) {
 	a.stopBackground = stop
 	// The gazetteer and borders take about a second to load: in the
 	// background, so /healthz and the map never wait for them.
-	go func() { _, _ = geo.Load(ctx) }()
+	go func() { _, _ = a.geo.Load(ctx) }()
 	a.background.Go(func() {
 		if _, err := a.live.Refresh(ctx); err != nil {
 			a.logger.Error("first load of places failed; will retry", "store", a.store.String(), "err", err)
