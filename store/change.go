@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,6 +19,9 @@ const (
 	ChangeEdit   ChangeKind = "edit"
 	ChangeDelete ChangeKind = "delete"
 	ChangeUndo   ChangeKind = "undo"
+	// ChangeColumns gives the file the visited and note columns (its
+	// header line only), when a date or a note is first saved.
+	ChangeColumns ChangeKind = "columns"
 	// ChangeOutside is a change whib did not make: a hand edit on GitHub
 	// or in the local file.
 	ChangeOutside ChangeKind = "outside"
@@ -54,9 +58,11 @@ type HistoryPage struct {
 	Next    int // the next page's number; 0 on the last page
 }
 
-// Edit is a change to a place: nil fields stay exactly as stored.
+// Edit is a change to a place: nil fields stay exactly as stored; an empty
+// Visited or Note takes the date or note away.
 type Edit struct {
 	Name, Latitude, Longitude *string
+	Visited, Note             *string
 }
 
 // ChangeResult is what an edit, delete, undo or import did.
@@ -137,6 +143,7 @@ type mutation struct {
 	change  Change
 	place   Place // the place the caller asked about
 	noop    bool  // nothing to write; place is the answer
+	visits  int   // an add: the place's other visits stored already
 	// landed reports whether a file read after a write with no clear
 	// answer shows the write; nil: the file is exactly content.
 	landed func(fresh Snapshot) (Place, bool)
@@ -150,6 +157,56 @@ type base struct {
 	rows    *fileRows
 	shared  *sharedIndex // the stored state's index, when it has one
 	version string       // the stored state's Snapshot.Version
+}
+
+// errNeedsColumns: the change stores a date or a note in a file with the
+// talk's three columns. The header gains the columns first, in a change
+// of its own (planAddColumns), and the change is planned again.
+var errNeedsColumns = &Error{Kind: KindInternal, Op: "plan", Err: errors.New("the file has no visited and note columns yet")}
+
+// columnsFor is errNeedsColumns when a place needs columns the file lacks.
+func (b *base) columnsFor(places ...Place) error {
+	if fileColumns(b.content) != 3 {
+		return nil // the long header, or an empty file that gets it
+	}
+	for _, p := range places {
+		if p.hasVisit() {
+			return errNeedsColumns
+		}
+	}
+	return nil
+}
+
+// planAddColumns gives a file with the talk's three columns the visited and
+// note columns: the header line changes, every row keeps its bytes.
+func planAddColumns(by Author) planFunc {
+	return func(b *base) (mutation, error) {
+		if fileColumns(b.content) != 3 {
+			return mutation{noop: true}, nil
+		}
+		d := rowDiff{Header: []string{csvHeader, csvHeaderVisits}}
+		return mutation{
+			content: replaceHeader(b.content, csvHeaderVisits),
+			places:  b.places,
+			change:  newChange(ChangeColumns, "Add columns visited and note", by, d),
+		}, nil
+	}
+}
+
+// replaceHeader is content with its header line (after any BOM) replaced.
+func replaceHeader(content []byte, header string) []byte {
+	bom := 0
+	if bytes.HasPrefix(content, utf8BOM) {
+		bom = len(utf8BOM)
+	}
+	end := bytes.IndexAny(content[bom:], "\r\n")
+	if end < 0 {
+		end = len(content) - bom
+	}
+	out := make([]byte, 0, len(content)+len(header))
+	out = append(out, content[:bom]...)
+	out = append(out, header...)
+	return append(out, content[bom+end:]...)
 }
 
 // baseOf is the base for planning on snap.
@@ -185,12 +242,14 @@ func planAdd(p Place, by Author) planFunc {
 		content := appendCSV(b.content, p)
 		places := withPlace(b.places, p)
 		added := places[len(places)-1]
-		d := rowDiff{At: len(b.places), After: []string{encodeRow(p)}}
-		if len(b.places) > 0 {
-			d.Anchor = lastRow(b.content)
+		if err := b.columnsFor(p); err != nil {
+			return mutation{}, err
 		}
+		visits := len(b.index().Visits(p))
+		// No anchor: undoing an add finds its rows, it never puts rows back.
+		d := rowDiff{At: len(b.places), After: []string{encodeRow(p)}}
 		return mutation{
-			content: content, places: places, place: added,
+			content: content, places: places, place: added, visits: visits,
 			change: newChange(ChangeAdd, "Add "+oneLine(p.Name), by, d),
 			landed: func(fresh Snapshot) (Place, bool) { return fresh.Index().Same(p) },
 		}, nil
@@ -235,25 +294,15 @@ func planAddMany(places []Place, summary string, by Author) planFunc {
 		if len(fresh) == 0 {
 			return mutation{noop: true}, nil
 		}
+		if err := b.columnsFor(fresh...); err != nil {
+			return mutation{}, err
+		}
 		d := rowDiff{At: len(b.places)}
 		for _, p := range fresh {
 			d.After = append(d.After, encodeRow(p))
 		}
-		if len(b.places) > 0 {
-			d.Anchor = lastRow(b.content)
-		}
 		return mutation{content: appendCSVRows(b.content, fresh), change: newChange(ChangeAdd, summary, by, d)}, nil
 	}
-}
-
-// lastRow is the text of the file's last row: its last non-empty line
-// (a stored name cannot hold a line break).
-func lastRow(content []byte) string {
-	s := strings.TrimRight(string(content), "\r\n")
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
-	}
-	return s
 }
 
 // Target names the place a change is for: its id, and what the client saw
@@ -307,6 +356,9 @@ func planEdit(t Target, e Edit, by Author) planFunc {
 		if err != nil {
 			return mutation{}, err
 		}
+		if err := b.columnsFor(edited); err != nil {
+			return mutation{}, err
+		}
 		row := editRow(rows.row(i), old, edited)
 		if row == rows.row(i) {
 			return mutation{noop: true, place: old}, nil
@@ -327,20 +379,18 @@ func planEdit(t Target, e Edit, by Author) planFunc {
 // applyEdit validates the sent fields with the rules for adding a place and
 // keeps the others exactly as stored.
 func applyEdit(old Place, e Edit) (Place, error) {
-	if e.Name == nil && e.Latitude == nil && e.Longitude == nil {
-		return Place{}, &Error{Kind: KindInvalid, Op: "edit", Fields: map[string]string{"name": "Send a name, latitude or longitude to change."}}
+	if e.Name == nil && e.Latitude == nil && e.Longitude == nil && e.Visited == nil && e.Note == nil {
+		return Place{}, &Error{Kind: KindInvalid, Op: "edit", Fields: map[string]string{"name": "Send a name, latitude, longitude, visited or note to change."}}
 	}
-	name, lat, lon := "x", "0", "0" // stand-ins for fields not sent
-	if e.Name != nil {
-		name = *e.Name
+	in := Input{Name: "x", Latitude: "0", Longitude: "0"} // stand-ins for fields not sent
+	for _, f := range []struct{ sent, into *string }{
+		{e.Name, &in.Name}, {e.Latitude, &in.Latitude}, {e.Longitude, &in.Longitude}, {e.Visited, &in.Visited}, {e.Note, &in.Note},
+	} {
+		if f.sent != nil {
+			*f.into = *f.sent
+		}
 	}
-	if e.Latitude != nil {
-		lat = *e.Latitude
-	}
-	if e.Longitude != nil {
-		lon = *e.Longitude
-	}
-	checked, err := NewPlace(name, lat, lon)
+	checked, err := in.Place()
 	if err != nil {
 		return Place{}, err
 	}
@@ -355,21 +405,37 @@ func applyEdit(old Place, e Edit) (Place, error) {
 	if e.Longitude != nil {
 		edited.Longitude = checked.Longitude
 	}
+	if e.Visited != nil {
+		edited.Visited = checked.Visited
+	}
+	if e.Note != nil {
+		edited.Note = checked.Note
+	}
 	return edited, nil
 }
 
 func editSummary(old, edited Place) string {
-	renamed := old.Name != edited.Name
-	moved := old.Latitude.String() != edited.Latitude.String() || old.Longitude.String() != edited.Longitude.String()
-	where := edited.Latitude.String() + ", " + edited.Longitude.String()
-	switch {
-	case renamed && moved:
-		return "Rename " + oneLine(old.Name) + " to " + oneLine(edited.Name) + " and move it to " + where
-	case renamed:
-		return "Rename " + oneLine(old.Name) + " to " + oneLine(edited.Name)
-	default:
-		return "Move " + oneLine(old.Name) + " to " + where
+	name := oneLine(old.Name)
+	var parts []string
+	if old.Name != edited.Name {
+		parts = append(parts, "rename "+name+" to "+oneLine(edited.Name))
+		name = "it"
 	}
+	if old.Latitude.String() != edited.Latitude.String() || old.Longitude.String() != edited.Longitude.String() {
+		parts = append(parts, "move "+name+" to "+edited.Latitude.String()+", "+edited.Longitude.String())
+		name = "it"
+	}
+	switch {
+	case old.Visited != edited.Visited && edited.Visited.IsZero():
+		parts = append(parts, "take the date of "+name+" away")
+	case old.Visited != edited.Visited:
+		parts = append(parts, "date "+name+" "+edited.Visited.String())
+	}
+	if old.Note != edited.Note {
+		parts = append(parts, "change the note of "+oneLine(old.Name))
+	}
+	s := strings.Join(parts, " and ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func planDelete(t Target, by Author) planFunc {
@@ -399,6 +465,12 @@ func planUndo(c Change, by Author, version string) planFunc {
 		if b.version != version {
 			return mutation{}, errBaseMoved
 		}
+		if len(c.diff.Header) == 2 {
+			if len(c.diff.Before)+len(c.diff.After) > 0 {
+				return mutation{}, &Error{Kind: KindConflict, Op: "undo", Err: errors.New("this change altered the header and rows at once, so it cannot be undone here")}
+			}
+			return undoHeader(b, c, by)
+		}
 		rows, err := b.parsed()
 		if err != nil {
 			return mutation{}, err
@@ -421,6 +493,25 @@ func planUndo(c Change, by Author, version string) planFunc {
 		ch.Undoes = c.ID
 		return mutation{content: rows.splice(at, n, back), change: ch}, nil
 	}
+}
+
+// undoHeader undoes a change of the header (the visited and note columns
+// added, or that undone): the header goes back while no row uses the
+// columns it would take away.
+func undoHeader(b *base, c Change, by Author) (mutation, error) {
+	from, to := c.diff.Header[1], c.diff.Header[0]
+	if headerOf(fileColumns(b.content)) != from {
+		return mutation{}, &Error{Kind: KindConflict, Op: "undo", Err: errors.New("the file's header has changed since")}
+	}
+	content := replaceHeader(b.content, to)
+	if _, err := decodeCSV(content); err != nil {
+		// A row uses the columns (or has empty fields in them) now.
+		return mutation{}, &Error{Kind: KindConflict, Op: "undo",
+			Err: errors.New("places have dates or notes now, so the visited and note columns cannot be taken away")}
+	}
+	ch := newChange(ChangeUndo, "Undo: "+c.Summary, by, rowDiff{Header: []string{from, to}})
+	ch.Undoes = c.ID
+	return mutation{content: content, places: b.places, change: ch}, nil
 }
 
 // errBaseMoved: the file changed between the checks an undo made and its
@@ -556,7 +647,7 @@ func parseMessage(message string) (summary string, kind ChangeKind, by, undoes s
 			by = value
 		case ok && key == trailerKind:
 			switch k := ChangeKind(value); k {
-			case ChangeAdd, ChangeEdit, ChangeDelete, ChangeUndo:
+			case ChangeAdd, ChangeEdit, ChangeDelete, ChangeUndo, ChangeColumns:
 				kind = k
 			}
 		case ok && key == trailerUndoes:

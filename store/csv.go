@@ -15,9 +15,17 @@ import (
 )
 
 // The places file is CSV (RFC 4180, via encoding/csv) in UTF-8 with exactly
-// this header. A UTF-8 byte order mark at the start is tolerated on read and
-// left in place on write.
-const csvHeader = "name,latitude,longitude"
+// one of these headers: the talk's three columns, or those and the visit's
+// date and note. A file keeps the talk's header (and its bytes) until a
+// date or a note is first saved; then the header alone gains the two
+// columns, in a change of its own. Rows keep the fields they were written
+// with: a row without a date or note has three fields in either file, as
+// pandas and GDAL read short rows as empty fields. A UTF-8 byte order mark
+// at the start is tolerated on read and left in place on write.
+const (
+	csvHeader       = "name,latitude,longitude"
+	csvHeaderVisits = "name,latitude,longitude,visited,note"
+)
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
 
@@ -117,12 +125,13 @@ func scanCSV(content []byte, row func(end int)) ([]Place, error) {
 	}
 	body := content[bom:]
 	r := csv.NewReader(bytes.NewReader(body))
-	r.FieldsPerRecord = 3
-	r.ReuseRecord = true // the strings are fresh per record; only the slice is reused
+	r.FieldsPerRecord = -1 // 3 in any file; up to 5 under the longer header
+	r.ReuseRecord = true   // the strings are fresh per record; only the slice is reused
 
-	header, err := r.Read()
-	if err != nil || strings.Join(header, ",") != csvHeader {
-		return nil, fmt.Errorf("line 1: header must be exactly %q", csvHeader)
+	rec, err := r.Read()
+	header, columns := strings.Join(rec, ","), len(rec) // rec is reused: keep what it said
+	if err != nil || (header != csvHeader && header != csvHeaderVisits) {
+		return nil, fmt.Errorf("line 1: header must be exactly %q (or %q)", csvHeader, csvHeaderVisits)
 	}
 	if row != nil {
 		row(bom + int(r.InputOffset()))
@@ -140,6 +149,14 @@ func scanCSV(content []byte, row func(end int)) ([]Place, error) {
 				return nil, fmt.Errorf("line %d: %w", pe.StartLine, pe.Err)
 			}
 			return nil, err
+		}
+		if len(rec) < 3 || len(rec) > columns {
+			line, _ := r.FieldPos(0)
+			want := "3"
+			if columns > 3 {
+				want = "3 to " + strconv.Itoa(columns)
+			}
+			return nil, fmt.Errorf("line %d: wrong number of fields: %d, want %s (%s)", line, len(rec), want, header)
 		}
 		p, err := placeFromRecord(rec)
 		if err != nil {
@@ -219,7 +236,7 @@ func placeETag(id string, twins int) string {
 
 // nextRowID is the ID a row for p gets when appended after places.
 func nextRowID(places []Place, p Place) string {
-	base := rowID(placeRecord(p, make([]string, 3)))
+	base := rowID(placeRecord(p))
 	n := 1
 	for _, q := range places {
 		if q.ID == base || (strings.HasPrefix(q.ID, base) && len(q.ID) > len(base) && q.ID[len(base)] == '-') {
@@ -253,7 +270,26 @@ func placeFromRecord(rec []string) (Place, error) {
 	if err != nil {
 		return Place{}, fmt.Errorf("longitude: %w", err)
 	}
-	return Place{Name: name, Latitude: lat, Longitude: lon}, nil
+	p := Place{Name: name, Latitude: lat, Longitude: lon}
+	if len(rec) > 3 {
+		if p.Visited, err = ParseVisited(rec[3]); err != nil {
+			return Place{}, fmt.Errorf("visited: %w", err)
+		}
+		p.Visited.text = rec[3] // as stored, spaces and all
+	}
+	if len(rec) > 4 {
+		p.Note = unescapeFormula(rec[4])
+		if strings.IndexFunc(p.Note, isNoteControl) >= 0 {
+			return Place{}, fmt.Errorf("note %.40q contains a control character", p.Note)
+		}
+	}
+	return p, nil
+}
+
+// isNoteControl reports the control characters a note cannot hold: all but
+// line breaks and tabs.
+func isNoteControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 }
 
 // parseStoredCoord keeps text verbatim (for byte-identical writes) and
@@ -274,20 +310,52 @@ func encodeCSV(places []Place) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(csvHeader) + 1 + 48*len(places))
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"name", "latitude", "longitude"}) // writes to a bytes.Buffer cannot fail
-	rec := make([]string, 3)
+	_ = w.Write(strings.Split(headerFor(places), ",")) // writes to a bytes.Buffer cannot fail
 	for _, p := range places {
-		_ = w.Write(placeRecord(p, rec))
+		_ = w.Write(placeRecord(p))
 	}
 	w.Flush()
 	return buf.Bytes()
 }
 
-func placeRecord(p Place, rec []string) []string {
-	rec[0] = escapeFormula(p.Name)
-	rec[1] = p.Latitude.String()
-	rec[2] = p.Longitude.String()
+// headerFor is the header a new file of places needs: the talk's, unless
+// a place has a date or a note.
+func headerFor(places []Place) string {
+	for _, p := range places {
+		if p.hasVisit() {
+			return csvHeaderVisits
+		}
+	}
+	return csvHeader
+}
+
+func (p Place) hasVisit() bool { return !p.Visited.IsZero() || p.Note != "" }
+
+// placeRecord is p's fields as stored: three, and the date and note when
+// it has them (a row ends at its last field with something in it).
+func placeRecord(p Place) []string {
+	rec := []string{escapeFormula(p.Name), p.Latitude.String(), p.Longitude.String()}
+	if p.hasVisit() {
+		rec = append(rec, p.Visited.String())
+	}
+	if p.Note != "" {
+		rec = append(rec, escapeFormula(p.Note))
+	}
 	return rec
+}
+
+// fileColumns is how many columns the file's header names: 0 for an empty
+// file, 3 or 5 (a header is never split over lines).
+func fileColumns(content []byte) int {
+	body := bytes.TrimPrefix(content, utf8BOM)
+	if len(body) == 0 {
+		return 0
+	}
+	line, _, _ := bytes.Cut(body, []byte("\n"))
+	if string(bytes.TrimSuffix(line, []byte("\r"))) == csvHeaderVisits {
+		return 5
+	}
+	return 3
 }
 
 // appendCSV returns a new slice holding content followed by one row for p:
@@ -307,11 +375,10 @@ func appendCSVRows(content []byte, places []Place) []byte {
 	w := csv.NewWriter(&row)
 	w.UseCRLF = crlf
 	if isEmptyFile(content) {
-		_ = w.Write([]string{"name", "latitude", "longitude"})
+		_ = w.Write(strings.Split(headerFor(places), ","))
 	}
-	rec := make([]string, 3)
 	for _, p := range places {
-		_ = w.Write(placeRecord(p, rec))
+		_ = w.Write(placeRecord(p))
 	}
 	w.Flush()
 

@@ -119,11 +119,11 @@ func (l *Live) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
 	if err := checkBuilt("add", p); err != nil {
 		return AddResult{}, err
 	}
-	m, snap, err := l.write(ctx, "add", planAdd(p, by))
+	m, snap, err := l.writeWithColumns(ctx, "add", planAdd(p, by), by)
 	if err != nil {
 		return AddResult{}, err
 	}
-	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop}, nil
+	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop, Visits: m.visits}, nil
 }
 
 // AddMany appends the places that are not stored yet as one change (an
@@ -135,7 +135,7 @@ func (l *Live) AddMany(ctx context.Context, places []Place, summary string, by A
 			return ChangeResult{}, err
 		}
 	}
-	return l.change(ctx, "import", planAddMany(places, summary, by))
+	return l.change(ctx, "import", planAddMany(places, summary, by), by)
 }
 
 // Edit changes the target place; fields not set keep their bytes. Every
@@ -143,13 +143,13 @@ func (l *Live) AddMany(ctx context.Context, places []Place, summary string, by A
 // before an edit is refused with its current id (KindConflict), a deleted
 // place with the change that deleted it (KindGone).
 func (l *Live) Edit(ctx context.Context, t Target, e Edit, by Author) (ChangeResult, error) {
-	res, err := l.change(ctx, "edit", planEdit(t, e, by))
+	res, err := l.change(ctx, "edit", planEdit(t, e, by), by)
 	return res, l.explainUnknown(ctx, t.ID, err)
 }
 
 // Delete removes the target place, as Edit changes it.
 func (l *Live) Delete(ctx context.Context, t Target, by Author) (ChangeResult, error) {
-	res, err := l.change(ctx, "delete", planDelete(t, by))
+	res, err := l.change(ctx, "delete", planDelete(t, by), by)
 	return res, l.explainUnknown(ctx, t.ID, err)
 }
 
@@ -196,7 +196,7 @@ func (l *Live) Undo(ctx context.Context, changeID string, by Author) (ChangeResu
 		if undo.ID != "" {
 			return ChangeResult{}, alreadyUndone(c, undo)
 		}
-		res, err := l.change(ctx, "undo", planUndo(c, by, snap.Version))
+		res, err := l.change(ctx, "undo", planUndo(c, by, snap.Version), by)
 		if !errors.Is(err, errBaseMoved) {
 			return res, err
 		}
@@ -225,12 +225,26 @@ func (l *Live) Change(ctx context.Context, id string) (Change, error) {
 	return l.store.Change(ctx, id)
 }
 
-func (l *Live) change(ctx context.Context, op string, plan planFunc) (ChangeResult, error) {
-	m, snap, err := l.write(ctx, op, plan)
+func (l *Live) change(ctx context.Context, op string, plan planFunc, by Author) (ChangeResult, error) {
+	m, snap, err := l.writeWithColumns(ctx, op, plan, by)
 	if err != nil {
 		return ChangeResult{}, err
 	}
 	return changeResult(m, snap), nil
+}
+
+// writeWithColumns is write, giving the file its visited and note columns
+// first (a change of its own, "Add columns visited and note") when the
+// change is the first to store a date or a note.
+func (l *Live) writeWithColumns(ctx context.Context, op string, plan planFunc, by Author) (mutation, Snapshot, error) {
+	m, snap, err := l.write(ctx, op, plan)
+	if !errors.Is(err, errNeedsColumns) {
+		return m, snap, err
+	}
+	if _, _, err := l.write(ctx, "add columns to", planAddColumns(by)); err != nil {
+		return mutation{}, Snapshot{}, err
+	}
+	return l.write(ctx, op, plan)
 }
 
 // write runs one write and serves the snapshot it answers with.

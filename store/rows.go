@@ -112,7 +112,7 @@ func (f *fileRows) splice(at, n int, rows []string) []byte {
 	out.Grow(len(f.content) + 64*len(rows))
 	out.Write(f.content[:from])
 	if isEmptyFile(f.content) {
-		out.WriteString(csvHeader + eol)
+		out.WriteString(headerOfRows(rows) + eol)
 	} else if from > 0 && f.content[from-1] != '\n' {
 		// Appending after a last row that has no line ending.
 		out.WriteString(eol)
@@ -132,7 +132,7 @@ func (f *fileRows) splice(at, n int, rows []string) []byte {
 func encodeRow(p Place) string {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(placeRecord(p, make([]string, 3))) // writes to a bytes.Buffer cannot fail
+	_ = w.Write(placeRecord(p)) // writes to a bytes.Buffer cannot fail
 	w.Flush()
 	return string(trimEOL(buf.Bytes()))
 }
@@ -140,25 +140,27 @@ func encodeRow(p Place) string {
 // editRow is row with the fields whose text differs between old and edited
 // replaced, each encoded on its own; the other fields keep their bytes (a
 // rename keeps "  25.0330" as it was written, quotes and spaces included).
+// A date or note set for the first time adds fields; cleared, they go.
 func editRow(row string, old, edited Place) string {
 	r := csv.NewReader(strings.NewReader(row))
-	r.FieldsPerRecord = 3
-	if _, err := r.Read(); err != nil {
+	r.FieldsPerRecord = -1
+	stored, err := r.Read()
+	if err != nil {
 		return encodeRow(edited)
 	}
-	var starts [4]int
-	for i := range 3 {
+	starts := make([]int, len(stored)+1)
+	for i := range stored {
 		_, col := r.FieldPos(i)
 		starts[i] = col - 1
 	}
-	starts[3] = len(row) + 1 // as if a comma followed the last field
-	oldRec, newRec := placeRecord(old, make([]string, 3)), placeRecord(edited, make([]string, 3))
+	starts[len(stored)] = len(row) + 1 // as if a comma followed the last field
+	oldRec, newRec := placeRecord(old), placeRecord(edited)
 	var b strings.Builder
-	for i := range 3 {
+	for i := range newRec {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if oldRec[i] == newRec[i] {
+		if i < len(oldRec) && i < len(stored) && oldRec[i] == newRec[i] {
 			b.WriteString(row[starts[i] : starts[i+1]-1])
 		} else {
 			b.WriteString(encodeField(newRec[i]))
@@ -179,8 +181,11 @@ func encodeField(field string) string {
 // placeFromRow reads one row's text back into a place (without an ID).
 func placeFromRow(row string) (Place, error) {
 	r := csv.NewReader(strings.NewReader(row))
-	r.FieldsPerRecord = 3
+	r.FieldsPerRecord = -1
 	rec, err := r.Read()
+	if err == nil && (len(rec) < 3 || len(rec) > 5) {
+		err = fmt.Errorf("a row has %d fields", len(rec))
+	}
 	if err != nil {
 		return Place{}, err
 	}
@@ -201,6 +206,9 @@ type rowDiff struct {
 	Before []string `json:"before"`
 	After  []string `json:"after"`
 	Anchor string   `json:"anchor,omitempty"`
+	// Header is the header line before and after, when the change gave
+	// the file its visited and note columns (no row changes then).
+	Header []string `json:"header,omitempty"`
 }
 
 // diffRows is the smallest single run of rows that turns before into
@@ -228,7 +236,17 @@ func diffRows(before, after *fileRows) rowDiff {
 	if p > 0 {
 		d.Anchor = before.row(p - 1)
 	}
+	if hb, ha := fileColumns(before.content), fileColumns(after.content); hb != ha && hb > 0 && ha > 0 {
+		d.Header = []string{headerOf(hb), headerOf(ha)}
+	}
 	return d
+}
+
+func headerOf(columns int) string {
+	if columns == 5 {
+		return csvHeaderVisits
+	}
+	return csvHeader
 }
 
 // inverse is the change that undoes d on the file as it is now (cur): the
@@ -303,4 +321,14 @@ func absInt(n int) int {
 		return -n
 	}
 	return n
+}
+
+// headerOfRows is the header a new file holding these rows needs.
+func headerOfRows(rows []string) string {
+	for _, r := range rows {
+		if p, err := placeFromRow(r); err == nil && p.hasVisit() {
+			return csvHeaderVisits
+		}
+	}
+	return csvHeader
 }

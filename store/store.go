@@ -88,6 +88,9 @@ type AddResult struct {
 	Snapshot Snapshot // state after the add (or the state that already had it)
 	Place    Place    // the place as stored
 	Added    bool     // false: the same place was already there; nothing written
+	// Visits is how many other visits of the place (same name and point,
+	// another date) were stored already: the add was one more visit.
+	Visits int
 }
 
 // Backend is where the places file lives: a local file, a GitHub

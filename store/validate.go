@@ -29,23 +29,75 @@ const maxNameRunes = 100
 // message per failing field ("name", "latitude", "longitude"), written for
 // the person who typed the value.
 func NewPlace(name, latitude, longitude string) (Place, error) {
+	return Input{Name: name, Latitude: latitude, Longitude: longitude}.Place()
+}
+
+// Input is a place as a person typed it or a client sent it: every field
+// as text. Visited and Note may be empty.
+type Input struct {
+	Name, Latitude, Longitude string
+	Visited                   string // ISO 8601 / EDTF level 0: see ParseVisited
+	Note                      string
+}
+
+// Place validates and normalises the input, as NewPlace does for the three
+// fields and ParseVisited for the date. A note is trimmed, put in NFC form,
+// its line breaks made "\n" and its tabs spaces, and must be at most 1,000
+// characters without other control or bidi characters. Errors are one per
+// field ("name", "latitude", "longitude", "visited", "note").
+func (in Input) Place() (Place, error) {
 	fields := map[string]string{}
-	cleanName, msg := normaliseName(name)
+	cleanName, msg := normaliseName(in.Name)
 	if msg != "" {
 		fields["name"] = msg
 	}
-	lat, msg := parseInputCoord(latitude, "Latitude", "-27.59", 90)
+	lat, msg := parseInputCoord(in.Latitude, "Latitude", "-27.59", 90)
 	if msg != "" {
 		fields["latitude"] = msg
 	}
-	lon, msg := parseInputCoord(longitude, "Longitude", "-48.61", 180)
+	lon, msg := parseInputCoord(in.Longitude, "Longitude", "-48.61", 180)
 	if msg != "" {
 		fields["longitude"] = msg
+	}
+	visited, err := ParseVisited(in.Visited)
+	if err != nil {
+		fields["visited"] = err.Error()
+	}
+	note, msg := normaliseNote(in.Note)
+	if msg != "" {
+		fields["note"] = msg
 	}
 	if len(fields) > 0 {
 		return Place{}, &Error{Kind: KindInvalid, Op: "validate place", Err: errors.New("invalid place"), Fields: fields}
 	}
-	return Place{Name: cleanName, Latitude: lat, Longitude: lon}, nil
+	return Place{Name: cleanName, Latitude: lat, Longitude: lon, Visited: visited, Note: note}, nil
+}
+
+// maxNoteRunes bounds a note in characters.
+const maxNoteRunes = 1000
+
+// normaliseNote returns the cleaned note, or a message for a person.
+func normaliseNote(raw string) (string, string) {
+	if !utf8.ValidString(raw) {
+		return "", "Note must be valid text (UTF-8)."
+	}
+	note := strings.NewReplacer("\r\n", "\n", "\r", "\n", "\t", " ").Replace(raw)
+	note = norm.NFC.String(strings.TrimSpace(note))
+	for _, r := range note {
+		switch {
+		case r == '\n':
+		case unicode.IsControl(r) || isLineSeparator(r):
+			return "", "Note must not contain control characters."
+		case isNoncharacter(r):
+			return "", "Note must be valid text (it contains a Unicode noncharacter)."
+		case isBidiControl(r):
+			return "", "Note must not contain text-direction control characters."
+		}
+	}
+	if n := utf8.RuneCountInString(note); n > maxNoteRunes {
+		return "", fmt.Sprintf("Note must be at most %d characters (it has %d).", maxNoteRunes, n)
+	}
+	return note, ""
 }
 
 // normaliseName returns the cleaned name, or a message for a person.
