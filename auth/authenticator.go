@@ -64,19 +64,6 @@ func (a *Authenticator) LoginHint(ctx context.Context) string {
 	return ""
 }
 
-// Ready reports whether sign-in works now, trying discovery if it has not
-// succeeded yet and the retry interval allows. Errors: KindNotConfigured,
-// KindUnavailable.
-func (a *Authenticator) Ready(ctx context.Context) error {
-	if !a.Configured() {
-		return notConfigured("Sign-in is not set up on this server.")
-	}
-	if _, err := a.disc.get(ctx); err != nil {
-		return unavailable(err)
-	}
-	return nil
-}
-
 // Identify says who makes the request. With an Authorization header the
 // header alone decides (errors are *Error: KindInvalidRequest,
 // KindInvalidToken, KindNotConfigured, KindUnavailable). Otherwise the session

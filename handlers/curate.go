@@ -67,7 +67,7 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) {
 	message := "Nothing to change."
 	if res.Changed {
 		message = res.Change.Summary + "."
-		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	}
 	country := a.countryOf(res.Place)
 	switch c {
@@ -127,7 +127,7 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := "Deleted " + res.Place.Name + "."
 	undo := undoURL(res.Change)
 	switch c {
@@ -306,7 +306,7 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := res.Change.Summary + "."
 	switch c {
 	case shapeJSON:

@@ -63,7 +63,7 @@ func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) {
 			report.Change = "/changes/" + res.Change.ID
 			added = res.Change.After
 			a.log.Info("places imported", "request_id", requestIDFrom(r.Context()), "places", report.Added,
-				"by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+				"by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 			snap = res.Snapshot
 		} else {
 			report.Added = 0

@@ -136,7 +136,7 @@ func (a *app) identify(next http.Handler) http.Handler {
 			ctx = context.WithValue(ctx, authErrKey, err)
 		}
 		if rec, ok := w.(*statusRecorder); ok {
-			rec.principal = principalKind(p)
+			rec.principal = p.Who.String()
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -158,16 +158,6 @@ func (a *app) crossOrigin(csrf *http.CrossOriginProtection, next http.Handler) h
 		}
 		csrf.Handler(next).ServeHTTP(w, r)
 	})
-}
-
-func principalKind(p auth.Principal) string {
-	switch p.Kind {
-	case auth.Person:
-		return "person"
-	case auth.Machine:
-		return "machine"
-	}
-	return "anonymous"
 }
 
 func (a *app) corsAllowed(origin string) bool {

@@ -74,7 +74,7 @@ type mapView struct {
 func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 	p := auth.FromContext(r.Context())
 	viewer := a.viewer(r.Context(), p)
-	cacheable := p.Kind == auth.Anonymous && v.status == http.StatusOK
+	cacheable := p.Who == auth.Anonymous && v.status == http.StatusOK
 	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
 	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: a.geoReady(), byCountry: v.byCountry}
 	if v.st.Stale {
@@ -109,7 +109,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 	case a.deps.Auth.LoginHint(ctx) != "":
 		v.LoginHint = "Signing in is not possible right now. Try again in a few minutes."
 	}
-	if p.Kind != auth.Person {
+	if p.Who != auth.Person {
 		return v
 	}
 	v.SignedIn = true

@@ -31,9 +31,9 @@ func (a *app) requireWriter(next http.Handler) http.Handler {
 		}
 		p := auth.FromContext(r.Context())
 		switch {
-		case p.Kind == auth.Anonymous && (c == shapePage || c == shapeForm):
+		case p.Who == auth.Anonymous && (c == shapePage || c == shapeForm):
 			http.Redirect(w, r, "/login?return_to="+loginReturnPath(r), http.StatusSeeOther)
-		case p.Kind == auth.Anonymous:
+		case p.Who == auth.Anonymous:
 			description := "Log in, or send an access token as Authorization: Bearer <token>."
 			if c == shapeHTMX {
 				description = "Your session has ended. Log in again to add places; what you typed is kept here."
@@ -88,7 +88,7 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 	if !res.Added {
 		status, message = http.StatusOK, fmt.Sprintf("%s is already on the map.", res.Place.Name)
 	} else {
-		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", principalKind(p), "version", res.Snapshot.Version)
+		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", p.Who.String(), "version", res.Snapshot.Version)
 	}
 
 	switch c {

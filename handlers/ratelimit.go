@@ -86,7 +86,7 @@ func (a *app) limited(l *clientLimiter, next http.Handler) http.Handler {
 // clientKey is who a request counts against: the signed-in person or
 // machine when known, else the client address.
 func (a *app) clientKey(r *http.Request) string {
-	if p := auth.FromContext(r.Context()); p.Kind != auth.Anonymous && p.Subject != "" {
+	if p := auth.FromContext(r.Context()); p.Who != auth.Anonymous && p.Subject != "" {
 		return "sub:" + p.Subject
 	}
 	ip, ok := a.forwardedFor(r)

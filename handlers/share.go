@@ -30,7 +30,7 @@ func (a *app) embed(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", a.embedCSP)
 	h.Del("X-Frame-Options") // frame-ancestors decides; X-Frame-Options cannot list origins
-	a.writeHTML(w, r, http.StatusOK, &encoded{raw: buf.Bytes()}, auth.FromContext(r.Context()).Kind == auth.Anonymous)
+	a.writeHTML(w, r, http.StatusOK, &encoded{raw: buf.Bytes()}, auth.FromContext(r.Context()).Who == auth.Anonymous)
 }
 
 // previewPNG draws the world with the places as dots and "11 places in 3
