@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/formats"
 	"github.com/whib/whib/store"
@@ -59,6 +60,12 @@ func problemFor(err error) problem {
 	var formatsErr *formats.Error
 	if errors.As(err, &formatsErr) {
 		return formatsProblem(formatsErr)
+	}
+	switch {
+	case errors.Is(err, assets.ErrNotFound):
+		return problem{Status: http.StatusNotFound, Code: "not_found", Description: "There is no such file here. Reload the page to get the current ones."}
+	case errors.Is(err, assets.ErrMethodNotAllowed):
+		return problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Description: "Files are only served to GET and HEAD requests."}
 	}
 	var ref *refusal
 	if errors.As(err, &ref) {

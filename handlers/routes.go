@@ -89,7 +89,11 @@ func Routes(d Deps) http.Handler {
 	get("/embed", http.HandlerFunc(a.embed))
 	get("/preview.png", http.HandlerFunc(a.previewPNG))
 	get("/search", a.searchLimited(a.search))
-	get("/assets/*file", d.Assets.Handler())
+	get("/assets/*file", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := d.Assets.Serve(w, r); err != nil {
+			a.fail(w, r, shapeOf(r), err)
+		}
+	}))
 
 	// Sign-in for people.
 	r.Handler(http.MethodGet, "/login", a.limited(a.loginLimiter, http.HandlerFunc(a.login)))

@@ -16,7 +16,8 @@ import (
 //
 //	HX-Trigger: {"place-added":{"name":"Graz","latitude":47.09,"longitude":15.47}}
 //
-// app.js listens for it to put the new marker on the map.
+// app.js listens for it to put the new marker on the map. The scripts take
+// the name from assets/events.js, where a test checks it is this one.
 const PlaceAddedEvent = "place-added"
 
 // PlacesChangedEvent is dispatched the same way after an edit, delete or
