@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -45,10 +46,29 @@ type Config struct {
 	LoginsPerMinute int
 }
 
+// placesService is what the handlers ask of the places: the snapshot in
+// memory, a reload, the writes and the history. *store.Live is it; the
+// interface is declared here, where it is used, so that the handlers can be
+// served from any backend that keeps these promises (an in-memory one in
+// tests).
+type placesService interface {
+	// Current is the snapshot in memory, false before the first load.
+	Current() (store.Snapshot, store.Status, bool)
+	// Refresh reads the places from storage now.
+	Refresh(ctx context.Context) (store.Snapshot, error)
+	Add(ctx context.Context, p store.Place, by store.Author) (store.AddResult, error)
+	AddMany(ctx context.Context, places []store.Place, summary string, by store.Author) (store.ChangeResult, error)
+	Edit(ctx context.Context, t store.Target, e store.Edit, by store.Author) (store.ChangeResult, error)
+	Delete(ctx context.Context, t store.Target, by store.Author) (store.ChangeResult, error)
+	Undo(ctx context.Context, changeID string, by store.Author) (store.ChangeResult, error)
+	History(ctx context.Context, page int) (store.HistoryPage, error)
+	Change(ctx context.Context, id string) (store.Change, error)
+}
+
 // Deps are the parts the handlers connect.
 type Deps struct {
 	Logger *slog.Logger
-	Places *store.Live
+	Places placesService
 	Auth   *auth.Authenticator
 	Assets *assets.Assets
 	// Geo is the gazetteer and the world layer, loaded by whoever built
