@@ -19,6 +19,10 @@ const (
 
 	// maxPlaceBody bounds POST /places: a place is three short fields.
 	maxPlaceBody = 16 << 10
+
+	// What a client over its rate is told.
+	tooManyRequests = "Too many requests from you in a short time. Wait a moment and try again."
+	tooManyWrites   = "Too many requests from you in a short time. Wait a moment and try again; nothing was saved."
 )
 
 // app holds what the handlers share. It is built once by Routes.
@@ -96,14 +100,14 @@ func newApp(d Deps) *app {
 		csp:          contentSecurityPolicy(cfg.TileURL, cfg.Issuer),
 		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, cfg.Issuer), cfg.EmbedOrigins),
 		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
-		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now),
-		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
+		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now, tooManyWrites),
+		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now, tooManyRequests),
 		// /ping costs a backend read, so it is bounded like a write, in a
 		// bucket of its own so that pings never use up a writer's adds.
-		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now),
+		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now, tooManyRequests),
 		pingReloads:    &sharedReload{every: pingReloadInterval},
-		searchLimiter:  newClientLimiter(searchPerMinute, now),
-		changesLimiter: newClientLimiter(changesPerMinute, now),
+		searchLimiter:  newClientLimiter(searchPerMinute, now, "Too many searches from you in a short time. Wait a moment and try again."),
+		changesLimiter: newClientLimiter(changesPerMinute, now, tooManyRequests),
 	}
 }
 

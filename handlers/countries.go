@@ -184,11 +184,10 @@ type statsBody struct {
 	Loading bool `json:"loading,omitempty"`
 }
 
-func (a *app) stats(w http.ResponseWriter, r *http.Request) {
+func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
 	snap, _, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, shapeJSON, err)
-		return
+		return err
 	}
 	body := statsBody{Places: len(snap.Places), Countries: []geo.Count{}, Continents: []geo.Count{}}
 	if pc, ok := a.countriesOf(snap); ok {
@@ -197,7 +196,7 @@ func (a *app) stats(w http.ResponseWriter, r *http.Request) {
 		body.Loading = true
 	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, body)
+	return writeJSON(w, http.StatusOK, body)
 }
 
 // worldLayer is geo's world layer as served at /world.geojson: compressed
@@ -264,7 +263,7 @@ func (w *worldLayer) subset(codes string) (*encoded, bool) {
 	return e, true
 }
 
-func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
+func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	layer := a.world()
 	h := w.Header()
 	h.Set("Content-Type", "application/geo+json")
@@ -277,11 +276,11 @@ func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
 	body := layer.body
 	if codes, ok := r.URL.Query()["codes"]; ok {
 		if body, ok = layer.subset(strings.Join(codes, ",")); !ok {
-			a.fail(w, r, shapeJSON, refuse(http.StatusBadRequest, "invalid_codes", "codes must be ISO 3166-1 alpha-2 country codes separated by commas, at most 300."))
-			return
+			return refuse(http.StatusBadRequest, "invalid_codes", "codes must be ISO 3166-1 alpha-2 country codes separated by commas, at most 300.")
 		}
 	}
 	body.write(w, r, http.StatusOK)
+	return nil
 }
 
 // markersURLCountries gives the page's immutable marker URL a variant of

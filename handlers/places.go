@@ -16,38 +16,36 @@ import (
 )
 
 // requireWriter lets through only principals with the write permission,
-// and tells everyone else what to do about it in the shape they asked for.
-func (a *app) requireWriter(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := shapeOf(r)
+// and tells everyone else what to do about it.
+func (a *app) requireWriter(next endpoint) endpoint {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		want := shapeOf(r)
 		if !a.deps.Auth.Configured() {
-			a.fail(w, r, c, &auth.Error{Kind: auth.KindNotConfigured, Code: "auth_not_configured",
-				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())})
-			return
+			return &auth.Error{Kind: auth.KindNotConfigured, Code: "auth_not_configured",
+				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())}
 		}
 		if err := authErrFrom(r.Context()); err != nil {
-			a.fail(w, r, c, err)
-			return
+			return err
 		}
 		p := auth.FromContext(r.Context())
 		switch {
-		case p.Who == auth.Anonymous && (c == shapePage || c == shapeForm):
+		case p.Who == auth.Anonymous && (want == shapePage || want == shapeForm):
 			http.Redirect(w, r, "/login?return_to="+loginReturnPath(r), http.StatusSeeOther)
+			return nil
 		case p.Who == auth.Anonymous:
 			description := "Log in, or send an access token as Authorization: Bearer <token>."
-			if c == shapeHTMX {
+			if want == shapeHTMX {
 				description = "Your session has ended. Log in again to add places; what you typed is kept here."
 			}
-			a.fail(w, r, c, &refusal{status: http.StatusUnauthorized, code: "unauthorized", description: description,
-				challenge: `Bearer realm="whib"`})
+			return &refusal{status: http.StatusUnauthorized, code: "unauthorized", description: description,
+				challenge: `Bearer realm="whib"`}
 		case !p.CanWrite:
-			a.fail(w, r, c, &refusal{status: http.StatusForbidden, code: "insufficient_scope",
+			return &refusal{status: http.StatusForbidden, code: "insufficient_scope",
 				description: fmt.Sprintf("You may not add places: the %q permission is missing.", a.cfg.WritePermission),
-				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission)})
-		default:
-			next.ServeHTTP(w, r)
+				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission)}
 		}
-	})
+		return next(w, r)
+	}
 }
 
 // loginReturnPath brings a person back to where the refused request was
@@ -59,30 +57,26 @@ func loginReturnPath(r *http.Request) string {
 	return "/"
 }
 
-func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
+	want := shapeOf(r)
 	in, typeErrs, err := decodePlace(w, r)
 	if err != nil {
-		a.fail(w, r, c, err, in)
-		return
+		return addFormError(err, in)
 	}
 	place, err := validatePlace(in, typeErrs)
 	if err != nil {
-		a.fail(w, r, c, err, in)
-		return
+		return addFormError(err, in)
 	}
 	near, nearM, isNear := a.nearbyPlace(r, place)
-	if isNear && !in.nearOK && (c == shapeHTMX || c == shapeForm || c == shapePage) {
+	if isNear && !in.nearOK && want != shapeJSON {
 		// A person is asked first; an API client gets the place added and
 		// the near one named in the answer.
-		a.askAboutNear(w, r, c, in, nearMessage(near, nearM))
-		return
+		return a.askAboutNear(w, r, want, in, nearMessage(near, nearM))
 	}
 	p := auth.FromContext(r.Context())
 	res, err := a.deps.Places.Add(r.Context(), place, store.Author{Name: p.Name, Email: p.Email})
 	if err != nil {
-		a.fail(w, r, c, err, in)
-		return
+		return addFormError(err, in)
 	}
 	status, message := http.StatusCreated, fmt.Sprintf("Added %s to the map.", res.Place.Name)
 	if !res.Added {
@@ -91,33 +85,31 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
 		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", p.Who.String(), "version", res.Snapshot.Version)
 	}
 
-	switch c {
+	switch want {
 	case shapeJSON:
 		var nearJSON *nearPlace
 		if isNear && res.Added {
 			nearJSON = &nearPlace{ID: near.ID, Name: near.Name, DistanceMeters: int(nearM + 0.5)}
 		}
-		writeJSON(w, status, struct {
+		return writeJSON(w, status, struct {
 			store.Place
 			Message string     `json:"message"`
 			Near    *nearPlace `json:"near,omitempty"`
 		}{res.Place, message, nearJSON})
 	case shapeHTMX:
-		form := views.Form{Status: message}
 		if !res.Added {
 			// Not a success: nothing was added. Said as a notice, not in green.
-			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
-			return
+			return a.render(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
 		}
 		country := a.countryOf(res.Place)
 		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place, country))
-		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
-	default:
-		st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
-		a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
+		return nil
 	}
+	st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
+	return a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
 }
 
 // nearPlace is a place of the same name near one just added.
@@ -142,18 +134,16 @@ func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64,
 
 // askAboutNear shows the form again, saying which place is near and
 // asking whether to add this one anyway.
-func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, c shape, in placeInput, message string) {
+func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, want shape, in placeInput, message string) error {
 	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Near: message}
-	if c == shapeHTMX {
-		a.renderFragment(w, r, http.StatusOK, views.PlaceForm(f))
-		return
+	if want == shapeHTMX {
+		return a.render(w, r, http.StatusOK, views.PlaceForm(f))
 	}
 	snap, st, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
-	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: st, page: 1, form: f})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: st, page: 1, form: f})
 }
 
 // placeAddedTrigger is the HX-Trigger header that tells the page script to
@@ -179,39 +169,36 @@ func asciiJSON(b []byte) string {
 	return sb.String()
 }
 
-func (a *app) ping(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) ping(w http.ResponseWriter, r *http.Request) error {
 	err := a.pingReloads.do(r.Context(), a.now(), func() error {
 		_, err := a.deps.Places.Refresh(context.WithoutCancel(r.Context()))
 		return err
 	})
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
 	snap, _, _ := a.deps.Places.Current()
-	if c == shapeJSON {
-		writeJSON(w, http.StatusOK, struct {
+	if shapeOf(r) == shapeJSON {
+		return writeJSON(w, http.StatusOK, struct {
 			Places      int       `json:"places"`
 			Version     string    `json:"version"`
 			RefreshedAt time.Time `json:"refreshed_at"`
 		}{len(snap.Places), snap.Version, snap.LoadedAt.UTC()})
-		return
 	}
-	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: store.Status{LoadedAt: snap.LoadedAt}, page: 1})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: store.Status{LoadedAt: snap.LoadedAt}, page: 1})
 }
 
 // The data downloads are public, cacheable per version and shareable with
 // any origin: they hold nothing that the map page does not show.
 
-func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) error {
 	kind, build := a.withCountries("json", encodePlacesJSON)
-	a.serveData(w, r, kind, "application/json; charset=utf-8", build)
+	return a.serveData(w, r, kind, "application/json; charset=utf-8", build)
 }
 
-func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	kind, build := a.withCountries("geojson", encodePlacesGeoJSON)
-	a.serveData(w, r, kind, "application/geo+json", build)
+	return a.serveData(w, r, kind, "application/geo+json", build)
 }
 
 // encodePlacesJSON and encodePlacesGeoJSON write the fixed framing around
@@ -267,23 +254,21 @@ func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(
 	return append(buf, close...), nil
 }
 
-func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `inline; filename="places.csv"`)
-	a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
+	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
 		return s.Content, nil
 	})
 }
 
-func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) {
+func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) error {
 	snap, _, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, shapeJSON, err)
-		return
+		return err
 	}
 	body, err := a.data.get(snap.Version, kind, func() ([]byte, error) { return build(snap) })
 	if err != nil {
-		a.fail(w, r, shapeJSON, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
@@ -296,4 +281,5 @@ func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentTyp
 		h.Set("Cache-Control", "no-cache")
 	}
 	body.write(w, r, http.StatusOK)
+	return nil
 }

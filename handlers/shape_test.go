@@ -84,7 +84,7 @@ func TestProblemForEveryErrorFamily(t *testing.T) {
 
 // TestServerFailuresAreLoggedWithTheirCause: the callback's token-exchange
 // outage once answered 503 with nothing in the log. Every 5xx now goes
-// through fail, which logs the cause with the request id the person sees.
+// through serveError, which logs the cause with the request id the person sees.
 func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	var log bytes.Buffer
 	static, err := assets.New()
@@ -96,7 +96,7 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-42"))
 	w := httptest.NewRecorder()
 	cause := &auth.Error{Kind: auth.KindUnavailable, Description: "The sign-in service did not answer.", Err: errors.New("token exchange: dial tcp: connection refused")}
-	a.fail(w, r, shapePage, signInError{cause})
+	a.serveError(w, r, shapePage, signInError{cause})
 
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "req-42") || !strings.Contains(w.Body.String(), "Sign-in did not work") {
 		t.Errorf("answer = %d, want 503 with the sign-in page and the request id:\n%s", w.Code, w.Body)

@@ -36,17 +36,27 @@ type problem struct {
 	Title string `json:"-"`
 	// authenticate is the WWW-Authenticate challenge for 401/403 (RFC 6750).
 	authenticate string
+	// Report is an import's account of its rows, when the import was
+	// refused for them: API clients see which rows to fix.
+	*formats.Report
 }
 
 // problemFor is the one place that maps a domain error to what the client
 // is told. Unknown errors become a 500 whose details stay in the log.
 func problemFor(err error) problem {
-	// First: it wraps errors of the other families and only retitles them.
+	// First the errors that wrap those of the other families and add to
+	// what they say.
 	var signIn signInError
 	if errors.As(err, &signIn) {
 		p := problemFor(signIn.err)
 		p.Title = "Sign-in did not work"
 		p.Description += " Go back to the map and log in again."
+		return p
+	}
+	var refusedImport *importError
+	if errors.As(err, &refusedImport) && refusedImport.result != nil {
+		p := problemFor(refusedImport.err)
+		p.Report = &refusedImport.result.report
 		return p
 	}
 	var authErr *auth.Error
@@ -231,16 +241,18 @@ type signInError struct{ err error }
 func (e signInError) Error() string { return "sign-in: " + e.err.Error() }
 func (e signInError) Unwrap() error { return e.err }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON writes v as the answer; an encoding failure is returned before
+// anything is written.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
-		http.Error(w, "cannot encode response", http.StatusInternalServerError)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+	return nil
 }
 
 func setRetryAfter(w http.ResponseWriter, d time.Duration) {
