@@ -3,10 +3,8 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -157,21 +155,6 @@ func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Count
 	}
 }
 
-// appendCountry writes the country fields of place i, when countries are
-// known (cs non-nil): `,"country":"AT","country_name":"Austria"`. A place
-// at sea far from any coast gets "".
-func appendCountry(buf []byte, cs []geo.Country, i int) []byte {
-	if cs == nil {
-		return buf
-	}
-	c := cs[i]
-	buf = append(buf, `,"country":`...)
-	buf = strconv.AppendQuote(buf, c.Code) // two ASCII letters or ""
-	buf = append(buf, `,"country_name":`...)
-	name, _ := json.Marshal(c.Name)
-	return append(buf, name...)
-}
-
 // statsBody is GET /stats.
 type statsBody struct {
 	Places     int         `json:"places"`
@@ -291,11 +274,4 @@ func markersURLCountries(ready bool) string {
 		return "&countries=1"
 	}
 	return ""
-}
-
-// addedMarker is the place-added event's detail: the place and its country.
-type addedMarker struct {
-	store.Place
-	Country     string `json:"country,omitempty"`
-	CountryName string `json:"country_name,omitempty"`
 }

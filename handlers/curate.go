@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -23,20 +22,14 @@ import (
 // or undo (views.PlacesChangedEvent).
 const placesChangedEvent = views.PlacesChangedEvent
 
-type placesChanged struct {
-	Removed []string      `json:"removed"`
-	Added   []addedMarker `json:"added"`
-}
-
 // changedPlaces tells the page what a change removed and added: the
 // HX-Trigger detail for the markers, and the added places for the list.
 func (a *app) changedPlaces(removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
-	changed := placesChanged{Removed: removed, Added: make([]addedMarker, 0, len(added))}
+	changed := placesChanged{Removed: removed, Added: make([]placeJSON, 0, len(added))}
 	items := make([]views.CountryPlace, 0, len(added))
 	for _, p := range added {
-		c := a.countryOf(p)
-		changed.Added = append(changed.Added, addedMarker{p, c.Code, c.Name})
-		items = append(items, views.CountryPlace{Place: p, Country: c})
+		changed.Added = append(changed.Added, a.withCountry(p))
+		items = append(items, views.CountryPlace{Place: p, Country: a.countryOf(p)})
 	}
 	return changed, items
 }
@@ -68,11 +61,9 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 		message = res.Change.Summary + "."
 		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	}
-	country := a.countryOf(res.Place)
 	switch want {
 	case shapeJSON:
-		return writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
-			Message: message, Change: changeURL(res.Change)})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place), answerNotes{Message: message, Change: changeURL(res.Change)}})
 	case shapeHTMX:
 		if res.Changed {
 			changed, _ := a.changedPlaces([]string{id}, res.Change.After)
@@ -81,20 +72,10 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 		if onEditPage {
 			w.Header().Set("HX-Redirect", "/#places")
 		}
-		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, country, message))
+		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, a.countryOf(res.Place), message))
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
-}
-
-// placeAnswer is a place as the curate routes answer it.
-type placeAnswer struct {
-	store.Place
-	Country     string `json:"country,omitempty"`
-	CountryName string `json:"country_name,omitempty"`
-	Message     string `json:"message"`
-	Change      string `json:"change,omitempty"`
-	Undo        string `json:"undo,omitempty"`
 }
 
 func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
@@ -109,9 +90,7 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 	undo := undoURL(res.Change)
 	switch shapeOf(r) {
 	case shapeJSON:
-		country := a.countryOf(res.Place)
-		return writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
-			Message: message, Change: changeURL(res.Change), Undo: undo})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undo}})
 	case shapeHTMX:
 		changed, _ := a.changedPlaces([]string{id}, nil)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
@@ -289,12 +268,6 @@ func idsOf(places []store.Place) []string {
 		ids = append(ids, p.ID)
 	}
 	return ids
-}
-
-// triggerJSON is an HX-Trigger header with one event.
-func triggerJSON(event string, detail any) string {
-	body, _ := json.Marshal(map[string]any{event: detail})
-	return asciiJSON(body)
 }
 
 func nearMessage(q store.Place, meters float64) string {

@@ -83,8 +83,12 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) error
 			return nil
 		}
 	}
+	m, err := a.mapModel(v, viewer)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := views.MapPage(a.mapModel(v, viewer)).Render(r.Context(), &buf); err != nil {
+	if err := views.MapPage(m).Render(r.Context(), &buf); err != nil {
 		return err
 	}
 	if cacheable {
@@ -122,7 +126,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 }
 
 // mapModel is the page's model; v.page is already clamped by renderMap.
-func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
+func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	snap, st, page, form := v.snap, v.st, v.page, v.form
 	total := len(snap.Places)
 	size := a.cfg.ListPageSize
@@ -154,12 +158,15 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 		Description: views.Summary(total, m.Geo),
 		Image:       a.cfg.BaseURL + "/preview.png?v=" + snap.Version,
 	}
-	if total <= a.cfg.InlineMarkerLimit {
-		m.Markers = snap.Places
-	} else {
+	if total > a.cfg.InlineMarkerLimit {
 		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
+		return m, nil
 	}
-	return m
+	// The same bytes GET /places sends for this version.
+	_, encode := a.withCountries("json", encodePlacesJSON)
+	var err error
+	m.MarkerData, err = encode(snap)
+	return m, err
 }
 
 // boundsOf is the places' south, west, north and east edges; nil for an

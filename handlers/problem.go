@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -240,20 +239,6 @@ type signInError struct{ err error }
 
 func (e signInError) Error() string { return "sign-in: " + e.err.Error() }
 func (e signInError) Unwrap() error { return e.err }
-
-// writeJSON writes v as the answer; an encoding failure is returned before
-// anything is written.
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
-	return nil
-}
 
 func setRetryAfter(w http.ResponseWriter, d time.Duration) {
 	if d <= 0 {

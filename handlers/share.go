@@ -20,7 +20,10 @@ func (a *app) embed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	anonymous := views.Viewer{}
-	m := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
+	m, err := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := views.EmbedPage(m, a.cfg.BaseURL).Render(r.Context(), &buf); err != nil {
 		return err

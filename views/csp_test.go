@@ -18,7 +18,7 @@ func TestPagesNeedNoInlineScriptsOrStyles(t *testing.T) {
 	signedIn.Stale = true
 	signedIn.Page, signedIn.Pages = 2, 3
 	fetched := mapModel()
-	fetched.Markers, fetched.MarkersURL = nil, "/places?v=1"
+	fetched.MarkerData, fetched.MarkersURL = nil, "/places?v=1"
 
 	components := map[string]templ.Component{
 		"map page":           MapPage(mapModel()),
