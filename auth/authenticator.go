@@ -52,6 +52,13 @@ func New(ctx context.Context, cfg Config) (*Authenticator, error) {
 // Configured reports whether sign-in is set up (an issuer was given).
 func (a *Authenticator) Configured() bool { return a.cfg.Issuer != "" }
 
+// Issuer is the provider's address ("" when sign-in is not set up): pages
+// post to it to log out.
+func (a *Authenticator) Issuer() string { return a.cfg.Issuer }
+
+// WritePermission is the permission that allows adding places.
+func (a *Authenticator) WritePermission() string { return a.cfg.WritePermission }
+
 // LoginHint is "" when sign-in should work, else a sentence for the page
 // (Config.NotConfiguredHint or HintUnavailable). It never waits for the provider.
 func (a *Authenticator) LoginHint(ctx context.Context) string {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 // Selectors of whib's pages (views/*.templ) and of the development
@@ -34,7 +34,9 @@ const (
 // port where nothing listens, so the browser never reaches the internet.
 func startApp(t *testing.T) *apptest.App {
 	t.Helper()
-	return apptest.New(t, apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	return apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
 }
 
 // storedNames are the place names the app holds, in list order.

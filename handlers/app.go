@@ -59,7 +59,6 @@ func (c Config) Check() error {
 	}{
 		{"TileURL", c.TileURL != ""},
 		{"BaseURL", c.BaseURL != ""},
-		{"WritePermission", c.WritePermission != ""},
 		{"InlineMarkerLimit", c.InlineMarkerLimit > 0},
 		{"ClusterThreshold", c.ClusterThreshold > 0},
 		{"ListPageSize", c.ListPageSize > 0},
@@ -97,8 +96,8 @@ func newApp(d Deps) *app {
 		now:          now,
 		pages:        newPageCache(),
 		data:         newDataCache(),
-		csp:          contentSecurityPolicy(cfg.TileURL, cfg.Issuer),
-		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, cfg.Issuer), cfg.EmbedOrigins),
+		csp:          contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()),
+		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), cfg.EmbedOrigins),
 		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
 		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now, tooManyWrites),
 		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now, tooManyRequests),

@@ -36,9 +36,10 @@ func (a *app) requireWriter(next endpoint) endpoint {
 			return &refusal{status: http.StatusUnauthorized, code: "unauthorized", description: description,
 				challenge: `Bearer realm="whib"`}
 		case !p.CanWrite:
+			permission := a.deps.Auth.WritePermission()
 			return &refusal{status: http.StatusForbidden, code: "insufficient_scope",
-				description: fmt.Sprintf("You may not add places: the %q permission is missing.", a.cfg.WritePermission),
-				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission)}
+				description: fmt.Sprintf("You may not add places: the %q permission is missing.", permission),
+				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, permission)}
 		}
 		return next(w, r)
 	}

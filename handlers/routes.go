@@ -16,16 +16,13 @@ import (
 
 // Config holds the presentation and policy settings the handlers need.
 // The caller sets every value; Check names the ones that must not be zero.
+// What sign-in decides (the provider's address, the write permission) the
+// handlers ask Deps.Auth, so it is set in one place.
 type Config struct {
 	TileURL         string
 	TileAttribution string
 	// BaseURL is the public address; https turns on HSTS.
 	BaseURL string
-	// Issuer is the identity provider's address; forms may redirect there
-	// (log out), so the Content-Security-Policy allows it as a form action.
-	Issuer string
-	// WritePermission is named to signed-in people who may not write.
-	WritePermission string
 	// CORSOrigins may call the bearer endpoints from a browser.
 	CORSOrigins []string
 	// EmbedOrigins may show GET /embed in a frame ("*": any); every other

@@ -91,7 +91,11 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Assets: static, Config: testConfig()})
+	signIn, err := auth.New(t.Context(), auth.Config{EndedSessionsLimit: 1, NotConfiguredHint: "Sign-in is not set up."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Auth: signIn, Assets: static, Config: testConfig()})
 	r := httptest.NewRequest("GET", "/callback?code=x&state=y", nil)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-42"))
 	w := httptest.NewRecorder()
@@ -111,7 +115,7 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 // testConfig is a complete Config as internal/whib passes it.
 func testConfig() Config {
 	return Config{
-		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080", WritePermission: "write:places",
+		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080",
 		InlineMarkerLimit: 2000, ClusterThreshold: 500, ListPageSize: 200, WritesPerMinute: 30, LoginsPerMinute: 20,
 	}
 }

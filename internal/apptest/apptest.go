@@ -18,7 +18,6 @@ import (
 
 	"github.com/whib/whib/auth/devoidc"
 	"github.com/whib/whib/geo"
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/store/githubtest"
@@ -68,11 +67,11 @@ type App struct {
 }
 
 type options struct {
-	geo      *geo.Data
-	noAuth   bool
-	csv      []byte
-	handlers handlers.Config
-	now      func() time.Time
+	geo       *geo.Data
+	noAuth    bool
+	csv       []byte
+	configure []func(*whib.Config)
+	now       func() time.Time
 }
 
 // Option changes how New builds the app.
@@ -84,9 +83,12 @@ func WithoutSignIn() Option { return func(o *options) { o.noAuth = true } }
 // WithCSV starts the fake repository with this places.csv instead of the talk's.
 func WithCSV(csv []byte) Option { return func(o *options) { o.csv = csv } }
 
-// WithConfig overrides the defaults with the non-zero presentation and
-// policy fields of c (base URL, issuer and permission are the app's own).
-func WithConfig(c handlers.Config) Option { return func(o *options) { o.handlers = c } }
+// WithConfig changes the settings LoadConfig gave the app before it is
+// built, e.g. func(c *whib.Config) { c.Handlers.WritesPerMinute = 3 }.
+// The base URL, the issuer and the stores are the test app's own.
+func WithConfig(change func(*whib.Config)) Option {
+	return func(o *options) { o.configure = append(o.configure, change) }
+}
 
 // WithGeo gives the app this gazetteer instead of the shared one: a test
 // that watches what happens before and after it loads.
@@ -137,42 +139,15 @@ func New(t *testing.T, opts ...Option) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.override(&cfg)
+	for _, change := range o.configure {
+		change(&cfg)
+	}
 	app, err := whib.Build(t.Context(), cfg, logger, o.now, whib.WithGeo(o.geo))
 	if err != nil {
 		t.Fatal(err)
 	}
 	serveUntilCleanup(t, app, listener)
 	return &App{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
-}
-
-// override applies the handler settings a test chose (non-zero fields).
-func (o options) override(cfg *whib.Config) {
-	h := o.handlers
-	setString := func(to *string, v string) {
-		if v != "" {
-			*to = v
-		}
-	}
-	setInt := func(to *int, v int) {
-		if v != 0 {
-			*to = v
-		}
-	}
-	setString(&cfg.TileURL, h.TileURL)
-	setString(&cfg.TileAttribution, h.TileAttribution)
-	setInt(&cfg.InlineMarkerLimit, h.InlineMarkerLimit)
-	setInt(&cfg.ClusterThreshold, h.ClusterThreshold)
-	setInt(&cfg.ListPageSize, h.ListPageSize)
-	setInt(&cfg.WritesPerMinute, h.WritesPerMinute)
-	setInt(&cfg.LoginsPerMinute, h.LoginsPerMinute)
-	if h.CORSOrigins != nil {
-		cfg.CORSOrigins = h.CORSOrigins
-	}
-	if h.EmbedOrigins != nil {
-		cfg.EmbedOrigins = h.EmbedOrigins
-	}
-	cfg.TrustProxy = cfg.TrustProxy || h.TrustProxy
 }
 
 func startProvider(t *testing.T, appURL string) *devoidc.Provider {

@@ -54,6 +54,9 @@ func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time
 	if logger == nil {
 		return nil, errors.New("whib: Build needs a logger")
 	}
+	if cfg.Handlers.BaseURL != cfg.Auth.BaseURL {
+		return nil, fmt.Errorf("BASE_URL: the handlers were given %q and sign-in %q; set both from one address", cfg.Handlers.BaseURL, cfg.Auth.BaseURL)
+	}
 	app := &App{cfg: cfg, logger: logger, geo: geo.NewData(), stopBackground: func() {}}
 	for _, opt := range opts {
 		opt(app)
@@ -75,17 +78,16 @@ func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time
 	if err != nil {
 		return nil, err
 	}
-	hc := cfg.handlersConfig()
-	if err := hc.Check(); err != nil {
+	if err := cfg.Handlers.Check(); err != nil {
 		return nil, err
 	}
 	// KeepSessionsAlive wraps everything: any page a person uses counts
 	// against the idle timeout.
 	h := authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
-		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: app.geo, Config: hc, Now: now,
+		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: app.geo, Config: cfg.Handlers, Now: now,
 	}))
 	app.store, app.live, app.auth = places, live, authenticator
-	app.handler, app.server = h, handlers.NewServer(h, logger, cfg.MaxConnections)
+	app.handler, app.server = h, newServer(h, logger, cfg.MaxConnections)
 	return app, nil
 }
 
@@ -116,7 +118,7 @@ func (a *App) Start(ctx context.Context) {
 
 // Serve answers requests on l until Shutdown; then it returns nil.
 func (a *App) Serve(l net.Listener) error {
-	a.logger.Info("whib is listening", "address", "http://"+l.Addr().String(), "base_url", a.cfg.BaseURL,
+	a.logger.Info("whib is listening", "address", "http://"+l.Addr().String(), "base_url", a.cfg.BaseURL(),
 		"store", a.store.String(), "sign_in", a.auth.Configured())
 	if err := a.server.Serve(l); !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -162,45 +164,13 @@ func newStore(cfg Config, logger *slog.Logger) (store.Backend, error) {
 	return s, nil
 }
 
+// authConfig is the sign-in settings with their dependencies: the logger
+// and an HTTP client whose timeout bounds every call to the provider.
 func (c Config) authConfig(logger *slog.Logger) auth.Config {
-	return auth.Config{
-		Issuer:                 c.Issuer,
-		ClientID:               c.ClientID,
-		ClientSecret:           c.ClientSecret,
-		Audience:               c.Audience,
-		BaseURL:                c.BaseURL,
-		SessionSecret:          c.SessionSecret,
-		SessionSecretPrevious:  c.SessionSecretPrevious,
-		SessionLifetime:        c.SessionMaxAge,
-		SessionIdleTimeout:     c.SessionIdleTimeout,
-		EndedSessionsLimit:     c.EndedSessionsLimit,
-		WritePermission:        c.WritePermission,
-		Editors:                c.Editors,
-		MachineClients:         c.MachineClients,
-		HTTPClient:             &http.Client{Timeout: c.AuthTimeout},
-		JWKSRefetchInterval:    c.JWKSRefetchInterval,
-		DiscoveryRetryInterval: c.DiscoveryRetryInterval,
-		NotConfiguredHint:      "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET.",
-		Logger:                 logger,
-	}
-}
-
-func (c Config) handlersConfig() handlers.Config {
-	return handlers.Config{
-		TileURL:           c.TileURL,
-		TileAttribution:   c.TileAttribution,
-		BaseURL:           c.BaseURL,
-		Issuer:            c.Issuer,
-		WritePermission:   c.WritePermission,
-		CORSOrigins:       c.CORSOrigins,
-		EmbedOrigins:      c.EmbedOrigins,
-		TrustProxy:        c.TrustProxy,
-		InlineMarkerLimit: c.InlineMarkerLimit,
-		ClusterThreshold:  c.ClusterThreshold,
-		ListPageSize:      c.ListPageSize,
-		WritesPerMinute:   c.WritesPerMinute,
-		LoginsPerMinute:   c.LoginsPerMinute,
-	}
+	a := c.Auth
+	a.HTTPClient = &http.Client{Timeout: c.AuthTimeout}
+	a.Logger = logger
+	return a
 }
 
 // authSettings names the environment variable behind each auth.Config
