@@ -32,7 +32,7 @@ const (
 
 // startApp runs whib with the talk's places. Map tiles point at a loopback
 // port where nothing listens, so the browser never reaches the internet.
-func startApp(t *testing.T) *apptest.App {
+func startApp(t *testing.T) *apptest.Site {
 	t.Helper()
 	return apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
 		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
@@ -40,7 +40,7 @@ func startApp(t *testing.T) *apptest.App {
 }
 
 // storedNames are the place names the app holds, in list order.
-func storedNames(t *testing.T, app *apptest.App) []string {
+func storedNames(t *testing.T, app *apptest.Site) []string {
 	t.Helper()
 	snap, _, ok := app.Live.Current()
 	if !ok {
@@ -113,7 +113,7 @@ func (b *tab) location() string {
 
 // signIn goes through the real sign-in: "Log in" on the map, the provider's
 // login page, back on the map signed in.
-func (b *tab) signIn(app *apptest.App, name string, mayAdd bool) {
+func (b *tab) signIn(app *apptest.Site, name string, mayAdd bool) {
 	b.t.Helper()
 	b.do("click Log in", chromedp.Click(chromedp.CSS(logInLink), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(providerName)))

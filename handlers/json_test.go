@@ -16,7 +16,7 @@ import (
 var placeKeys = []string{"country", "country_name", "id", "latitude", "longitude", "name"}
 
 // placesByID is GET /places, by id.
-func placesByID(t *testing.T, app *apptest.App) map[string]map[string]any {
+func placesByID(t *testing.T, app *apptest.Site) map[string]map[string]any {
 	t.Helper()
 	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
 	var list []map[string]any

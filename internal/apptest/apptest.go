@@ -56,9 +56,10 @@ func LoadGeo(t testing.TB) {
 // SeedCSV returns a copy of the talk's real places.csv.
 func SeedCSV() []byte { return append([]byte(nil), talkPlaces...) }
 
-// App is whib wired as main wires it (internal/whib.Build), against a fake GitHub and an
-// in-process OpenID provider, both on loopback.
-type App struct {
+// Site is whib running for one test, wired as main wires it
+// (internal/whib.Build), against a fake GitHub and an in-process OpenID
+// provider, all on loopback.
+type Site struct {
 	t      *testing.T
 	URL    string
 	GitHub *githubtest.Server
@@ -101,7 +102,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // New starts the app for one test; everything stops when the test ends.
 // It is built by internal/whib from the defaults LoadConfig gives an empty
 // environment, as `go run .` would be.
-func New(t *testing.T, opts ...Option) *App {
+func New(t *testing.T, opts ...Option) *Site {
 	t.Helper()
 	o := options{}
 	for _, opt := range opts {
@@ -147,7 +148,7 @@ func New(t *testing.T, opts ...Option) *App {
 		t.Fatal(err)
 	}
 	serveUntilCleanup(t, app, listener)
-	return &App{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
+	return &Site{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
 }
 
 func startProvider(t *testing.T, appURL string) *devoidc.Provider {
@@ -166,7 +167,7 @@ func startProvider(t *testing.T, appURL string) *devoidc.Provider {
 	return idp
 }
 
-func serveUntilCleanup(t *testing.T, app *whib.App, listener net.Listener) {
+func serveUntilCleanup(t *testing.T, app *whib.Server, listener net.Listener) {
 	served := make(chan error, 1)
 	go func() { served <- app.Serve(listener) }()
 	t.Cleanup(func() {
@@ -182,7 +183,7 @@ func serveUntilCleanup(t *testing.T, app *whib.App, listener net.Listener) {
 }
 
 // MachineToken is an access token as Auth0 issues for client credentials.
-func (a *App) MachineToken(permissions ...string) string {
+func (a *Site) MachineToken(permissions ...string) string {
 	now := time.Now()
 	return a.IdP.SignToken(map[string]any{
 		"iss": a.IdP.Issuer(), "aud": []string{Audience}, "sub": "machine@clients", "azp": "machine",
@@ -200,7 +201,7 @@ type Request struct {
 
 // Do sends r with client c (nil: no cookies, no redirects followed) and
 // returns the response with its body read.
-func (a *App) Do(c *http.Client, r Request) (*http.Response, string) {
+func (a *Site) Do(c *http.Client, r Request) (*http.Response, string) {
 	a.t.Helper()
 	if c == nil {
 		c = NoRedirects(nil)
@@ -226,7 +227,7 @@ func (a *App) Do(c *http.Client, r Request) (*http.Response, string) {
 }
 
 // PostJSON sends a place as a machine does.
-func (a *App) PostJSON(token, body string) (*http.Response, string) {
+func (a *Site) PostJSON(token, body string) (*http.Response, string) {
 	h := map[string]string{"Content-Type": "application/json", "Accept": "application/json"}
 	if token != "" {
 		h["Authorization"] = "Bearer " + token
