@@ -36,11 +36,11 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 
 // checkDev keeps -dev, which signs anyone in, off the open network.
 func (c config) checkDev() error {
-	u, err := url.Parse(c.BaseURL)
+	u, err := url.Parse(c.BaseURL())
 	if err != nil || !auth.IsLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("-dev: BASE_URL %q is not a loopback address; -dev signs anyone in and only runs on this machine", c.BaseURL)
+		return fmt.Errorf("-dev: BASE_URL %q is not a loopback address; -dev signs anyone in and only runs on this machine", c.BaseURL())
 	}
-	if c.Issuer != "" {
+	if c.Auth.Issuer != "" {
 		return errors.New("-dev: AUTH0_DOMAIN or OIDC_ISSUER is set; -dev brings its own provider, so unset them")
 	}
 	return nil

@@ -20,28 +20,29 @@ import (
 // it, so `go run . -dev` shows the whole signed-in flow with no tenant.
 func startDevProvider(ctx context.Context, cfg *whib.Config, logger *slog.Logger, stdout io.Writer) (io.Closer, error) {
 	webSecret, machineSecret := whib.RandomSecret(), whib.RandomSecret()
-	if cfg.Audience == "" {
-		cfg.Audience = "https://whib.local/api"
+	signIn := &cfg.Auth
+	if signIn.Audience == "" {
+		signIn.Audience = "https://whib.local/api"
 	}
 	provider, err := devoidc.Start(ctx, devoidc.Options{
 		Addr:                   "127.0.0.1:0",
-		Audience:               cfg.Audience,
+		Audience:               signIn.Audience,
 		WebClientID:            "whib-dev-web",
 		WebClientSecret:        webSecret,
-		RedirectURIs:           []string{cfg.BaseURL + "/callback"},
-		PostLogoutRedirectURIs: []string{cfg.BaseURL + "/", cfg.BaseURL + "/*"}, // any ?return_to= path
+		RedirectURIs:           []string{cfg.BaseURL() + "/callback"},
+		PostLogoutRedirectURIs: []string{cfg.BaseURL() + "/", cfg.BaseURL() + "/*"}, // any ?return_to= path
 		MachineClientID:        "whib-dev-machine",
 		MachineClientSecret:    machineSecret,
-		Permission:             cfg.WritePermission,
+		Permission:             signIn.WritePermission,
 		Logger:                 logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("-dev: start the local sign-in provider: %w", err)
 	}
-	cfg.Issuer = provider.Issuer()
-	cfg.ClientID, cfg.ClientSecret = "whib-dev-web", webSecret
-	if cfg.SessionSecret == "" {
-		cfg.SessionSecret = whib.RandomSecret()
+	signIn.Issuer = provider.Issuer()
+	signIn.ClientID, signIn.ClientSecret = "whib-dev-web", webSecret
+	if signIn.SessionSecret == "" {
+		signIn.SessionSecret = whib.RandomSecret()
 	}
 	fmt.Fprintf(stdout, `
 whib -dev: a local sign-in provider runs at %s
@@ -51,6 +52,6 @@ whib -dev: a local sign-in provider runs at %s
     curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
       -d '{"name":"Graz","latitude":47.0707,"longitude":15.4395}' %s/places
 
-`, provider.Issuer(), cfg.BaseURL, provider.TokenCurl(), cfg.BaseURL)
+`, provider.Issuer(), cfg.BaseURL(), provider.TokenCurl(), cfg.BaseURL())
 	return provider, nil
 }

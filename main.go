@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // serve answers on listener until ctx is done, then gives the requests in
 // flight shutdownGrace to finish.
-func serve(ctx context.Context, app *whib.App, listener net.Listener, logger *slog.Logger) error {
+func serve(ctx context.Context, app *whib.Server, listener net.Listener, logger *slog.Logger) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Serve(listener) }()
 	select {

@@ -148,8 +148,8 @@ func TestTrustProxyFollowsHerokuUnlessSet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.TrustProxy != c.want {
-			t.Errorf("env %v: TrustProxy = %v, want %v", c.env, cfg.TrustProxy, c.want)
+		if cfg.Handlers.TrustProxy != c.want {
+			t.Errorf("env %v: TrustProxy = %v, want %v", c.env, cfg.Handlers.TrustProxy, c.want)
 		}
 	}
 }
@@ -175,11 +175,11 @@ func TestConfigAcceptsTheTalksVariableNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Issuer != "https://jesstemporal.us.auth0.com/" {
-		t.Errorf("issuer from DOMAIN = %q, want https://jesstemporal.us.auth0.com/ (Auth0's issuer ends in a slash)", cfg.Issuer)
+	if cfg.Auth.Issuer != "https://jesstemporal.us.auth0.com/" {
+		t.Errorf("issuer from DOMAIN = %q, want https://jesstemporal.us.auth0.com/ (Auth0's issuer ends in a slash)", cfg.Auth.Issuer)
 	}
-	if cfg.Audience != "https://whib/api" {
-		t.Errorf("audience from API_AUDIENCE = %q", cfg.Audience)
+	if cfg.Auth.Audience != "https://whib/api" {
+		t.Errorf("audience from API_AUDIENCE = %q", cfg.Auth.Audience)
 	}
 }
 

@@ -5,19 +5,13 @@
 // Place names are text, always: they reach the DOM only through textContent
 // and DOM nodes handed to Leaflet, never as HTML strings.
 //
-// Loaded with `defer` after leaflet.js, leaflet.markercluster.js and htmx.
+// Loaded with `defer` after leaflet.js, leaflet.markercluster.js and events.js.
 (function () {
   "use strict";
 
-  // Must match views.PlaceAddedEvent (a Go test checks it): htmx dispatches it
-  // from the HX-Trigger response header with detail {name, latitude, longitude}.
-  var PLACE_ADDED_EVENT = "place-added";
-  // Must match handlers.placesChangedEvent.
-  var PLACES_CHANGED_EVENT = "places-changed";
-  // Browser tests and the benchmark wait for this event / data attribute.
-  var MARKERS_READY_EVENT = "whib:markers-ready";
-  var MAP_READY_EVENT = "whib:map-ready";
-  var TILE_ERROR_EVENT = "whib:tile-error";
+  // The custom events' names (events.js). Browser tests and the benchmark
+  // wait for MARKERS_READY or the data-markers-ready attribute.
+  var EVENTS = window.whibEvents;
   var FETCH_TIMEOUT_MS = 20000;
   var FIT_PADDING = [32, 32];
   var FIT_MAX_ZOOM = 10;
@@ -58,7 +52,7 @@
     tiles.on("tileerror", function () {
       var root = document.documentElement;
       root.dataset.tileErrors = String(Number(root.dataset.tileErrors || 0) + 1);
-      document.dispatchEvent(new CustomEvent(TILE_ERROR_EVENT));
+      document.dispatchEvent(new CustomEvent(EVENTS.TILE_ERROR));
     });
 
     var state = { map: map, layer: null, count: 0, pending: [], draft: null, calm: calm, byID: {} };
@@ -79,11 +73,11 @@
     document.addEventListener("input", function (event) {
       followTypedCoordinates(state, event.target);
     });
-    document.addEventListener(PLACE_ADDED_EVENT, function (event) {
+    document.addEventListener(EVENTS.PLACE_ADDED, function (event) {
       addPlace(state, event.detail || {});
     });
     // Edits, deletions and undos (curate.js, htmx): {removed: [id], added: [place]}.
-    document.addEventListener(PLACES_CHANGED_EVENT, function (event) {
+    document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
       var detail = event.detail || {};
       (detail.removed || []).forEach(function (id) {
         removePlace(state, id);
@@ -138,7 +132,7 @@
       },
       decorate: null,
     };
-    document.dispatchEvent(new CustomEvent(MAP_READY_EVENT, { detail: window.whib }));
+    document.dispatchEvent(new CustomEvent(EVENTS.MAP_READY, { detail: window.whib }));
   }
 
   function reducedMotion() {
@@ -378,7 +372,7 @@
 
   function markersReady(count) {
     document.documentElement.dataset.markersReady = String(count);
-    document.dispatchEvent(new CustomEvent(MARKERS_READY_EVENT, { detail: { count: count } }));
+    document.dispatchEvent(new CustomEvent(EVENTS.MARKERS_READY, { detail: { count: count } }));
   }
 
   // addPlace puts a place announced by the server (HX-Trigger) on the map.

@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/whib/whib/views"
 )
 
 func appJS(t *testing.T) string {
@@ -47,23 +45,16 @@ func TestAppJSPutsNamesIntoTheDOMAsTextOnly(t *testing.T) {
 	}
 }
 
-func TestAppJSListensForThePlaceAddedEventTheViewsName(t *testing.T) {
-	js := appJS(t)
-	if !strings.Contains(js, `var PLACES_CHANGED_EVENT = "`+views.PlacesChangedEvent+`";`) {
-		t.Errorf("app.js must listen for %q (views.PlacesChangedEvent)", views.PlacesChangedEvent)
-	}
-	if !strings.Contains(js, `var PLACE_ADDED_EVENT = "`+views.PlaceAddedEvent+`";`) {
-		t.Errorf("app.js must listen for %q (views.PlaceAddedEvent)", views.PlaceAddedEvent)
-	}
-}
-
 // Browser tests and the benchmark wait for these.
 func TestAppJSSignalsWhenMarkersAreReady(t *testing.T) {
 	js := appJS(t)
-	for _, want := range []string{`"whib:markers-ready"`, "dataset.markersReady", "detail: { count: count }"} {
+	for _, want := range []string{"new CustomEvent(EVENTS.MARKERS_READY", "dataset.markersReady", "detail: { count: count }"} {
 		if !strings.Contains(js, want) {
 			t.Errorf("app.js lacks %s", want)
 		}
+	}
+	if got := declaredEvents(t)["MARKERS_READY"]; got != "whib:markers-ready" {
+		t.Errorf("events.js names MARKERS_READY %q; the browser tests and the benchmark wait for whib:markers-ready", got)
 	}
 }
 

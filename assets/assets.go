@@ -1,4 +1,4 @@
-// Package assets embeds the front-end files (our app.js and app.css plus the
+// Package assets embeds the front-end files (our scripts and app.css plus the
 // vendored Leaflet, Leaflet.markercluster and htmx) and serves them under a
 // content-derived version, so browsers may cache them forever and a deploy
 // that changes any byte changes every URL.
@@ -21,7 +21,7 @@ import (
 // the repository (next to VERSIONS and update.sh, which are not served) but are
 // served without that segment: Prefix()+"/leaflet/leaflet.js".
 //
-//go:embed app.js find.js world.js curate.js app.css favicon.svg vendor/leaflet vendor/markercluster vendor/htmx
+//go:embed events.js app.js find.js world.js curate.js app.css favicon.svg vendor/leaflet vendor/markercluster vendor/htmx
 var files embed.FS
 
 // versionLength is how many hex digits of the content hash go into the URL:
@@ -32,9 +32,11 @@ const versionLength = 10
 // missing so a bad re-vendoring is caught at start-up, not by a user.
 func requiredPaths() []string {
 	return []string{
+		"events.js",
 		"app.js",
 		"find.js",
 		"world.js",
+		"curate.js",
 		"app.css",
 		"favicon.svg",
 		"leaflet/leaflet.js",

@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,21 @@ func newAssets(t *testing.T) *Assets {
 		t.Fatalf("New: %v", err)
 	}
 	return a
+}
+
+// handler is Serve as the app mounts it: a refusal is answered with the
+// status handlers gives it (the error page itself is handlers' business).
+func handler(a *Assets) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch err := a.Serve(w, r); {
+		case errors.Is(err, ErrNotFound):
+			w.WriteHeader(http.StatusNotFound)
+		case errors.Is(err, ErrMethodNotAllowed):
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		case err != nil:
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	})
 }
 
 func get(t *testing.T, h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
@@ -62,7 +78,7 @@ func TestVersionChangesWithAnyNameOrByte(t *testing.T) {
 
 func TestServesEveryFileThePagesUse(t *testing.T) {
 	a := newAssets(t)
-	h := a.Handler()
+	h := handler(a)
 	wantTypes := map[string]string{
 		"app.js":                                  "text/javascript; charset=utf-8",
 		"app.css":                                 "text/css; charset=utf-8",
@@ -120,7 +136,7 @@ func embeddedName(urlPath string) string {
 
 func TestGzipsTextWhenTheClientAcceptsIt(t *testing.T) {
 	a := newAssets(t)
-	h := a.Handler()
+	h := handler(a)
 	path := a.Prefix() + "/leaflet/leaflet.js"
 	plain := get(t, h, http.MethodGet, path, nil)
 
@@ -155,7 +171,7 @@ func TestGzipsTextWhenTheClientAcceptsIt(t *testing.T) {
 
 func TestDoesNotGzipWhenRefusedOrPointless(t *testing.T) {
 	a := newAssets(t)
-	h := a.Handler()
+	h := handler(a)
 	for _, ae := range []string{"", "identity", "br", "gzip;q=0", "*;q=0", "gzip;q=0, *"} {
 		w := get(t, h, http.MethodGet, a.Prefix()+"/app.css", map[string]string{"Accept-Encoding": ae})
 		if w.Header().Get("Content-Encoding") != "" {
@@ -170,7 +186,7 @@ func TestDoesNotGzipWhenRefusedOrPointless(t *testing.T) {
 
 func TestHeadAndConditionalRequests(t *testing.T) {
 	a := newAssets(t)
-	h := a.Handler()
+	h := handler(a)
 	path := a.Prefix() + "/app.js"
 
 	head := get(t, h, http.MethodHead, path, nil)
@@ -187,7 +203,7 @@ func TestHeadAndConditionalRequests(t *testing.T) {
 
 func TestUnknownPathsAndOtherVersionsAreNotFoundAndNotCached(t *testing.T) {
 	a := newAssets(t)
-	h := a.Handler()
+	h := handler(a)
 	other := "/assets/ffffffffff"
 	if a.Version() == "ffffffffff" {
 		other = "/assets/0000000000"
@@ -224,7 +240,7 @@ func TestUnknownPathsAndOtherVersionsAreNotFoundAndNotCached(t *testing.T) {
 
 func TestOnlyGetAndHead(t *testing.T) {
 	a := newAssets(t)
-	w := get(t, a.Handler(), http.MethodPost, a.Prefix()+"/app.js", nil)
+	w := get(t, handler(a), http.MethodPost, a.Prefix()+"/app.js", nil)
 	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "GET, HEAD" {
 		t.Errorf("POST: status %d, Allow %q", w.Code, w.Header().Get("Allow"))
 	}
@@ -234,7 +250,7 @@ func TestOnlyGetAndHead(t *testing.T) {
 // they must be served next to it.
 func TestLeafletStylesheetImagesResolve(t *testing.T) {
 	a := newAssets(t)
-	h := a.Handler()
+	h := handler(a)
 	css := get(t, h, http.MethodGet, a.Prefix()+"/leaflet/leaflet.css", nil).Body.String()
 	refs := regexp.MustCompile(`url\(([^)]+)\)`).FindAllStringSubmatch(css, -1)
 	if len(refs) == 0 {

@@ -7,6 +7,7 @@
 (function () {
   "use strict";
 
+  var EVENTS = window.whibEvents; // events.js
   var UNDO_MILLISECONDS = 10000;
   var FETCH_TIMEOUT_MS = 20000;
 
@@ -95,7 +96,7 @@
         setStatus(place.message || "Moved " + marker.place.name + ".");
         // The edit gave the place a new id: the marker and the list entry
         // are replaced by ones that carry it.
-        document.dispatchEvent(new CustomEvent("places-changed", { detail: { removed: [id], added: [place] } }));
+        document.dispatchEvent(new CustomEvent(EVENTS.PLACES_CHANGED, { detail: { removed: [id], added: [place] } }));
         var item = document.getElementById("place-" + id);
         if (item && window.htmx) {
           window.htmx.ajax("GET", "/places/" + encodeURIComponent(place.id) + "/item", { target: item, swap: "outerHTML" });
@@ -144,7 +145,7 @@
   if (window.whib) {
     start(window.whib);
   } else {
-    document.addEventListener("whib:map-ready", function (event) {
+    document.addEventListener(EVENTS.MAP_READY, function (event) {
       start(event.detail);
     });
   }

@@ -11,8 +11,7 @@
 (function () {
   "use strict";
 
-  var TILE_ERROR_EVENT = "whib:tile-error";
-  var PLACE_ADDED_EVENT = "place-added";
+  var EVENTS = window.whibEvents; // events.js
   var OFFLINE_NOTICE = "Map tiles could not be loaded; showing outlines.";
 
   function start(hook) {
@@ -85,14 +84,14 @@
       .catch(function () {
         document.documentElement.dataset.worldError = "true";
       });
-    document.addEventListener(PLACE_ADDED_EVENT, function (event) {
+    document.addEventListener(EVENTS.PLACE_ADDED, function (event) {
       var code = event.detail && event.detail.country;
       if (code && /^[A-Z]{2}$/.test(code)) {
         shade([code]);
       }
     });
     // Edits and imports (curate.js, htmx) can bring new countries too.
-    document.addEventListener("places-changed", function (event) {
+    document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
       var added = (event.detail && event.detail.added) || [];
       shade(added.map(function (place) {
         return String((place && place.country) || "");
@@ -130,13 +129,13 @@
     if (document.documentElement.dataset.tileErrors) {
       offline();
     }
-    document.addEventListener(TILE_ERROR_EVENT, offline);
+    document.addEventListener(EVENTS.TILE_ERROR, offline);
   }
 
   if (window.whib) {
     start(window.whib);
   } else {
-    document.addEventListener("whib:map-ready", function (event) {
+    document.addEventListener(EVENTS.MAP_READY, function (event) {
       start(event.detail);
     });
   }

@@ -52,6 +52,13 @@ func New(ctx context.Context, cfg Config) (*Authenticator, error) {
 // Configured reports whether sign-in is set up (an issuer was given).
 func (a *Authenticator) Configured() bool { return a.cfg.Issuer != "" }
 
+// Issuer is the provider's address ("" when sign-in is not set up): pages
+// post to it to log out.
+func (a *Authenticator) Issuer() string { return a.cfg.Issuer }
+
+// WritePermission is the permission that allows adding places.
+func (a *Authenticator) WritePermission() string { return a.cfg.WritePermission }
+
 // LoginHint is "" when sign-in should work, else a sentence for the page
 // (Config.NotConfiguredHint or HintUnavailable). It never waits for the provider.
 func (a *Authenticator) LoginHint(ctx context.Context) string {
@@ -62,19 +69,6 @@ func (a *Authenticator) LoginHint(ctx context.Context) string {
 		return HintUnavailable
 	}
 	return ""
-}
-
-// Ready reports whether sign-in works now, trying discovery if it has not
-// succeeded yet and the retry interval allows. Errors: KindNotConfigured,
-// KindUnavailable.
-func (a *Authenticator) Ready(ctx context.Context) error {
-	if !a.Configured() {
-		return notConfigured("Sign-in is not set up on this server.")
-	}
-	if _, err := a.disc.get(ctx); err != nil {
-		return unavailable(err)
-	}
-	return nil
 }
 
 // Identify says who makes the request. With an Authorization header the

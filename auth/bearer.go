@@ -246,7 +246,7 @@ func (a *Authenticator) explain(err error, report *signatureReport) *Error {
 }
 
 func (a *Authenticator) machinePrincipal(c accessClaims) Principal {
-	p := Principal{Kind: Machine, Subject: c.Subject, Name: c.Name, Permissions: c.Perms}
+	p := Principal{Who: Machine, Subject: c.Subject, Name: c.Name, Permissions: c.Perms}
 	p.CanWrite = p.HasPermission(a.cfg.WritePermission)
 	return p
 }

@@ -72,7 +72,7 @@ func TestBearerMatrix(t *testing.T) {
 		name   string
 		header http.Header
 		want   want
-		who    Kind
+		who    Who
 	}{
 		{"valid", bearer(sign(c)), want{}, Machine},
 		{"lower-case scheme", http.Header{"Authorization": {"bearer " + sign(c)}}, want{}, Machine},
@@ -126,7 +126,7 @@ func TestBearerMatrix(t *testing.T) {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
-				if p.Kind != tc.who {
+				if p.Who != tc.who {
 					t.Fatalf("principal %+v, want kind %v", p, tc.who)
 				}
 				if tc.who == Machine && (p.Name != testMachineID || !p.CanWrite || p.Subject != testMachineID+"@clients") {
@@ -142,7 +142,7 @@ func TestBearerMatrix(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("got %+v, want %+v (err: %v)", got, tc.want, err)
 			}
-			if p.Kind != Anonymous {
+			if p.Who != Anonymous {
 				t.Errorf("refused request still has principal %+v", p)
 			}
 			for _, v := range tc.header.Values("Authorization") {
@@ -168,7 +168,7 @@ func TestAuthorizationHeaderAloneDecides(t *testing.T) {
 	session := b.cookie(e, sessionCookieName)
 	expired := e.idp.SignToken(with(e.machineClaims(), map[string]any{"exp": e.clock.Now().Add(-time.Hour).Unix()}))
 	p, err := identify(t, e.auth, bearer(expired), session)
-	if KindOf(err) != KindInvalidToken || p.Kind != Anonymous {
+	if KindOf(err) != KindInvalidToken || p.Who != Anonymous {
 		t.Errorf("bad bearer with a valid session: %+v, %v", p, err)
 	}
 	if !HasAuthorizationHeader(&http.Request{Header: http.Header{"Authorization": {""}}}) {
@@ -196,7 +196,7 @@ func TestClientCredentialsTokenFromTheProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Principal{Kind: Machine, Subject: testMachineID + "@clients", Name: testMachineID,
+	want := Principal{Who: Machine, Subject: testMachineID + "@clients", Name: testMachineID,
 		Permissions: []string{"write:places"}, CanWrite: true}
 	if !principalsEqual(p, want) {
 		t.Errorf("machine = %+v, want %+v", p, want)
@@ -309,7 +309,7 @@ func TestJWKSFloodIsBoundedAndRotationIsPickedUp(t *testing.T) {
 	}
 	e.clock.Advance(e.cfg.checkedOrFatal(t).JWKSRefetchInterval)
 	beforeRotation := e.idp.JWKSRequests()
-	if p, err := identify(t, e.auth, bearer(next)); err != nil || p.Kind != Machine {
+	if p, err := identify(t, e.auth, bearer(next)); err != nil || p.Who != Machine {
 		t.Fatalf("after the interval the rotated key is not accepted: %+v, %v", p, err)
 	}
 	if got := e.idp.JWKSRequests() - beforeRotation; got != 1 {
@@ -337,7 +337,7 @@ func TestCachedKeysStillVerifyWhileTheProviderIsDown(t *testing.T) {
 	e.idp.SetDown(true)
 	e.clock.Advance(time.Hour)
 	fresh := e.idp.SignToken(e.machineClaims()) // signing needs no network
-	if p, err := identify(t, e.auth, bearer(fresh)); err != nil || p.Kind != Machine {
+	if p, err := identify(t, e.auth, bearer(fresh)); err != nil || p.Who != Machine {
 		t.Fatalf("cached key while the provider is down: %+v, %v", p, err)
 	}
 	before := e.idp.JWKSRequests()

@@ -29,18 +29,15 @@ func TestNotConfigured(t *testing.T) {
 	if _, err := a.FinishLogin(httptest.NewRecorder(), r); KindOf(err) != KindNotConfigured {
 		t.Errorf("FinishLogin: %v", err)
 	}
-	if err := a.Ready(t.Context()); KindOf(err) != KindNotConfigured {
-		t.Errorf("Ready: %v", err)
-	}
 	if got := a.Logout(httptest.NewRecorder(), r); got != "/x" {
 		t.Errorf("Logout = %q, want the local path", got)
 	}
 	p, err := identify(t, a, bearer("abc.def.ghi"))
 	var ae *Error
-	if !errors.As(err, &ae) || ae.Kind != KindNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Kind != Anonymous {
+	if !errors.As(err, &ae) || ae.Kind != KindNotConfigured || ae.Status() != http.StatusServiceUnavailable || p.Who != Anonymous {
 		t.Errorf("bearer when not configured: %+v, %v", p, err)
 	}
-	if p, err := identify(t, a, nil, &http.Cookie{Name: sessionCookieName, Value: "x"}); err != nil || p.Kind != Anonymous {
+	if p, err := identify(t, a, nil, &http.Cookie{Name: sessionCookieName, Value: "x"}); err != nil || p.Who != Anonymous {
 		t.Errorf("cookie when not configured: %+v, %v", p, err)
 	}
 }
@@ -146,12 +143,12 @@ func TestProviderDownAtStartThenUp(t *testing.T) {
 	}
 
 	e.idp.SetDown(false)
-	if err := a.Ready(ctx); KindOf(err) != KindUnavailable {
-		t.Errorf("Ready right after recovery (within the retry interval): %v, want KindUnavailable", err)
+	if err := startLogin(a); KindOf(err) != KindUnavailable {
+		t.Errorf("StartLogin right after recovery (within the retry interval): %v, want KindUnavailable", err)
 	}
 	e.clock.Advance(15 * time.Second)
-	if err := a.Ready(ctx); err != nil {
-		t.Fatalf("Ready after the retry interval: %v", err)
+	if err := startLogin(a); err != nil {
+		t.Fatalf("StartLogin after the retry interval: %v", err)
 	}
 	if got := a.LoginHint(ctx); got != "" {
 		t.Errorf("LoginHint when up = %q", got)
@@ -162,15 +159,19 @@ func TestProviderDownAtStartThenUp(t *testing.T) {
 	}
 }
 
+// startLogin is what GET /login asks: it tries discovery when the retry
+// interval allows.
+func startLogin(a *Authenticator) error {
+	_, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil))
+	return err
+}
+
 func TestProviderStartedAfterNew(t *testing.T) {
 	e := newEnv(t)
 	addr := freePort(t)
 	cfg := e.config("http://" + addr)
 	a := e.newAuth(cfg) // nothing listens there yet
-	if err := a.Ready(t.Context()); KindOf(err) != KindUnavailable {
-		t.Fatalf("Ready with no provider: %v", err)
-	}
-	if _, err := a.StartLogin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/login", nil)); KindOf(err) != KindUnavailable {
+	if err := startLogin(a); KindOf(err) != KindUnavailable {
 		t.Fatalf("StartLogin with no provider: %v", err)
 	}
 

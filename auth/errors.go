@@ -40,8 +40,8 @@ func (k ErrorKind) String() string {
 	return "unknown"
 }
 
-// Error is every error this package returns from Identify, StartLogin,
-// FinishLogin and Ready. Description is safe to show to the caller and never
+// Error is every error this package returns from Identify, StartLogin and
+// FinishLogin. Description is safe to show to the caller and never
 // contains the token; Err (for logs) does not either.
 type Error struct {
 	Kind        ErrorKind

@@ -50,7 +50,7 @@ func TestSignInRunsTheCodeFlowWithStateNoncePKCEAndAudience(t *testing.T) {
 	}
 
 	p := b.whoami(e)
-	want := Principal{Kind: Person, Subject: "devoidc|ada-lovelace", Name: "Ada Lovelace",
+	want := Principal{Who: Person, Subject: "devoidc|ada-lovelace", Name: "Ada Lovelace",
 		Email: "ada-lovelace@example.test", Permissions: []string{"write:places"}, CanWrite: true}
 	if !principalsEqual(p, want) {
 		t.Errorf("signed in as %+v, want %+v", p, want)
@@ -61,7 +61,7 @@ func TestSignInRunsTheCodeFlowWithStateNoncePKCEAndAudience(t *testing.T) {
 }
 
 func principalsEqual(a, b Principal) bool {
-	return a.Kind == b.Kind && a.Subject == b.Subject && a.Name == b.Name && a.Email == b.Email &&
+	return a.Who == b.Who && a.Subject == b.Subject && a.Name == b.Name && a.Email == b.Email &&
 		slices.Equal(a.Permissions, b.Permissions) && a.CanWrite == b.CanWrite
 }
 
@@ -70,7 +70,7 @@ func TestSignInWithoutPermissionMayNotWrite(t *testing.T) {
 	b := e.newBrowser()
 	b.signIn(e, "Grace Hopper", false, "/")
 	p := b.whoami(e)
-	if p.Kind != Person || p.CanWrite || len(p.Permissions) != 0 {
+	if p.Who != Person || p.CanWrite || len(p.Permissions) != 0 {
 		t.Errorf("principal = %+v, want a person who may not write", p)
 	}
 }
@@ -149,7 +149,7 @@ func TestReplayedStateIsRefused(t *testing.T) {
 	replay.client.Jar.SetCookies(u, []*http.Cookie{loginCookie})
 	resp, body = replay.get(callback)
 	wantErrorPage(t, resp, body, http.StatusBadRequest, KindLoginFailed)
-	if p := replay.whoami(e); p.Kind != Anonymous {
+	if p := replay.whoami(e); p.Who != Anonymous {
 		t.Errorf("replay signed someone in: %+v", p)
 	}
 }
@@ -170,7 +170,7 @@ func TestForeignStateIsRefused(t *testing.T) {
 	if !strings.Contains(eb.Description, "does not match") {
 		t.Errorf("description = %q", eb.Description)
 	}
-	if p := victim.whoami(e); p.Kind != Anonymous {
+	if p := victim.whoami(e); p.Who != Anonymous {
 		t.Errorf("victim signed in as %+v", p)
 	}
 

@@ -21,12 +21,12 @@ func TestLoggedOutSessionCookieIsRefused(t *testing.T) {
 	}
 	b.stopAt = func(u *url.URL) bool { return !strings.HasPrefix(u.String(), e.app.URL) }
 	b.postForm(e.app.URL+"/logout", nil)
-	if p, err := identify(t, e.auth, nil, saved); p.Kind != Anonymous || err != nil {
+	if p, err := identify(t, e.auth, nil, saved); p.Who != Anonymous || err != nil {
 		t.Errorf("the cookie saved before logout: %+v, %v; want anonymous", p, err)
 	}
 	// Still refused just before the idle timeout would have ended it anyway.
 	e.clock.Advance(2*time.Hour - time.Minute)
-	if p, _ := identify(t, e.auth, nil, saved); p.Kind != Anonymous {
+	if p, _ := identify(t, e.auth, nil, saved); p.Who != Anonymous {
 		t.Errorf("the cookie saved before logout, later: %+v", p)
 	}
 	if n := e.auth.ended.len(); n != 1 {
@@ -46,15 +46,15 @@ func TestIdleSessionEnds(t *testing.T) {
 	first := b.cookie(e, sessionCookieName)
 	for range 5 {
 		e.clock.Advance(9 * time.Minute)
-		if p := b.whoami(e); p.Kind != Person {
+		if p := b.whoami(e); p.Who != Person {
 			t.Fatalf("used every 9 minutes, at %v: %+v", e.clock.Now(), p)
 		}
 	}
-	if p, _ := identify(t, e.auth, nil, first); p.Kind != Anonymous {
+	if p, _ := identify(t, e.auth, nil, first); p.Who != Anonymous {
 		t.Errorf("the first cookie, unused for 45 minutes: %+v", p)
 	}
 	e.clock.Advance(11 * time.Minute)
-	if p := b.whoami(e); p.Kind != Anonymous {
+	if p := b.whoami(e); p.Who != Anonymous {
 		t.Errorf("after 11 idle minutes: %+v", p)
 	}
 }

@@ -7,17 +7,18 @@ import (
 	"strings"
 )
 
-// Kind is who is making a request.
-type Kind int
+// Who is who is making a request: nobody in particular, a person or a
+// machine. (What went wrong is an ErrorKind, KindInvalidToken and so on.)
+type Who int
 
 const (
-	Anonymous Kind = iota
-	Person         // signed in through the browser; from the session cookie
-	Machine        // a bearer token (Auth0 client credentials)
+	Anonymous Who = iota
+	Person        // signed in through the browser; from the session cookie
+	Machine       // a bearer token (Auth0 client credentials)
 )
 
-func (k Kind) String() string {
-	switch k {
+func (w Who) String() string {
+	switch w {
 	case Person:
 		return "person"
 	case Machine:
@@ -28,7 +29,7 @@ func (k Kind) String() string {
 
 // Principal is who a request acts for.
 type Principal struct {
-	Kind        Kind
+	Who         Who
 	Subject     string   // the provider's "sub"
 	Name        string   // a person's name, or a machine's client id
 	Email       string   // a person's e-mail address, if the provider shared it

@@ -143,7 +143,7 @@ func (a *Authenticator) sessionPrincipal(r *http.Request) Principal {
 		return Principal{}
 	}
 	p := Principal{
-		Kind:        Person,
+		Who:         Person,
 		Subject:     claims.Subject,
 		Name:        claims.Name,
 		Email:       claims.Email,

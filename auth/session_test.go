@@ -198,11 +198,11 @@ func TestTamperedSessionCookieIsAnonymous(t *testing.T) {
 		"not-a-cookie",
 	} {
 		p, err := identify(t, e.auth, nil, &http.Cookie{Name: sessionCookieName, Value: value})
-		if err != nil || p.Kind != Anonymous {
+		if err != nil || p.Who != Anonymous {
 			t.Errorf("tampered cookie %.20q…: %+v, %v", value, p, err)
 		}
 	}
-	if p, _ := identify(t, e.auth, nil, c); p.Kind != Person {
+	if p, _ := identify(t, e.auth, nil, c); p.Who != Person {
 		t.Errorf("untampered cookie: %+v", p)
 	}
 }
@@ -223,19 +223,19 @@ func TestExpiredSessionIsAnonymous(t *testing.T) {
 	first := b.cookie(e, sessionCookieName)
 	for range 11 {
 		e.clock.Advance(time.Hour)
-		if p := b.whoami(e); p.Kind != Person {
+		if p := b.whoami(e); p.Who != Person {
 			t.Fatalf("at %v of use: %+v", e.clock.Now(), p)
 		}
 	}
 	e.clock.Advance(time.Hour - time.Minute)
-	if p := b.whoami(e); p.Kind != Person {
+	if p := b.whoami(e); p.Who != Person {
 		t.Fatalf("before expiry: %+v", p)
 	}
 	e.clock.Advance(2 * time.Minute)
-	if p := b.whoami(e); p.Kind != Anonymous {
+	if p := b.whoami(e); p.Who != Anonymous {
 		t.Errorf("after 12 h of use: %+v", p)
 	}
-	if p, err := identify(t, e.auth, nil, first); p.Kind != Anonymous || err != nil {
+	if p, err := identify(t, e.auth, nil, first); p.Who != Anonymous || err != nil {
 		t.Errorf("the first cookie after 12 h: %+v, %v", p, err)
 	}
 }
@@ -249,7 +249,7 @@ func TestSessionSecretRotation(t *testing.T) {
 	rotated := e.cfg
 	rotated.SessionSecret, rotated.SessionSecretPrevious = testSecret, testSecretOld
 	a := e.newAuth(rotated)
-	if p, _ := identify(t, a, nil, oldCookie); p.Kind != Person || p.Name != "Ada" {
+	if p, _ := identify(t, a, nil, oldCookie); p.Who != Person || p.Name != "Ada" {
 		t.Errorf("cookie made with the previous secret: %+v", p)
 	}
 
@@ -259,7 +259,7 @@ func TestSessionSecretRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	newCookie := rec.Result().Cookies()[0]
-	if p, _ := identify(t, e.auth, nil, newCookie); p.Kind != Anonymous {
+	if p, _ := identify(t, e.auth, nil, newCookie); p.Who != Anonymous {
 		t.Errorf("the old secret alone opened a cookie made after rotation: %+v", p)
 	}
 	newOnly := e.cfg
@@ -270,7 +270,7 @@ func TestSessionSecretRotation(t *testing.T) {
 
 	unknown := e.cfg
 	unknown.SessionSecret = testSecretOther
-	if p, _ := identify(t, e.newAuth(unknown), nil, oldCookie); p.Kind != Anonymous {
+	if p, _ := identify(t, e.newAuth(unknown), nil, oldCookie); p.Who != Anonymous {
 		t.Errorf("an unknown secret opened the cookie: %+v", p)
 	}
 }
@@ -316,7 +316,7 @@ func TestLogoutClearsTheSessionAndEndsTheProviderSession(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || body != "page /bye" {
 		t.Errorf("after the provider's logout: %d %q", resp.StatusCode, body)
 	}
-	if p := b.whoami(e); p.Kind != Anonymous {
+	if p := b.whoami(e); p.Who != Anonymous {
 		t.Errorf("still signed in: %+v", p)
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 const findField = "#place-find"
@@ -80,7 +80,9 @@ func TestTravellerFindsACityByTypingAndPicksItWithTheKeyboard(t *testing.T) {
 func TestMapShowsOutlinesWhenTilesCannotBeLoaded(t *testing.T) {
 	loadGeo(t)
 	// Nothing listens on port 1: every tile fails.
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
 	b := openTab(t)
 	b.openMap(app.URL + "/")
 	b.until("the outlines are drawn and the visited countries shaded", `() =>

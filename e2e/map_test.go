@@ -14,8 +14,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 func TestVisitorSeesEveryPlaceOnTheMapAndInTheList(t *testing.T) {
@@ -282,10 +282,10 @@ func TestContentSecurityPolicyBlocksInjectedInlineScript(t *testing.T) {
 func TestLargeMapFetchesItsMarkersAndClustersThem(t *testing.T) {
 	// Lowered limits make the talk's eleven rows a "large" map: the page
 	// does not embed the markers, the script fetches them, and clusters them.
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{
-		TileURL:           "http://127.0.0.1:1/{z}/{x}/{y}.png",
-		InlineMarkerLimit: 5,
-		ClusterThreshold:  5,
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+		c.Handlers.InlineMarkerLimit = 5
+		c.Handlers.ClusterThreshold = 5
 	}))
 	b := openTab(t)
 	b.openMap(app.URL + "/")

@@ -14,8 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store/githubtest"
 )
 
@@ -85,7 +85,9 @@ func TestPagesPassTheWCAGChecks(t *testing.T) {
 	b.do("open the change log signed in", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("main"))
 	b.noViolations("the change log with Undo buttons")
 
-	big := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(300)), apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	big := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(300)), apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
 	b.openMap(big.URL + "/")
 	b.noViolations("the anonymous map with 300 places")
 }
@@ -101,7 +103,9 @@ func TestTheMapIsOneTabStopAndTheFormIsNear(t *testing.T) {
 	b.openMap(small.URL + "/")
 	few := get(b, "count the map's Tab stops", chromedp.Evaluate[int](mapTabStops))
 
-	big := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(300)), apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	big := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(300)), apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
 	b.openMap(big.URL + "/")
 	many := get(b, "count the map's Tab stops", chromedp.Evaluate[int](mapTabStops))
 	if few != many || few > 6 {
@@ -178,7 +182,9 @@ func TestTheAnonymousPageWeighsUnder100KB(t *testing.T) {
 		_, _ = w.Write(onePixelPNG)
 	}))
 	t.Cleanup(tiles.Close)
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{TileURL: tiles.URL + "/{z}/{x}/{y}.png"}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = tiles.URL + "/{z}/{x}/{y}.png"
+	}))
 	b := openTab(t)
 	b.openMap(app.URL + "/")
 	b.until("the visited countries are shaded", `() => document.documentElement.dataset.worldReady === "true" &&

@@ -7,8 +7,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 // Selectors of whib's pages (views/*.templ) and of the development
@@ -32,13 +32,15 @@ const (
 
 // startApp runs whib with the talk's places. Map tiles point at a loopback
 // port where nothing listens, so the browser never reaches the internet.
-func startApp(t *testing.T) *apptest.App {
+func startApp(t *testing.T) *apptest.Site {
 	t.Helper()
-	return apptest.New(t, apptest.WithConfig(handlers.Config{TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png"}))
+	return apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
 }
 
 // storedNames are the place names the app holds, in list order.
-func storedNames(t *testing.T, app *apptest.App) []string {
+func storedNames(t *testing.T, app *apptest.Site) []string {
 	t.Helper()
 	snap, _, ok := app.Live.Current()
 	if !ok {
@@ -111,7 +113,7 @@ func (b *tab) location() string {
 
 // signIn goes through the real sign-in: "Log in" on the map, the provider's
 // login page, back on the map signed in.
-func (b *tab) signIn(app *apptest.App, name string, mayAdd bool) {
+func (b *tab) signIn(app *apptest.Site, name string, mayAdd bool) {
 	b.t.Helper()
 	b.do("click Log in", chromedp.Click(chromedp.CSS(logInLink), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(providerName)))

@@ -19,6 +19,10 @@ const (
 
 	// maxPlaceBody bounds POST /places: a place is three short fields.
 	maxPlaceBody = 16 << 10
+
+	// What a client over its rate is told.
+	tooManyRequests = "Too many requests from you in a short time. Wait a moment and try again."
+	tooManyWrites   = "Too many requests from you in a short time. Wait a moment and try again; nothing was saved."
 )
 
 // app holds what the handlers share. It is built once by Routes.
@@ -55,7 +59,6 @@ func (c Config) Check() error {
 	}{
 		{"TileURL", c.TileURL != ""},
 		{"BaseURL", c.BaseURL != ""},
-		{"WritePermission", c.WritePermission != ""},
 		{"InlineMarkerLimit", c.InlineMarkerLimit > 0},
 		{"ClusterThreshold", c.ClusterThreshold > 0},
 		{"ListPageSize", c.ListPageSize > 0},
@@ -93,17 +96,17 @@ func newApp(d Deps) *app {
 		now:          now,
 		pages:        newPageCache(),
 		data:         newDataCache(),
-		csp:          contentSecurityPolicy(cfg.TileURL, cfg.Issuer),
-		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, cfg.Issuer), cfg.EmbedOrigins),
+		csp:          contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()),
+		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), cfg.EmbedOrigins),
 		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
-		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now),
-		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now),
+		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now, tooManyWrites),
+		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now, tooManyRequests),
 		// /ping costs a backend read, so it is bounded like a write, in a
 		// bucket of its own so that pings never use up a writer's adds.
-		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now),
+		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now, tooManyRequests),
 		pingReloads:    &sharedReload{every: pingReloadInterval},
-		searchLimiter:  newClientLimiter(searchPerMinute, now),
-		changesLimiter: newClientLimiter(changesPerMinute, now),
+		searchLimiter:  newClientLimiter(searchPerMinute, now, "Too many searches from you in a short time. Wait a moment and try again."),
+		changesLimiter: newClientLimiter(changesPerMinute, now, tooManyRequests),
 	}
 }
 

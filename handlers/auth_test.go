@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 const graz = `{"name":"Graz","latitude":47.07,"longitude":15.44}`
@@ -158,7 +158,9 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 }
 
 func TestCORSPreflightForListedOrigins(t *testing.T) {
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{CORSOrigins: []string{"https://tool.example"}}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.CORSOrigins = []string{"https://tool.example"}
+	}))
 	resp, _ := app.Do(nil, apptest.Request{Method: "OPTIONS", Path: "/places", Header: map[string]string{
 		"Origin": "https://tool.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}})
 	if resp.Header.Get("Access-Control-Allow-Origin") != "https://tool.example" || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
@@ -221,7 +223,9 @@ func TestOpenRedirectsAreRefused(t *testing.T) {
 }
 
 func TestWritesAreRateLimitedPerClient(t *testing.T) {
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.WritesPerMinute = 3
+	}))
 	token := app.MachineToken(apptest.Permission)
 	var last *http.Response
 	for i := range 10 {
@@ -281,7 +285,9 @@ func TestPingsShareOneReload(t *testing.T) {
 }
 
 func TestPingIsRateLimitedPerPrincipal(t *testing.T) {
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.WritesPerMinute = 3
+	}))
 	token := app.MachineToken(apptest.Permission)
 	var last *http.Response
 	for range 10 {
@@ -305,7 +311,10 @@ func TestPingIsRateLimitedPerPrincipal(t *testing.T) {
 // by a new bucket per request.
 func TestForwardedForIsTrustedOnlyWhenItIsAnAddress(t *testing.T) {
 	for _, trust := range []bool{false, true} {
-		app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3, TrustProxy: trust}))
+		app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+			c.Handlers.WritesPerMinute = 3
+			c.Handlers.TrustProxy = trust
+		}))
 		limited := false
 		for i := range 10 {
 			resp, _ := app.Do(nil, apptest.Request{Method: "POST", Path: "/places", Body: `{}`,
@@ -320,7 +329,10 @@ func TestForwardedForIsTrustedOnlyWhenItIsAnAddress(t *testing.T) {
 			t.Errorf("trust proxy %v: 10 writes with made-up X-Forwarded-For names were never limited", trust)
 		}
 	}
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3, TrustProxy: true}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.WritesPerMinute = 3
+		c.Handlers.TrustProxy = true
+	}))
 	for i := range 10 {
 		resp, _ := app.Do(nil, apptest.Request{Method: "POST", Path: "/places", Body: `{}`,
 			Header: map[string]string{"Content-Type": "application/json", "Accept": "application/json",
@@ -335,7 +347,9 @@ func TestForwardedForIsTrustedOnlyWhenItIsAnAddress(t *testing.T) {
 // body, so for the htmx form it answers only the form's alert, out of band,
 // and tells htmx not to swap the form: what the person typed stays.
 func TestARefusedHTMXFormKeepsItsInput(t *testing.T) {
-	app := apptest.New(t, apptest.WithConfig(handlers.Config{WritesPerMinute: 3}))
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.WritesPerMinute = 3
+	}))
 	browser := app.SignIn("Jess", true)
 	var resp *http.Response
 	var body string

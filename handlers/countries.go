@@ -3,10 +3,8 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -157,21 +155,6 @@ func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Count
 	}
 }
 
-// appendCountry writes the country fields of place i, when countries are
-// known (cs non-nil): `,"country":"AT","country_name":"Austria"`. A place
-// at sea far from any coast gets "".
-func appendCountry(buf []byte, cs []geo.Country, i int) []byte {
-	if cs == nil {
-		return buf
-	}
-	c := cs[i]
-	buf = append(buf, `,"country":`...)
-	buf = strconv.AppendQuote(buf, c.Code) // two ASCII letters or ""
-	buf = append(buf, `,"country_name":`...)
-	name, _ := json.Marshal(c.Name)
-	return append(buf, name...)
-}
-
 // statsBody is GET /stats.
 type statsBody struct {
 	Places     int         `json:"places"`
@@ -184,11 +167,10 @@ type statsBody struct {
 	Loading bool `json:"loading,omitempty"`
 }
 
-func (a *app) stats(w http.ResponseWriter, r *http.Request) {
+func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
 	snap, _, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, shapeJSON, err)
-		return
+		return err
 	}
 	body := statsBody{Places: len(snap.Places), Countries: []geo.Count{}, Continents: []geo.Count{}}
 	if pc, ok := a.countriesOf(snap); ok {
@@ -197,7 +179,7 @@ func (a *app) stats(w http.ResponseWriter, r *http.Request) {
 		body.Loading = true
 	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, body)
+	return writeJSON(w, http.StatusOK, body)
 }
 
 // worldLayer is geo's world layer as served at /world.geojson: compressed
@@ -264,7 +246,7 @@ func (w *worldLayer) subset(codes string) (*encoded, bool) {
 	return e, true
 }
 
-func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
+func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	layer := a.world()
 	h := w.Header()
 	h.Set("Content-Type", "application/geo+json")
@@ -277,11 +259,11 @@ func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) {
 	body := layer.body
 	if codes, ok := r.URL.Query()["codes"]; ok {
 		if body, ok = layer.subset(strings.Join(codes, ",")); !ok {
-			a.fail(w, r, shapeJSON, refuse(http.StatusBadRequest, "invalid_codes", "codes must be ISO 3166-1 alpha-2 country codes separated by commas, at most 300."))
-			return
+			return refuse(http.StatusBadRequest, "invalid_codes", "codes must be ISO 3166-1 alpha-2 country codes separated by commas, at most 300.")
 		}
 	}
 	body.write(w, r, http.StatusOK)
+	return nil
 }
 
 // markersURLCountries gives the page's immutable marker URL a variant of
@@ -292,11 +274,4 @@ func markersURLCountries(ready bool) string {
 		return "&countries=1"
 	}
 	return ""
-}
-
-// addedMarker is the place-added event's detail: the place and its country.
-type addedMarker struct {
-	store.Place
-	Country     string `json:"country,omitempty"`
-	CountryName string `json:"country_name,omitempty"`
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -23,20 +22,14 @@ import (
 // or undo (views.PlacesChangedEvent).
 const placesChangedEvent = views.PlacesChangedEvent
 
-type placesChanged struct {
-	Removed []string      `json:"removed"`
-	Added   []addedMarker `json:"added"`
-}
-
 // changedPlaces tells the page what a change removed and added: the
 // HX-Trigger detail for the markers, and the added places for the list.
 func (a *app) changedPlaces(removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
-	changed := placesChanged{Removed: removed, Added: make([]addedMarker, 0, len(added))}
+	changed := placesChanged{Removed: removed, Added: make([]placeJSON, 0, len(added))}
 	items := make([]views.CountryPlace, 0, len(added))
 	for _, p := range added {
-		c := a.countryOf(p)
-		changed.Added = append(changed.Added, addedMarker{p, c.Code, c.Name})
-		items = append(items, views.CountryPlace{Place: p, Country: c})
+		changed.Added = append(changed.Added, a.withCountry(p))
+		items = append(items, views.CountryPlace{Place: p, Country: a.countryOf(p)})
 	}
 	return changed, items
 }
@@ -48,148 +41,102 @@ func author(r *http.Request) store.Author {
 	return store.Author{Name: p.Name, Email: p.Email}
 }
 
-func (a *app) editPlace(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
+	want := shapeOf(r)
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
 	in, typeErrs, err := decodePlace(w, r)
 	if err == nil && len(typeErrs) > 0 {
 		err = &store.Error{Kind: store.KindInvalid, Op: "validate place", Fields: typeErrs}
 	}
+	onEditPage := r.PostForm.Get("from") == "page"
 	if err != nil {
-		a.failEdit(w, r, c, id, in, err)
-		return
+		return editFormError(err, id, in, onEditPage)
 	}
 	res, err := a.deps.Places.Edit(r.Context(), targetOf(r, id), in.edit(), author(r))
 	if err != nil {
-		a.failEdit(w, r, c, id, in, err)
-		return
+		return editFormError(err, id, in, onEditPage)
 	}
 	message := "Nothing to change."
 	if res.Changed {
 		message = res.Change.Summary + "."
-		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	}
-	country := a.countryOf(res.Place)
-	switch c {
+	switch want {
 	case shapeJSON:
-		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
-			Message: message, Change: changeURL(res.Change)})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place), answerNotes{Message: message, Change: changeURL(res.Change)}})
 	case shapeHTMX:
 		if res.Changed {
 			changed, _ := a.changedPlaces([]string{id}, res.Change.After)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		}
-		if r.PostForm.Get("from") == "page" {
+		if onEditPage {
 			w.Header().Set("HX-Redirect", "/#places")
 		}
-		a.renderFragment(w, r, http.StatusOK, views.PlaceEdited(res.Place, country, message))
-	default:
-		http.Redirect(w, r, "/#places", http.StatusSeeOther)
+		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, a.countryOf(res.Place), message))
 	}
+	http.Redirect(w, r, "/#places", http.StatusSeeOther)
+	return nil
 }
 
-// failEdit answers a refused edit; htmx gets the inline form again with
-// what was typed and the errors next to their fields.
-func (a *app) failEdit(w http.ResponseWriter, r *http.Request, c shape, id string, in placeInput, err error) {
-	if c != shapeHTMX {
-		a.fail(w, r, c, err)
-		return
-	}
-	p := problemFor(err)
-	if p.Status != http.StatusUnprocessableEntity && p.Status != http.StatusConflict {
-		a.fail(w, r, c, err)
-		return
-	}
-	f := formWith(in, p)
-	if r.PostForm.Get("from") == "page" {
-		a.renderFragment(w, r, p.Status, views.EditPageForm(id, f))
-		return
-	}
-	a.renderFragment(w, r, p.Status, views.PlaceEditItem(id, f, false))
-}
-
-// placeAnswer is a place as the curate routes answer it.
-type placeAnswer struct {
-	store.Place
-	Country     string `json:"country,omitempty"`
-	CountryName string `json:"country_name,omitempty"`
-	Message     string `json:"message"`
-	Change      string `json:"change,omitempty"`
-	Undo        string `json:"undo,omitempty"`
-}
-
-func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
 	res, err := a.deps.Places.Delete(r.Context(), targetOf(r, id), author(r))
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
-	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := "Deleted " + res.Place.Name + "."
 	undo := undoURL(res.Change)
-	switch c {
+	switch shapeOf(r) {
 	case shapeJSON:
-		country := a.countryOf(res.Place)
-		writeJSON(w, http.StatusOK, placeAnswer{Place: res.Place, Country: country.Code, CountryName: country.Name,
-			Message: message, Change: changeURL(res.Change), Undo: undo})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undo}})
 	case shapeHTMX:
 		changed, _ := a.changedPlaces([]string{id}, nil)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		a.renderFragment(w, r, http.StatusOK, views.PlaceDeleted(id, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
-	default:
-		http.Redirect(w, r, "/#places", http.StatusSeeOther)
+		return a.render(w, r, http.StatusOK, views.PlaceDeleted(id, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	}
+	http.Redirect(w, r, "/#places", http.StatusSeeOther)
+	return nil
 }
 
 // editForm is the inline edit form (htmx), or a page with it.
-func (a *app) editForm(w http.ResponseWriter, r *http.Request) {
+func (a *app) editForm(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	p, ok, err := a.placeByID(r, id)
-	if err != nil || !ok {
-		a.fail(w, r, shapeOf(r), orUnknownPlace(err))
-		return
-	}
-	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
-	if shapeOf(r) == shapeHTMX {
-		a.renderFragment(w, r, http.StatusOK, views.PlaceEditItem(id, f, false))
-		return
-	}
-	a.renderFragment(w, r, http.StatusOK, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: a.viewer(r.Context(), auth.FromContext(r.Context())), ID: id, Form: f}))
-}
-
-// placeItem is one list entry again (the edit form's Cancel).
-func (a *app) placeItem(w http.ResponseWriter, r *http.Request) {
-	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	p, ok, err := a.placeByID(r, id)
-	if err != nil || !ok {
-		a.fail(w, r, shapeOf(r), orUnknownPlace(err))
-		return
-	}
-	a.renderFragment(w, r, http.StatusOK, views.PlaceEdited(p, a.countryOf(p), ""))
-}
-
-func (a *app) placeByID(r *http.Request, id string) (store.Place, bool, error) {
-	snap, _, err := a.snapshot(r.Context())
-	if err != nil {
-		return store.Place{}, false, err
-	}
-	for _, p := range snap.Places {
-		if p.ID == id {
-			return p, true, nil
-		}
-	}
-	return store.Place{}, false, nil
-}
-
-func orUnknownPlace(err error) error {
+	p, err := a.placeByID(r, id)
 	if err != nil {
 		return err
 	}
-	return &store.Error{Kind: store.KindUnknownID, Op: "find place"}
+	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
+	if shapeOf(r) == shapeHTMX {
+		return a.render(w, r, http.StatusOK, views.PlaceEditItem(id, f, false))
+	}
+	return a.render(w, r, http.StatusOK, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: a.viewer(r.Context(), auth.FromContext(r.Context())), ID: id, Form: f}))
+}
+
+// placeItem is one list entry again (the edit form's Cancel).
+func (a *app) placeItem(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.placeByID(r, httprouter.ParamsFromContext(r.Context()).ByName("id"))
+	if err != nil {
+		return err
+	}
+	return a.render(w, r, http.StatusOK, views.PlaceEdited(p, a.countryOf(p), ""))
+}
+
+// placeByID is the stored place with this id; a store.KindUnknownID error
+// when there is none.
+func (a *app) placeByID(r *http.Request, id string) (store.Place, error) {
+	snap, _, err := a.snapshot(r.Context())
+	if err != nil {
+		return store.Place{}, err
+	}
+	for _, p := range snap.Places {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return store.Place{}, &store.Error{Kind: store.KindUnknownID, Op: "find place"}
 }
 
 // changeJSON is a change as GET /changes tells it.
@@ -241,76 +188,67 @@ func changeURL(c store.Change) string {
 	return "/changes#change-" + c.ID
 }
 
-func (a *app) changes(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) changes(w http.ResponseWriter, r *http.Request) error {
 	page := 1
 	if raw := r.URL.Query().Get("page"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > 100000 {
-			a.fail(w, r, c, refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up."))
-			return
+			return refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up.")
 		}
 		page = n
 	}
 	h, err := a.deps.Places.History(r.Context(), page)
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
 	var next *string
 	if h.Next > 0 {
 		u := "/changes?page=" + strconv.Itoa(h.Next)
 		next = &u
 	}
-	if c == shapeJSON {
+	if shapeOf(r) == shapeJSON {
 		list := make([]changeJSON, 0, len(h.Changes))
 		for _, ch := range h.Changes {
 			list = append(list, toChangeJSON(ch))
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return writeJSON(w, http.StatusOK, struct {
 			Changes []changeJSON `json:"changes"`
 			Next    *string      `json:"next"`
 		}{list, next})
-		return
 	}
 	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
 	m := views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: page, Changes: h.Changes}
 	if next != nil {
 		m.Next = *next
 	}
-	a.renderFragment(w, r, http.StatusOK, views.ChangesPage(m))
+	return a.render(w, r, http.StatusOK, views.ChangesPage(m))
 }
 
 // change is one change of the history: JSON, or the change log's entry.
-func (a *app) change(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) change(w http.ResponseWriter, r *http.Request) error {
 	ch, err := a.deps.Places.Change(r.Context(), httprouter.ParamsFromContext(r.Context()).ByName("id"))
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
-	if c == shapeJSON {
-		writeJSON(w, http.StatusOK, toChangeJSON(ch))
-		return
+	if shapeOf(r) == shapeJSON {
+		return writeJSON(w, http.StatusOK, toChangeJSON(ch))
 	}
 	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
-	a.renderFragment(w, r, http.StatusOK, views.ChangesPage(views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: 1, Changes: []store.Change{ch}}))
+	return a.render(w, r, http.StatusOK, views.ChangesPage(views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: 1, Changes: []store.Change{ch}}))
 }
 
-func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
 	res, err := a.deps.Places.Undo(r.Context(), id, author(r))
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
-	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
+	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := res.Change.Summary + "."
-	switch c {
+	switch shapeOf(r) {
 	case shapeJSON:
-		writeJSON(w, http.StatusOK, struct {
+		return writeJSON(w, http.StatusOK, struct {
 			Message string     `json:"message"`
 			Change  changeJSON `json:"change"`
 		}{message, toChangeJSON(res.Change)})
@@ -318,10 +256,10 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) {
 		changed, restored := a.changedPlaces(idsOf(res.Change.Before), res.Change.After)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		a.renderFragment(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
-	default:
-		http.Redirect(w, r, "/changes", http.StatusSeeOther)
+		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	}
+	http.Redirect(w, r, "/changes", http.StatusSeeOther)
+	return nil
 }
 
 func idsOf(places []store.Place) []string {
@@ -330,12 +268,6 @@ func idsOf(places []store.Place) []string {
 		ids = append(ids, p.ID)
 	}
 	return ids
-}
-
-// triggerJSON is an HX-Trigger header with one event.
-func triggerJSON(event string, detail any) string {
-	body, _ := json.Marshal(map[string]any{event: detail})
-	return asciiJSON(body)
 }
 
 func nearMessage(q store.Place, meters float64) string {

@@ -11,7 +11,7 @@ import (
 )
 
 // idOf finds a place's id in GET /places.
-func idOf(t *testing.T, app *apptest.App, name string) string {
+func idOf(t *testing.T, app *apptest.Site, name string) string {
 	t.Helper()
 	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
 	var places []struct{ ID, Name string }

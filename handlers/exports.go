@@ -13,14 +13,14 @@ import (
 // once per version, ETag/304, gzip. Their encoders live in formats, which
 // writes XML with encoding/xml so names are always escaped text.
 
-func (a *app) placesGPX(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesGPX(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+formats.FilenameGPX+`"`)
-	a.serveData(w, r, "gpx", formats.MediaTypeGPX, encodeWith(formats.EncodeGPX))
+	return a.serveData(w, r, "gpx", formats.MediaTypeGPX, encodeWith(formats.EncodeGPX))
 }
 
-func (a *app) placesKML(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesKML(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+formats.FilenameKML+`"`)
-	a.serveData(w, r, "kml", formats.MediaTypeKML, encodeWith(formats.EncodeKML))
+	return a.serveData(w, r, "kml", formats.MediaTypeKML, encodeWith(formats.EncodeKML))
 }
 
 func encodeWith(encode func(io.Writer, []store.Place) error) func(store.Snapshot) ([]byte, error) {

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/formats"
 	"github.com/whib/whib/store"
@@ -22,94 +24,113 @@ const importOverhead = 64 << 10
 
 // importPlaces is POST /places/import: a GPX, KML, KMZ, GeoJSON or CSV file
 // as the body (or as the multipart field "file" from a browser), checked
-// row by row like single adds and written as one commit.
-func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+// row by row like single adds and written as one commit. Its failures are
+// told in the import panel (importError).
+func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) error {
+	res, err := a.runImport(w, r)
+	if err != nil {
+		return &importError{err: err, result: res}
+	}
+	return a.answerImport(w, r, res)
+}
+
+// runImport reads the file and writes what is new in it, unless asked for a
+// dry run. A file with invalid rows is refused with its result, unless the
+// client said to skip them.
+func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, error) {
 	q := r.URL.Query()
 	dryRun, err1 := queryBool(q.Get("dry_run"), "dry_run")
 	skipInvalid, err2 := queryBool(q.Get("skip_invalid"), "skip_invalid")
 	if err := errors.Join(err1, err2); err != nil {
-		a.fail(w, r, c, err)
-		return
+		return nil, err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, formats.MaxImportBytes+importOverhead)
 	imp, filename, err := decodeUpload(r)
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return nil, err
 	}
 	snap, _, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return nil, err
 	}
 	plan := formats.Classify(imp, snap.Index())
-	report := plan.Report
-	var added []store.Place
-	status := http.StatusOK
+	res := &importResult{report: plan.Report, plan: plan, dryRun: dryRun, snap: snap}
 	switch {
-	case len(report.Invalid) > 0 && !skipInvalid:
-		status = http.StatusUnprocessableEntity
+	case len(res.report.Invalid) > 0 && !skipInvalid:
+		return res, refuse(http.StatusUnprocessableEntity, "invalid_rows", invalidRowsDescription(len(res.report.Invalid)))
 	case dryRun || len(plan.Add) == 0:
-	default:
-		res, err := a.deps.Places.AddMany(r.Context(), plan.Add, importSummary(len(plan.Add), filename), author(r))
-		if err != nil {
-			a.fail(w, r, c, err)
-			return
-		}
-		if res.Changed {
-			status = http.StatusCreated
-			report.Added = len(res.Change.After)
-			report.Change = "/changes/" + res.Change.ID
-			added = res.Change.After
-			a.log.Info("places imported", "request_id", requestIDFrom(r.Context()), "places", report.Added,
-				"by", principalKind(auth.FromContext(r.Context())), "version", res.Snapshot.Version)
-			snap = res.Snapshot
-		} else {
-			report.Added = 0
-		}
-		dryRun = false
+		return res, nil
 	}
-	a.answerImport(w, r, c, status, importResult{report: report, plan: plan, dryRun: dryRun, snap: snap, added: added})
+	res.dryRun = false
+	written, err := a.deps.Places.AddMany(r.Context(), plan.Add, importSummary(len(plan.Add), filename), author(r))
+	if err != nil {
+		return nil, err
+	}
+	res.report.Added = 0
+	if written.Changed {
+		res.committed = true
+		res.report.Added = len(written.Change.After)
+		res.report.Change = "/changes/" + written.Change.ID
+		res.added, res.snap = written.Change.After, written.Snapshot
+		a.log.Info("places imported", "request_id", requestIDFrom(r.Context()), "places", res.report.Added,
+			"by", auth.FromContext(r.Context()).Who.String(), "version", written.Snapshot.Version)
+	}
+	return res, nil
 }
 
 // importResult is what an import answer shows.
 type importResult struct {
-	report formats.Report
-	plan   formats.Plan
-	dryRun bool
-	snap   store.Snapshot
-	added  []store.Place // as stored, after a commit
+	report    formats.Report
+	plan      formats.Plan
+	dryRun    bool
+	committed bool // the places were written (201)
+	snap      store.Snapshot
+	added     []store.Place // as stored, after a commit
 }
 
-func (a *app) answerImport(w http.ResponseWriter, r *http.Request, c shape, status int, res importResult) {
-	switch c {
+func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importResult) error {
+	status := http.StatusOK
+	if res.committed {
+		status = http.StatusCreated
+	}
+	switch shapeOf(r) {
 	case shapeJSON:
-		if status == http.StatusUnprocessableEntity {
-			writeJSON(w, status, struct {
-				Code        string `json:"code"`
-				Description string `json:"description"`
-				formats.Report
-			}{"invalid_rows", invalidRowsDescription(len(res.report.Invalid)), res.report})
-			return
-		}
-		writeJSON(w, status, res.report)
+		return writeJSON(w, status, res.report)
 	case shapeHTMX:
-		m := views.ImportModel{Report: res.report, New: res.plan.Add, Near: res.plan.Near, DryRun: res.dryRun, Committed: status == http.StatusCreated}
+		m := res.model()
 		if m.Committed {
 			var changed placesChanged
 			changed, m.Added = a.changedPlaces([]string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
 		}
-		a.renderFragment(w, r, status, views.ImportReport(m))
-	default:
-		if status == http.StatusUnprocessableEntity {
-			a.fail(w, r, c, refuse(status, "invalid_rows", invalidRowsDescription(len(res.report.Invalid))))
-			return
-		}
-		http.Redirect(w, r, "/#places", http.StatusSeeOther)
+		return a.render(w, r, status, views.ImportReport(m))
 	}
+	http.Redirect(w, r, "/#places", http.StatusSeeOther)
+	return nil
+}
+
+func (res *importResult) model() views.ImportModel {
+	return views.ImportModel{Report: res.report, New: res.plan.Add, Near: res.plan.Near, DryRun: res.dryRun, Committed: res.committed}
+}
+
+// importError is an import refused before anything was written. The
+// import panel says why (htmx): the report of the rows when they were the
+// reason, else the problem; API clients get that report with the problem
+// (problemFor).
+type importError struct {
+	err    error
+	result *importResult // nil when the file itself could not be read
+}
+
+func (e *importError) Error() string { return e.err.Error() }
+func (e *importError) Unwrap() error { return e.err }
+
+func (e *importError) fragment(p problem) templ.Component {
+	if e.result != nil {
+		return views.ImportReport(e.result.model())
+	}
+	return views.ImportProblem(withRequestID(p))
 }
 
 func invalidRowsDescription(n int) string {

@@ -126,7 +126,7 @@ func TestInvalidRowsStopTheImportUnlessSkipped(t *testing.T) {
 
 	resp, body := app.Do(nil, importRequest(token, "", "text/csv", csv))
 	rep := decodeReport(t, body)
-	if resp.StatusCode != http.StatusUnprocessableEntity || len(rep.Invalid) != 2 || rep.Invalid[0].Row != 3 || rep.Invalid[0].Name != "Nowhere" || rep.Invalid[0].Reason == "" {
+	if resp.StatusCode != http.StatusUnprocessableEntity || rep.Code != "invalid_rows" || len(rep.Invalid) != 2 || rep.Invalid[0].Row != 3 || rep.Invalid[0].Name != "Nowhere" || rep.Invalid[0].Reason == "" {
 		t.Fatalf("import with invalid rows = %d %s, want 422 listing rows 3 and 4", resp.StatusCode, body)
 	}
 	if !bytes.Equal(app.GitHub.File("places.csv"), before) {

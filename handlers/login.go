@@ -14,19 +14,19 @@ import (
 // to BASE_URL/callback, so a sign-in started at another name for this
 // server (127.0.0.1 for localhost, the platform's host for a custom
 // domain) would always fail there. Those are sent to BASE_URL's /login.
-func (a *app) login(w http.ResponseWriter, r *http.Request) {
+func (a *app) login(w http.ResponseWriter, r *http.Request) error {
 	if canonical, ok := a.onOtherHost(r); ok {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, canonical, http.StatusFound)
-		return
+		return nil
 	}
 	target, err := a.deps.Auth.StartLogin(w, r)
 	if err != nil {
-		a.fail(w, r, shapePage, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusFound)
+	return nil
 }
 
 // onOtherHost returns the request's URL on BASE_URL's host when the
@@ -40,30 +40,31 @@ func (a *app) onOtherHost(r *http.Request) (string, bool) {
 	return to.String(), true
 }
 
-func (a *app) callback(w http.ResponseWriter, r *http.Request) {
+func (a *app) callback(w http.ResponseWriter, r *http.Request) error {
 	returnTo, err := a.deps.Auth.FinishLogin(w, r)
 	if err != nil {
-		a.fail(w, r, shapePage, signInError{err})
-		return
+		return signInError{err}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+	return nil
 }
 
 // logoutPage answers GET /logout with a button: logging out changes state,
 // so it takes a POST, which passes the same cross-origin check as every
 // other cookie-authenticated write. A link or image on another site
 // therefore cannot sign anyone out.
-func (a *app) logoutPage(w http.ResponseWriter, r *http.Request) {
-	a.renderFragment(w, r, http.StatusOK, views.LogoutPage(views.Logout{
+func (a *app) logoutPage(w http.ResponseWriter, r *http.Request) error {
+	return a.render(w, r, http.StatusOK, views.LogoutPage(views.Logout{
 		Assets:   a.viewAssets(),
 		Viewer:   a.viewer(r.Context(), auth.FromContext(r.Context())),
 		ReturnTo: auth.SafeReturnTo(r.URL.Query().Get("return_to")),
 	}))
 }
 
-func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+func (a *app) logout(w http.ResponseWriter, r *http.Request) error {
 	target := a.deps.Auth.Logout(w, r)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
 }

@@ -19,7 +19,7 @@ var addForm = apptest.Request{Method: "POST", Path: "/places",
 
 // copyCookies gives a second client the cookies client holds for the app,
 // as someone who saved the session cookie would.
-func copyCookies(t *testing.T, app *apptest.App, client *http.Client) *http.Client {
+func copyCookies(t *testing.T, app *apptest.Site, client *http.Client) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(app.URL)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -31,6 +32,10 @@ func authErrFrom(ctx context.Context) error {
 	return err
 }
 
+// errPanic stands for a handler that panicked: the client gets a 500 with
+// the request id, the log gets the panic.
+var errPanic = errors.New("handler panicked")
+
 func newRequestID() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
@@ -42,7 +47,7 @@ func newRequestID() string {
 // cross-origin checks.
 func (a *app) middleware(next http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(a.crossOriginRefused))
+	csrf.SetDenyHandler(a.serve(shapeOf, a.crossOriginRefused))
 	return a.logRequests(a.secureHeaders(a.identify(a.crossOrigin(csrf, next))))
 }
 
@@ -89,7 +94,7 @@ func (a *app) logRequests(next http.Handler) http.Handler {
 				}
 				a.log.Error("panic", "request_id", id, "panic", p)
 				if rec.status == 0 {
-					a.fail(rec, r.WithContext(ctx), shapeOf(r), nil)
+					a.serveError(rec, r.WithContext(ctx), shapeOf(r), errPanic)
 				}
 			}
 			level := slog.LevelInfo
@@ -136,7 +141,7 @@ func (a *app) identify(next http.Handler) http.Handler {
 			ctx = context.WithValue(ctx, authErrKey, err)
 		}
 		if rec, ok := w.(*statusRecorder); ok {
-			rec.principal = principalKind(p)
+			rec.principal = p.Who.String()
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -160,37 +165,28 @@ func (a *app) crossOrigin(csrf *http.CrossOriginProtection, next http.Handler) h
 	})
 }
 
-func principalKind(p auth.Principal) string {
-	switch p.Kind {
-	case auth.Person:
-		return "person"
-	case auth.Machine:
-		return "machine"
-	}
-	return "anonymous"
-}
-
 func (a *app) corsAllowed(origin string) bool {
 	return slices.Contains(a.cfg.CORSOrigins, origin)
 }
 
 // preflight answers CORS preflights for the listed origins; no credentials
 // (cookies) are allowed cross-origin, only the bearer header.
-func (a *app) preflight(w http.ResponseWriter, r *http.Request) {
+func (a *app) preflight(w http.ResponseWriter, r *http.Request) error {
 	origin := r.Header.Get("Origin")
 	w.Header().Add("Vary", "Origin")
 	if origin == "" || !a.corsAllowed(origin) || r.Header.Get("Access-Control-Request-Method") == "" {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	w.Header().Set("Access-Control-Allow-Origin", origin)
 	w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
 	w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
 	w.Header().Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (a *app) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
-	a.fail(w, r, shapeOf(r), refuse(http.StatusForbidden, "cross_origin",
-		"This request came from another site and was refused. Use the form on the map page."))
+func (a *app) crossOriginRefused(http.ResponseWriter, *http.Request) error {
+	return refuse(http.StatusForbidden, "cross_origin",
+		"This request came from another site and was refused. Use the form on the map page.")
 }

@@ -31,13 +31,12 @@ func (a *app) snapshot(ctx context.Context) (store.Snapshot, store.Status, error
 	return snap, status, nil
 }
 
-func (a *app) mapPage(w http.ResponseWriter, r *http.Request) {
+func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 	page := 1
 	if raw := r.URL.Query().Get("page"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 {
-			a.fail(w, r, shapePage, refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up."))
-			return
+			return refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up.")
 		}
 		page = n
 	}
@@ -47,15 +46,13 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) {
 	case "country":
 		byCountry = true
 	default:
-		a.fail(w, r, shapePage, refuse(http.StatusBadRequest, "invalid_group", `The list can only be grouped by "country".`))
-		return
+		return refuse(http.StatusBadRequest, "invalid_group", `The list can only be grouped by "country".`)
 	}
 	snap, status, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, shapePage, err)
-		return
+		return err
 	}
-	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry})
 }
 
 // mapView is what one rendering of the map page shows.
@@ -71,10 +68,10 @@ type mapView struct {
 
 // renderMap writes the map page. Anonymous views of an unchanged snapshot
 // are the hot path: their bytes are rendered once per version and reused.
-func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
+func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) error {
 	p := auth.FromContext(r.Context())
 	viewer := a.viewer(r.Context(), p)
-	cacheable := p.Kind == auth.Anonymous && v.status == http.StatusOK
+	cacheable := p.Who == auth.Anonymous && v.status == http.StatusOK
 	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
 	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: a.geoReady(), byCountry: v.byCountry}
 	if v.st.Stale {
@@ -83,20 +80,24 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) {
 	if cacheable {
 		if body, ok := a.pages.get(key); ok {
 			a.writeHTML(w, r, v.status, body, true)
-			return
+			return nil
 		}
 	}
+	m, err := a.mapModel(v, viewer)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := views.MapPage(a.mapModel(v, viewer)).Render(r.Context(), &buf); err != nil {
-		a.fail(w, r, shapePage, err)
-		return
+	if err := views.MapPage(m).Render(r.Context(), &buf); err != nil {
+		return err
 	}
 	if cacheable {
 		body := a.pages.put(key, buf.Bytes())
 		a.writeHTML(w, r, v.status, body, true)
-		return
+		return nil
 	}
 	a.writeHTML(w, r, v.status, &encoded{raw: buf.Bytes()}, false)
+	return nil
 }
 
 func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
@@ -109,7 +110,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 	case a.deps.Auth.LoginHint(ctx) != "":
 		v.LoginHint = "Signing in is not possible right now. Try again in a few minutes."
 	}
-	if p.Kind != auth.Person {
+	if p.Who != auth.Person {
 		return v
 	}
 	v.SignedIn = true
@@ -125,7 +126,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 }
 
 // mapModel is the page's model; v.page is already clamped by renderMap.
-func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
+func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	snap, st, page, form := v.snap, v.st, v.page, v.form
 	total := len(snap.Places)
 	size := a.cfg.ListPageSize
@@ -157,12 +158,15 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) views.Map {
 		Description: views.Summary(total, m.Geo),
 		Image:       a.cfg.BaseURL + "/preview.png?v=" + snap.Version,
 	}
-	if total <= a.cfg.InlineMarkerLimit {
-		m.Markers = snap.Places
-	} else {
+	if total > a.cfg.InlineMarkerLimit {
 		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
+		return m, nil
 	}
-	return m
+	// The same bytes GET /places sends for this version.
+	_, encode := a.withCountries("json", encodePlacesJSON)
+	var err error
+	m.MarkerData, err = encode(snap)
+	return m, err
 }
 
 // boundsOf is the places' south, west, north and east edges; nil for an
@@ -207,12 +211,12 @@ func (a *app) pageCount(total int) int {
 // oops is the fallback page. A failure that sends a person here passes
 // its request id (?request_id=), so they can report it; reached directly,
 // the page names its own.
-func (a *app) oops(w http.ResponseWriter, r *http.Request) {
+func (a *app) oops(w http.ResponseWriter, r *http.Request) error {
 	id := r.URL.Query().Get("request_id")
 	if !requestIDPattern.MatchString(id) {
 		id = requestIDFrom(r.Context())
 	}
-	a.renderOops(w, r, http.StatusOK, views.Oops{
+	return a.renderOops(w, r, http.StatusOK, views.Oops{
 		Title:     "Oops — something went wrong",
 		Message:   "Something did not work as it should. The map itself is probably fine: go back and try again.",
 		RequestID: id,
@@ -223,16 +227,17 @@ func (a *app) oops(w http.ResponseWriter, r *http.Request) {
 // like; anything else is ignored rather than shown.
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-func (a *app) healthz(w http.ResponseWriter, _ *http.Request) {
+func (a *app) healthz(w http.ResponseWriter, _ *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("ok\n"))
+	return nil
 }
 
-func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
-	a.fail(w, r, shapeOf(r), refuse(http.StatusNotFound, "not_found", "There is nothing at this address."))
+func (a *app) notFound(http.ResponseWriter, *http.Request) error {
+	return refuse(http.StatusNotFound, "not_found", "There is nothing at this address.")
 }
 
-func (a *app) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	a.fail(w, r, shapeOf(r), refuse(http.StatusMethodNotAllowed, "method_not_allowed", "This address does not accept "+r.Method+" requests."))
+func (a *app) methodNotAllowed(_ http.ResponseWriter, r *http.Request) error {
+	return refuse(http.StatusMethodNotAllowed, "method_not_allowed", "This address does not accept "+r.Method+" requests.")
 }

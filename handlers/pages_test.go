@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store/githubtest"
 )
 
@@ -235,7 +235,9 @@ func TestLargeDownloadsWithAndWithoutGzip(t *testing.T) {
 // TestTheListIsPagedWithoutJavaScript: a long list is cut into pages that
 // link to each other, so the page stays small and every place is reachable.
 func TestTheListIsPagedWithoutJavaScript(t *testing.T) {
-	app := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(450)), apptest.WithConfig(handlers.Config{ListPageSize: 200}))
+	app := apptest.New(t, apptest.WithCSV(githubtest.SampleCSV(450)), apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.ListPageSize = 200
+	}))
 	_, first := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
 	_, last := app.Do(nil, apptest.Request{Method: "GET", Path: "/?page=3"})
 	if !strings.Contains(first, `href="/?page=2#places"`) || strings.Count(first, "<li") < 200 {

@@ -2,52 +2,47 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/whib/whib/auth"
-	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
 
 // requireWriter lets through only principals with the write permission,
-// and tells everyone else what to do about it in the shape they asked for.
-func (a *app) requireWriter(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := shapeOf(r)
+// and tells everyone else what to do about it.
+func (a *app) requireWriter(next endpoint) endpoint {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		want := shapeOf(r)
 		if !a.deps.Auth.Configured() {
-			a.fail(w, r, c, &auth.Error{Kind: auth.KindNotConfigured, Code: "auth_not_configured",
-				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())})
-			return
+			return &auth.Error{Kind: auth.KindNotConfigured, Code: "auth_not_configured",
+				Description: "Adding places needs sign-in, which is not set up on this server. " + a.deps.Auth.LoginHint(r.Context())}
 		}
 		if err := authErrFrom(r.Context()); err != nil {
-			a.fail(w, r, c, err)
-			return
+			return err
 		}
 		p := auth.FromContext(r.Context())
 		switch {
-		case p.Kind == auth.Anonymous && (c == shapePage || c == shapeForm):
+		case p.Who == auth.Anonymous && (want == shapePage || want == shapeForm):
 			http.Redirect(w, r, "/login?return_to="+loginReturnPath(r), http.StatusSeeOther)
-		case p.Kind == auth.Anonymous:
+			return nil
+		case p.Who == auth.Anonymous:
 			description := "Log in, or send an access token as Authorization: Bearer <token>."
-			if c == shapeHTMX {
+			if want == shapeHTMX {
 				description = "Your session has ended. Log in again to add places; what you typed is kept here."
 			}
-			a.fail(w, r, c, &refusal{status: http.StatusUnauthorized, code: "unauthorized", description: description,
-				challenge: `Bearer realm="whib"`})
+			return &refusal{status: http.StatusUnauthorized, code: "unauthorized", description: description,
+				challenge: `Bearer realm="whib"`}
 		case !p.CanWrite:
-			a.fail(w, r, c, &refusal{status: http.StatusForbidden, code: "insufficient_scope",
-				description: fmt.Sprintf("You may not add places: the %q permission is missing.", a.cfg.WritePermission),
-				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, a.cfg.WritePermission)})
-		default:
-			next.ServeHTTP(w, r)
+			permission := a.deps.Auth.WritePermission()
+			return &refusal{status: http.StatusForbidden, code: "insufficient_scope",
+				description: fmt.Sprintf("You may not add places: the %q permission is missing.", permission),
+				challenge:   fmt.Sprintf(`Bearer realm="whib", error="insufficient_scope", scope=%q`, permission)}
 		}
-	})
+		return next(w, r)
+	}
 }
 
 // loginReturnPath brings a person back to where the refused request was
@@ -59,72 +54,56 @@ func loginReturnPath(r *http.Request) string {
 	return "/"
 }
 
-func (a *app) addPlace(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
+	want := shapeOf(r)
 	in, typeErrs, err := decodePlace(w, r)
 	if err != nil {
-		a.fail(w, r, c, err, in)
-		return
+		return addFormError(err, in)
 	}
 	place, err := validatePlace(in, typeErrs)
 	if err != nil {
-		a.fail(w, r, c, err, in)
-		return
+		return addFormError(err, in)
 	}
 	near, nearM, isNear := a.nearbyPlace(r, place)
-	if isNear && !in.nearOK && (c == shapeHTMX || c == shapeForm || c == shapePage) {
+	if isNear && !in.nearOK && want != shapeJSON {
 		// A person is asked first; an API client gets the place added and
 		// the near one named in the answer.
-		a.askAboutNear(w, r, c, in, nearMessage(near, nearM))
-		return
+		return a.askAboutNear(w, r, want, in, nearMessage(near, nearM))
 	}
 	p := auth.FromContext(r.Context())
 	res, err := a.deps.Places.Add(r.Context(), place, store.Author{Name: p.Name, Email: p.Email})
 	if err != nil {
-		a.fail(w, r, c, err, in)
-		return
+		return addFormError(err, in)
 	}
 	status, message := http.StatusCreated, fmt.Sprintf("Added %s to the map.", res.Place.Name)
 	if !res.Added {
 		status, message = http.StatusOK, fmt.Sprintf("%s is already on the map.", res.Place.Name)
 	} else {
-		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", principalKind(p), "version", res.Snapshot.Version)
+		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", p.Who.String(), "version", res.Snapshot.Version)
 	}
 
-	switch c {
+	switch want {
 	case shapeJSON:
-		var nearJSON *nearPlace
+		notes := answerNotes{Message: message}
 		if isNear && res.Added {
-			nearJSON = &nearPlace{ID: near.ID, Name: near.Name, DistanceMeters: int(nearM + 0.5)}
+			notes.Near = &nearPlace{ID: near.ID, Name: near.Name, DistanceMeters: int(nearM + 0.5)}
 		}
-		writeJSON(w, status, struct {
-			store.Place
-			Message string     `json:"message"`
-			Near    *nearPlace `json:"near,omitempty"`
-		}{res.Place, message, nearJSON})
+		return writeJSON(w, status, placeAnswer{a.withCountry(res.Place), notes})
 	case shapeHTMX:
-		form := views.Form{Status: message}
 		if !res.Added {
 			// Not a success: nothing was added. Said as a notice, not in green.
-			a.renderFragment(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
-			return
+			return a.render(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
 		}
+		// The page's script puts the marker on the map (events.js).
+		w.Header().Set("HX-Trigger", triggerJSON(views.PlaceAddedEvent, a.withCountry(res.Place)))
 		country := a.countryOf(res.Place)
-		w.Header().Set("HX-Trigger", placeAddedTrigger(res.Place, country))
-		a.renderFragment(w, r, http.StatusOK, views.PlaceAdded(form, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
-	default:
-		st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
-		a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
+		return nil
 	}
-}
-
-// nearPlace is a place of the same name near one just added.
-type nearPlace struct {
-	ID             string `json:"id"`
-	Name           string `json:"name"`
-	DistanceMeters int    `json:"distance_m"`
+	st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
+	return a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
 }
 
 // nearbyPlace is a stored place with p's name within a kilometre that is
@@ -142,148 +121,65 @@ func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64,
 
 // askAboutNear shows the form again, saying which place is near and
 // asking whether to add this one anyway.
-func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, c shape, in placeInput, message string) {
+func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, want shape, in placeInput, message string) error {
 	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Near: message}
-	if c == shapeHTMX {
-		a.renderFragment(w, r, http.StatusOK, views.PlaceForm(f))
-		return
+	if want == shapeHTMX {
+		return a.render(w, r, http.StatusOK, views.PlaceForm(f))
 	}
 	snap, st, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
-	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: st, page: 1, form: f})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: st, page: 1, form: f})
 }
 
-// placeAddedTrigger is the HX-Trigger header that tells the page script to
-// add a marker. Header values must be ASCII, so the JSON escapes the rest.
-func placeAddedTrigger(p store.Place, c geo.Country) string {
-	body, _ := json.Marshal(map[string]addedMarker{views.PlaceAddedEvent: {p, c.Code, c.Name}})
-	return asciiJSON(body)
-}
-
-func asciiJSON(b []byte) string {
-	var sb strings.Builder
-	for _, r := range string(b) {
-		switch {
-		case r < 0x80:
-			sb.WriteRune(r)
-		case r > 0xFFFF:
-			hi, lo := utf16.EncodeRune(r)
-			fmt.Fprintf(&sb, `\u%04x\u%04x`, hi, lo)
-		default:
-			fmt.Fprintf(&sb, `\u%04x`, r)
-		}
-	}
-	return sb.String()
-}
-
-func (a *app) ping(w http.ResponseWriter, r *http.Request) {
-	c := shapeOf(r)
+func (a *app) ping(w http.ResponseWriter, r *http.Request) error {
 	err := a.pingReloads.do(r.Context(), a.now(), func() error {
 		_, err := a.deps.Places.Refresh(context.WithoutCancel(r.Context()))
 		return err
 	})
 	if err != nil {
-		a.fail(w, r, c, err)
-		return
+		return err
 	}
 	snap, _, _ := a.deps.Places.Current()
-	if c == shapeJSON {
-		writeJSON(w, http.StatusOK, struct {
+	if shapeOf(r) == shapeJSON {
+		return writeJSON(w, http.StatusOK, struct {
 			Places      int       `json:"places"`
 			Version     string    `json:"version"`
 			RefreshedAt time.Time `json:"refreshed_at"`
 		}{len(snap.Places), snap.Version, snap.LoadedAt.UTC()})
-		return
 	}
-	a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: store.Status{LoadedAt: snap.LoadedAt}, page: 1})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: store.Status{LoadedAt: snap.LoadedAt}, page: 1})
 }
 
 // The data downloads are public, cacheable per version and shareable with
 // any origin: they hold nothing that the map page does not show.
 
-func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) error {
 	kind, build := a.withCountries("json", encodePlacesJSON)
-	a.serveData(w, r, kind, "application/json; charset=utf-8", build)
+	return a.serveData(w, r, kind, "application/json; charset=utf-8", build)
 }
 
-func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	kind, build := a.withCountries("geojson", encodePlacesGeoJSON)
-	a.serveData(w, r, kind, "application/geo+json", build)
+	return a.serveData(w, r, kind, "application/geo+json", build)
 }
 
-// encodePlacesJSON and encodePlacesGeoJSON write the fixed framing around
-// each place directly and leave the escaping of names to encoding/json: at
-// 100,000 places this is several times faster, with a fraction of the
-// garbage, than marshalling a slice of structs.
-func encodePlacesJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
-	return encodePlaces(s, 64, "[", "]", func(buf, name []byte, i int, p store.Place) []byte {
-		buf = append(buf, `{"id":"`...)
-		buf = append(buf, p.ID...) // hex digits and '-': nothing to escape
-		buf = append(buf, `","name":`...)
-		buf = append(buf, name...)
-		buf = append(buf, `,"latitude":`...)
-		buf = append(buf, p.Latitude.String()...)
-		buf = append(buf, `,"longitude":`...)
-		buf = append(buf, p.Longitude.String()...)
-		buf = appendCountry(buf, countries, i)
-		return append(buf, '}')
-	})
-}
-
-func encodePlacesGeoJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
-	return encodePlaces(s, 128, `{"type":"FeatureCollection","features":[`, `]}`, func(buf, name []byte, i int, p store.Place) []byte {
-		// RFC 7946: longitude first.
-		buf = append(buf, `{"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
-		buf = append(buf, p.Longitude.String()...)
-		buf = append(buf, ',')
-		buf = append(buf, p.Latitude.String()...)
-		buf = append(buf, `]},"properties":{"id":"`...)
-		buf = append(buf, p.ID...)
-		buf = append(buf, `","name":`...)
-		buf = append(buf, name...)
-		buf = appendCountry(buf, countries, i)
-		return append(buf, `}}`...)
-	})
-}
-
-// encodePlaces writes open, each place through item (given its name as a
-// JSON string) separated by commas, then close. perPlace sizes the buffer.
-func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf, name []byte, i int, p store.Place) []byte) ([]byte, error) {
-	buf := make([]byte, 0, perPlace*len(s.Places)+len(open)+len(close))
-	buf = append(buf, open...)
-	for i, p := range s.Places {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		name, err := json.Marshal(p.Name)
-		if err != nil {
-			return nil, err
-		}
-		buf = item(buf, name, i, p)
-	}
-	return append(buf, close...), nil
-}
-
-func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) {
+func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `inline; filename="places.csv"`)
-	a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
+	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
 		return s.Content, nil
 	})
 }
 
-func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) {
+func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) error {
 	snap, _, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, shapeJSON, err)
-		return
+		return err
 	}
 	body, err := a.data.get(snap.Version, kind, func() ([]byte, error) { return build(snap) })
 	if err != nil {
-		a.fail(w, r, shapeJSON, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
@@ -296,4 +192,5 @@ func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentTyp
 		h.Set("Cache-Control", "no-cache")
 	}
 	body.write(w, r, http.StatusOK)
+	return nil
 }

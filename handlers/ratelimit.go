@@ -19,8 +19,10 @@ const maxBuckets = 50_000
 // longer than a refill are dropped, so a scan from many addresses cannot
 // grow memory without bound.
 type clientLimiter struct {
-	mu      sync.Mutex
-	perMin  int
+	mu     sync.Mutex
+	perMin int
+	// tooMany tells a client over its rate what to do.
+	tooMany string
 	now     func() time.Time
 	buckets map[string]*bucket
 	swept   time.Time
@@ -31,8 +33,8 @@ type bucket struct {
 	seen    time.Time
 }
 
-func newClientLimiter(perMinute int, now func() time.Time) *clientLimiter {
-	return &clientLimiter{perMin: perMinute, now: now, buckets: map[string]*bucket{}}
+func newClientLimiter(perMinute int, now func() time.Time, tooMany string) *clientLimiter {
+	return &clientLimiter{perMin: perMinute, now: now, tooMany: tooMany, buckets: map[string]*bucket{}}
 }
 
 // allow reports whether the client may go ahead, and if not, how long it
@@ -69,24 +71,22 @@ func (l *clientLimiter) allow(client string) (bool, time.Duration) {
 	return true, 0
 }
 
-// limited answers 429 with Retry-After once a client goes over its rate.
-func (a *app) limited(l *clientLimiter, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := l.allow(a.clientKey(r))
-		if !ok {
+// limited refuses with 429 and Retry-After once a client goes over its
+// rate, saying so in l's words.
+func (a *app) limited(l *clientLimiter, next endpoint) endpoint {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if ok, wait := l.allow(a.clientKey(r)); !ok {
 			setRetryAfter(w, max(wait, time.Second))
-			a.fail(w, r, shapeOf(r), refuse(http.StatusTooManyRequests, "rate_limited",
-				"Too many requests from you in a short time. Wait a moment and try again; nothing was saved."))
-			return
+			return refuse(http.StatusTooManyRequests, "rate_limited", l.tooMany)
 		}
-		next.ServeHTTP(w, r)
-	})
+		return next(w, r)
+	}
 }
 
 // clientKey is who a request counts against: the signed-in person or
 // machine when known, else the client address.
 func (a *app) clientKey(r *http.Request) string {
-	if p := auth.FromContext(r.Context()); p.Kind != auth.Anonymous && p.Subject != "" {
+	if p := auth.FromContext(r.Context()); p.Who != auth.Anonymous && p.Subject != "" {
 		return "sub:" + p.Subject
 	}
 	ip, ok := a.forwardedFor(r)

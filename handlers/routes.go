@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,16 +16,13 @@ import (
 
 // Config holds the presentation and policy settings the handlers need.
 // The caller sets every value; Check names the ones that must not be zero.
+// What sign-in decides (the provider's address, the write permission) the
+// handlers ask Deps.Auth, so it is set in one place.
 type Config struct {
 	TileURL         string
 	TileAttribution string
 	// BaseURL is the public address; https turns on HSTS.
 	BaseURL string
-	// Issuer is the identity provider's address; forms may redirect there
-	// (log out), so the Content-Security-Policy allows it as a form action.
-	Issuer string
-	// WritePermission is named to signed-in people who may not write.
-	WritePermission string
 	// CORSOrigins may call the bearer endpoints from a browser.
 	CORSOrigins []string
 	// EmbedOrigins may show GET /embed in a frame ("*": any); every other
@@ -45,10 +43,29 @@ type Config struct {
 	LoginsPerMinute int
 }
 
+// placesService is what the handlers ask of the places: the snapshot in
+// memory, a reload, the writes and the history. *store.Live is it; the
+// interface is declared here, where it is used, so that the handlers can be
+// served from any backend that keeps these promises (an in-memory one in
+// tests).
+type placesService interface {
+	// Current is the snapshot in memory, false before the first load.
+	Current() (store.Snapshot, store.Status, bool)
+	// Refresh reads the places from storage now.
+	Refresh(ctx context.Context) (store.Snapshot, error)
+	Add(ctx context.Context, p store.Place, by store.Author) (store.AddResult, error)
+	AddMany(ctx context.Context, places []store.Place, summary string, by store.Author) (store.ChangeResult, error)
+	Edit(ctx context.Context, t store.Target, e store.Edit, by store.Author) (store.ChangeResult, error)
+	Delete(ctx context.Context, t store.Target, by store.Author) (store.ChangeResult, error)
+	Undo(ctx context.Context, changeID string, by store.Author) (store.ChangeResult, error)
+	History(ctx context.Context, page int) (store.HistoryPage, error)
+	Change(ctx context.Context, id string) (store.Change, error)
+}
+
 // Deps are the parts the handlers connect.
 type Deps struct {
 	Logger *slog.Logger
-	Places *store.Live
+	Places placesService
 	Auth   *auth.Authenticator
 	Assets *assets.Assets
 	// Geo is the gazetteer and the world layer, loaded by whoever built
@@ -59,66 +76,77 @@ type Deps struct {
 	Now func() time.Time
 }
 
-// Routes is the whole route table of whib.
+// Routes is the whole route table of whib. Every handler returns its
+// failure; serve answers it in the shape the request wants (shapeOf), or
+// the one shape its route always answers in.
 func Routes(d Deps) http.Handler {
 	a := newApp(d)
 	r := httprouter.New()
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
-	r.NotFound = http.HandlerFunc(a.notFound)
-	r.MethodNotAllowed = http.HandlerFunc(a.methodNotAllowed)
-	r.GlobalOPTIONS = http.HandlerFunc(a.preflight)
+	r.NotFound = a.serve(shapeOf, a.notFound)
+	r.MethodNotAllowed = a.serve(shapeOf, a.methodNotAllowed)
+	r.GlobalOPTIONS = a.serve(shapeOf, a.preflight)
 
 	// get also answers HEAD, which httprouter does not do by itself.
 	get := func(path string, h http.Handler) {
 		r.Handler(http.MethodGet, path, h)
 		r.Handler(http.MethodHead, path, h)
 	}
+	// Pages a browser navigates to fail with the error page; data
+	// downloads with JSON, whatever the request accepts.
+	page := func(h endpoint) http.Handler { return a.serve(pageShape, h) }
+	data := func(h endpoint) http.Handler { return a.serve(jsonShape, h) }
+	negotiated := func(h endpoint) http.Handler { return a.serve(shapeOf, h) }
+	// Writes need the write permission, within the writers' rate limit.
+	write := func(h endpoint) http.Handler {
+		return a.serve(shapeOf, a.limited(a.writeLimiter, a.requireWriter(h)))
+	}
 
 	// The public map and its data.
-	get("/", http.HandlerFunc(a.mapPage))
-	get("/oops", http.HandlerFunc(a.oops))
-	get("/healthz", http.HandlerFunc(a.healthz))
-	get("/places", http.HandlerFunc(a.placesJSON))
-	get("/places.geojson", http.HandlerFunc(a.placesGeoJSON))
-	get("/places.csv", http.HandlerFunc(a.placesCSV))
-	get("/places.gpx", http.HandlerFunc(a.placesGPX))
-	get("/places.kml", http.HandlerFunc(a.placesKML))
-	get("/stats", http.HandlerFunc(a.stats))
-	get("/world.geojson", http.HandlerFunc(a.worldGeoJSON))
-	get("/embed", http.HandlerFunc(a.embed))
-	get("/preview.png", http.HandlerFunc(a.previewPNG))
-	get("/search", a.searchLimited(a.search))
-	get("/assets/*file", d.Assets.Handler())
+	get("/", page(a.mapPage))
+	get("/oops", page(a.oops))
+	get("/healthz", negotiated(a.healthz))
+	get("/places", data(a.placesJSON))
+	get("/places.geojson", data(a.placesGeoJSON))
+	get("/places.csv", data(a.placesCSV))
+	get("/places.gpx", data(a.placesGPX))
+	get("/places.kml", data(a.placesKML))
+	get("/stats", data(a.stats))
+	get("/world.geojson", data(a.worldGeoJSON))
+	get("/embed", page(a.embed))
+	get("/preview.png", data(a.previewPNG))
+	// Search answers JSON, or the "Find a place" listbox for htmx.
+	get("/search", a.serve(jsonOrHTMX, inListbox(a.limited(a.searchLimiter, a.search))))
+	get("/assets/*file", negotiated(d.Assets.Serve))
 
 	// Sign-in for people.
-	r.Handler(http.MethodGet, "/login", a.limited(a.loginLimiter, http.HandlerFunc(a.login)))
-	r.HandlerFunc(http.MethodGet, "/callback", a.callback)
-	r.HandlerFunc(http.MethodGet, "/logout", a.logoutPage)
-	r.HandlerFunc(http.MethodPost, "/logout", a.logout)
+	r.Handler(http.MethodGet, "/login", page(a.limited(a.loginLimiter, a.login)))
+	r.Handler(http.MethodGet, "/callback", page(a.callback))
+	r.Handler(http.MethodGet, "/logout", page(a.logoutPage))
+	r.Handler(http.MethodPost, "/logout", page(a.logout))
 
 	// Writers: people with a session, machines with a bearer token.
-	r.Handler(http.MethodGet, "/ping", a.limited(a.pingLimiter, a.requireWriter(http.HandlerFunc(a.ping))))
-	r.Handler(http.MethodPost, "/places", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.addPlace))))
-	r.Handler(http.MethodPatch, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.editPlace))))
+	r.Handler(http.MethodGet, "/ping", a.serve(shapeOf, a.limited(a.pingLimiter, a.requireWriter(a.ping))))
+	r.Handler(http.MethodPost, "/places", write(a.addPlace))
+	r.Handler(http.MethodPatch, "/places/:id", write(a.editPlace))
 	// POST /places/import, and POST /places/{id}: the edit page without
 	// JavaScript, as a form cannot send PATCH. httprouter cannot hold a
 	// fixed segment beside a parameter, so one route takes both.
-	r.Handler(http.MethodPost, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.Handler(http.MethodPost, "/places/:id", write(func(w http.ResponseWriter, r *http.Request) error {
 		if httprouter.ParamsFromContext(r.Context()).ByName("id") == "import" {
-			a.importPlaces(w, r)
-			return
+			return a.importPlaces(w, r)
 		}
-		a.editPlace(w, r)
-	}))))
-	r.Handler(http.MethodDelete, "/places/:id", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.deletePlace))))
-	r.Handler(http.MethodGet, "/places/:id/edit", a.requireWriter(http.HandlerFunc(a.editForm)))
-	r.Handler(http.MethodGet, "/places/:id/item", a.requireWriter(http.HandlerFunc(a.placeItem)))
-	r.Handler(http.MethodPost, "/changes/:id/undo", a.limited(a.writeLimiter, a.requireWriter(http.HandlerFunc(a.undoChange))))
+		return a.editPlace(w, r)
+	}))
+	r.Handler(http.MethodDelete, "/places/:id", write(a.deletePlace))
+	r.Handler(http.MethodGet, "/places/:id/edit", negotiated(a.requireWriter(a.editForm)))
+	r.Handler(http.MethodGet, "/places/:id/item", negotiated(a.requireWriter(a.placeItem)))
+	r.Handler(http.MethodPost, "/changes/:id/undo", write(a.undoChange))
 
 	// The history is public, like the map it explains.
-	get("/changes", a.limited(a.changesLimiter, http.HandlerFunc(a.changes)))
-	get("/changes/:id", a.limited(a.changesLimiter, http.HandlerFunc(a.change)))
+	get("/changes", negotiated(a.limited(a.changesLimiter, a.changes)))
+	get("/changes/:id", negotiated(a.limited(a.changesLimiter, a.change)))
 
 	return a.middleware(r)
 }

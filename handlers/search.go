@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/whib/whib/geo"
@@ -24,26 +23,19 @@ type searchBody struct {
 const searchLoadingNote = "Place names are still loading; try again in a moment. Coordinates work already."
 
 // search answers GET /search?q=… for anyone: JSON for API clients, the
-// listbox of the add-place form's "Find a place" field for htmx. It never
+// listbox of the add-place form's "Find a place" field for htmx (its
+// failures too: the route answers them in the listbox, inListbox). It never
 // waits for the gazetteer: until it has loaded, only coordinates are found.
-func (a *app) search(w http.ResponseWriter, r *http.Request) {
-	htmx := r.Header.Get("HX-Request") == "true"
+func (a *app) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("q")
 	if len(q) > geo.MaxQueryLen {
-		err := refuse(http.StatusBadRequest, "query_too_long", "The search is longer than 200 characters; type less.")
-		if htmx {
-			a.renderFragment(w, r, http.StatusBadRequest, views.SearchResults(views.Search{Note: "That is too long to search for."}))
-			return
-		}
-		a.fail(w, r, shapeJSON, err)
-		return
+		return refuse(http.StatusBadRequest, "query_too_long", "The search is longer than 200 characters; type less.")
 	}
 	results, note := a.searchFor(q)
-	if htmx {
-		a.renderFragment(w, r, http.StatusOK, views.SearchResults(views.Search{Query: q, Results: results, Note: note}))
-		return
+	if jsonOrHTMX(r) == shapeHTMX {
+		return a.render(w, r, http.StatusOK, views.SearchResults(views.Search{Query: q, Results: results, Note: note}))
 	}
-	writeJSON(w, http.StatusOK, searchBody{Results: results, Note: note})
+	return writeJSON(w, http.StatusOK, searchBody{Results: results, Note: note})
 }
 
 // searchFor is the search itself. Anything that is not a place or a pair
@@ -65,24 +57,4 @@ func (a *app) searchFor(q string) ([]geo.Result, string) {
 		}}, searchLoadingNote
 	}
 	return []geo.Result{}, searchLoadingNote
-}
-
-// searchLimited bounds each client's searches with their own bucket. The
-// htmx field gets an empty list that says why, not an error page in the
-// middle of the form.
-func (a *app) searchLimited(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := a.searchLimiter.allow(a.clientKey(r))
-		if ok {
-			next(w, r)
-			return
-		}
-		setRetryAfter(w, max(wait, time.Second))
-		if r.Header.Get("HX-Request") == "true" {
-			a.renderFragment(w, r, http.StatusTooManyRequests, views.SearchResults(views.Search{Note: "Too many searches in a short time; wait a moment."}))
-			return
-		}
-		a.fail(w, r, shapeJSON, refuse(http.StatusTooManyRequests, "rate_limited",
-			"Too many searches from you in a short time. Wait a moment and try again."))
-	})
 }

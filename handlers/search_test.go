@@ -32,7 +32,7 @@ type searchResult struct {
 	Kind        string  `json:"kind"`
 }
 
-func search(t *testing.T, app *apptest.App, q string) (int, []searchResult) {
+func search(t *testing.T, app *apptest.Site, q string) (int, []searchResult) {
 	t.Helper()
 	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/search?q=" + url.QueryEscape(q), Header: map[string]string{"Accept": "application/json"}})
 	if resp.StatusCode != http.StatusOK {

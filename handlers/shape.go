@@ -53,3 +53,21 @@ func isFormContent(contentType string) bool {
 	}
 	return media == "application/x-www-form-urlencoded" || media == "multipart/form-data"
 }
+
+// The routes that answer one way whatever the request accepts give their
+// failures that shape too.
+
+// pageShape: pages a browser navigates to fail with the error page.
+func pageShape(*http.Request) shape { return shapePage }
+
+// jsonShape: data downloads fail with JSON.
+func jsonShape(*http.Request) shape { return shapeJSON }
+
+// jsonOrHTMX: GET /search answers JSON, or the listbox of the add-place
+// form's "Find a place" field for htmx.
+func jsonOrHTMX(r *http.Request) shape {
+	if r.Header.Get("HX-Request") == "true" {
+		return shapeHTMX
+	}
+	return shapeJSON
+}

@@ -84,19 +84,23 @@ func TestProblemForEveryErrorFamily(t *testing.T) {
 
 // TestServerFailuresAreLoggedWithTheirCause: the callback's token-exchange
 // outage once answered 503 with nothing in the log. Every 5xx now goes
-// through fail, which logs the cause with the request id the person sees.
+// through serveError, which logs the cause with the request id the person sees.
 func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	var log bytes.Buffer
 	static, err := assets.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Assets: static, Config: testConfig()})
+	signIn, err := auth.New(t.Context(), auth.Config{EndedSessionsLimit: 1, NotConfiguredHint: "Sign-in is not set up."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Auth: signIn, Assets: static, Config: testConfig()})
 	r := httptest.NewRequest("GET", "/callback?code=x&state=y", nil)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-42"))
 	w := httptest.NewRecorder()
 	cause := &auth.Error{Kind: auth.KindUnavailable, Description: "The sign-in service did not answer.", Err: errors.New("token exchange: dial tcp: connection refused")}
-	a.fail(w, r, shapePage, signInError{cause})
+	a.serveError(w, r, shapePage, signInError{cause})
 
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "req-42") || !strings.Contains(w.Body.String(), "Sign-in did not work") {
 		t.Errorf("answer = %d, want 503 with the sign-in page and the request id:\n%s", w.Code, w.Body)
@@ -111,7 +115,7 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 // testConfig is a complete Config as internal/whib passes it.
 func testConfig() Config {
 	return Config{
-		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080", WritePermission: "write:places",
+		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080",
 		InlineMarkerLimit: 2000, ClusterThreshold: 500, ListPageSize: 200, WritesPerMinute: 30, LoginsPerMinute: 20,
 	}
 }

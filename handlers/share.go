@@ -14,29 +14,31 @@ import (
 // Sharing the map: GET /embed shows it alone for an <iframe> on a blog, and
 // GET /preview.png is the picture link previews show (og:image).
 
-func (a *app) embed(w http.ResponseWriter, r *http.Request) {
+func (a *app) embed(w http.ResponseWriter, r *http.Request) error {
 	snap, st, err := a.snapshot(r.Context())
 	if err != nil {
-		a.fail(w, r, shapePage, err)
-		return
+		return err
 	}
 	anonymous := views.Viewer{}
-	m := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
+	m, err := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := views.EmbedPage(m, a.cfg.BaseURL).Render(r.Context(), &buf); err != nil {
-		a.fail(w, r, shapePage, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", a.embedCSP)
 	h.Del("X-Frame-Options") // frame-ancestors decides; X-Frame-Options cannot list origins
-	a.writeHTML(w, r, http.StatusOK, &encoded{raw: buf.Bytes()}, auth.FromContext(r.Context()).Kind == auth.Anonymous)
+	a.writeHTML(w, r, http.StatusOK, &encoded{raw: buf.Bytes()}, auth.FromContext(r.Context()).Who == auth.Anonymous)
+	return nil
 }
 
 // previewPNG draws the world with the places as dots and "11 places in 3
 // countries", once per version of the places (and again once the
 // countries are known).
-func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) {
+func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) error {
 	kind, build := a.withCountries("preview.png", func(s store.Snapshot, countries []geo.Country) ([]byte, error) {
 		points := make([]preview.Point, len(s.Places))
 		for i, p := range s.Places {
@@ -52,7 +54,7 @@ func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) {
 		}
 		return preview.Render(a.deps.Geo.World().Outlines(), points, visited, previewCaption(len(s.Places), len(visited), countries != nil))
 	})
-	a.serveData(w, r, kind, "image/png", build)
+	return a.serveData(w, r, kind, "image/png", build)
 }
 
 func previewCaption(places, countries int, known bool) string {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 func TestTheMapCanBeEmbeddedAndNothingElse(t *testing.T) {
@@ -26,7 +26,9 @@ func TestTheMapCanBeEmbeddedAndNothingElse(t *testing.T) {
 		t.Error("the map page itself can be framed")
 	}
 
-	only := apptest.New(t, apptest.WithConfig(handlers.Config{EmbedOrigins: []string{"https://blog.example.com"}}))
+	only := apptest.New(t, apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.EmbedOrigins = []string{"https://blog.example.com"}
+	}))
 	resp, _ = only.Do(nil, apptest.Request{Method: "GET", Path: "/embed", Header: map[string]string{"Accept": "text/html"}})
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors https://blog.example.com;") && !strings.HasSuffix(csp, "frame-ancestors https://blog.example.com") {
 		t.Errorf("with EMBED_ORIGINS set, GET /embed has CSP %q", csp)

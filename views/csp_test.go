@@ -18,7 +18,7 @@ func TestPagesNeedNoInlineScriptsOrStyles(t *testing.T) {
 	signedIn.Stale = true
 	signedIn.Page, signedIn.Pages = 2, 3
 	fetched := mapModel()
-	fetched.Markers, fetched.MarkersURL = nil, "/places?v=1"
+	fetched.MarkerData, fetched.MarkersURL = nil, "/places?v=1"
 
 	components := map[string]templ.Component{
 		"map page":           MapPage(mapModel()),
@@ -88,7 +88,7 @@ func TestPagesLoadTheirAssetsFromThePrefix(t *testing.T) {
 	for _, path := range []string{
 		"/leaflet/leaflet.js", "/leaflet/leaflet.css",
 		"/markercluster/leaflet.markercluster.js", "/markercluster/MarkerCluster.css", "/markercluster/MarkerCluster.Default.css",
-		"/htmx/htmx.min.js", "/app.js", "/app.css", "/find.js", "/curate.js",
+		"/htmx/htmx.min.js", "/events.js", "/app.js", "/app.css", "/find.js", "/curate.js",
 	} {
 		if !strings.Contains(joined, "/assets/0123456789"+path) {
 			t.Errorf("page does not load %s; it loads %v", path, refs)

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -112,16 +113,12 @@ func fieldError(f Form, field string) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // markerData is the marker JSON block's content: always an array, so the
-// page script never meets null. Countries are added once known (geo.go).
-func markerData(places []Place, g Geo) []marker {
-	out := make([]marker, len(places))
-	for i, p := range places {
-		out[i] = marker{Place: p}
-		if c, ok := g.Countries[p.ID]; ok {
-			out[i].Country, out[i].CountryName = c.Code, c.Name
-		}
+// page script never meets null. templ escapes it for the script element.
+func markerData(m Map) json.RawMessage {
+	if len(m.MarkerData) == 0 {
+		return json.RawMessage("[]")
 	}
-	return out
+	return m.MarkerData
 }
 
 // changeKindLabel names a kind of change for people.

@@ -27,14 +27,6 @@ type Search struct {
 	Note    string // shown instead of results: still loading, too long…
 }
 
-// marker is one entry of the embedded marker data: the place as GET
-// /places writes it, countries included once known.
-type marker struct {
-	Place
-	Country     string `json:"country,omitempty"`
-	CountryName string `json:"country_name,omitempty"`
-}
-
 // countryLabel is "Austria 🇦🇹".
 func countryLabel(c Country) string {
 	if c.Flag == "" {

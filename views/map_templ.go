@@ -349,7 +349,7 @@ func placesMap(m Map) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if m.MarkersURL == "" {
-			templ_7745c5c3_Err = templ.JSONScript("places-data", markerData(m.Markers, m.Geo)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templ.JSONScript("places-data", markerData(m)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -16,7 +16,8 @@ import (
 //
 //	HX-Trigger: {"place-added":{"name":"Graz","latitude":47.09,"longitude":15.47}}
 //
-// app.js listens for it to put the new marker on the map.
+// app.js listens for it to put the new marker on the map. The scripts take
+// the name from assets/events.js, where a test checks it is this one.
 const PlaceAddedEvent = "place-added"
 
 // PlacesChangedEvent is dispatched the same way after an edit, delete or
@@ -29,8 +30,8 @@ type Assets struct {
 	Prefix string // e.g. "/assets/3fa9c1d2e4"
 }
 
-// Place is a stored place: the views show its name, its stored digits as
-// JSON marker data, and its position for people.
+// Place is a stored place: the views show its name and its position for
+// people (the marker data comes in as JSON, Map.MarkerData).
 type Place = store.Place
 
 // Viewer is who is looking at the page, reduced to what the page shows.
@@ -61,14 +62,17 @@ type Form struct {
 // Go cannot have a type and a function of the same name in one package; the
 // name mirrors Oops/OopsPage.)
 type Map struct {
-	Assets           Assets
-	Viewer           Viewer
-	Places           []Place // the part of the list shown on this page (no-JS list)
-	Total            int
-	Page, Pages      int     // 1-based list pagination via /?page=N when Pages > 1
-	Markers          []Place // embedded as JSON when MarkersURL == ""
-	MarkersURL       string  // large maps: app.js fetches this (JSON array of {id, name, latitude, longitude})
-	ClusterThreshold int     // app.js clusters markers above this many
+	Assets      Assets
+	Viewer      Viewer
+	Places      []Place // the part of the list shown on this page (no-JS list)
+	Total       int
+	Page, Pages int // 1-based list pagination via /?page=N when Pages > 1
+	// MarkerData is the places as GET /places writes them (a JSON array,
+	// one shape for the page and the API), embedded when MarkersURL == "".
+	MarkerData []byte
+	// MarkersURL: large maps leave the data out and app.js fetches it here.
+	MarkersURL       string
+	ClusterThreshold int // app.js clusters markers above this many
 	TileURL          string
 	TileAttribution  string // trusted configuration HTML, handed to Leaflet's attribution control
 	UpdatedAt        time.Time

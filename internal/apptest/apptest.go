@@ -18,7 +18,6 @@ import (
 
 	"github.com/whib/whib/auth/devoidc"
 	"github.com/whib/whib/geo"
-	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/store/githubtest"
@@ -57,9 +56,10 @@ func LoadGeo(t testing.TB) {
 // SeedCSV returns a copy of the talk's real places.csv.
 func SeedCSV() []byte { return append([]byte(nil), talkPlaces...) }
 
-// App is whib wired as main wires it (internal/whib.Build), against a fake GitHub and an
-// in-process OpenID provider, both on loopback.
-type App struct {
+// Site is whib running for one test, wired as main wires it
+// (internal/whib.Build), against a fake GitHub and an in-process OpenID
+// provider, all on loopback.
+type Site struct {
 	t      *testing.T
 	URL    string
 	GitHub *githubtest.Server
@@ -68,11 +68,11 @@ type App struct {
 }
 
 type options struct {
-	geo      *geo.Data
-	noAuth   bool
-	csv      []byte
-	handlers handlers.Config
-	now      func() time.Time
+	geo       *geo.Data
+	noAuth    bool
+	csv       []byte
+	configure []func(*whib.Config)
+	now       func() time.Time
 }
 
 // Option changes how New builds the app.
@@ -84,9 +84,12 @@ func WithoutSignIn() Option { return func(o *options) { o.noAuth = true } }
 // WithCSV starts the fake repository with this places.csv instead of the talk's.
 func WithCSV(csv []byte) Option { return func(o *options) { o.csv = csv } }
 
-// WithConfig overrides the defaults with the non-zero presentation and
-// policy fields of c (base URL, issuer and permission are the app's own).
-func WithConfig(c handlers.Config) Option { return func(o *options) { o.handlers = c } }
+// WithConfig changes the settings LoadConfig gave the app before it is
+// built, e.g. func(c *whib.Config) { c.Handlers.WritesPerMinute = 3 }.
+// The base URL, the issuer and the stores are the test app's own.
+func WithConfig(change func(*whib.Config)) Option {
+	return func(o *options) { o.configure = append(o.configure, change) }
+}
 
 // WithGeo gives the app this gazetteer instead of the shared one: a test
 // that watches what happens before and after it loads.
@@ -99,7 +102,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // New starts the app for one test; everything stops when the test ends.
 // It is built by internal/whib from the defaults LoadConfig gives an empty
 // environment, as `go run .` would be.
-func New(t *testing.T, opts ...Option) *App {
+func New(t *testing.T, opts ...Option) *Site {
 	t.Helper()
 	o := options{}
 	for _, opt := range opts {
@@ -137,42 +140,15 @@ func New(t *testing.T, opts ...Option) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.override(&cfg)
+	for _, change := range o.configure {
+		change(&cfg)
+	}
 	app, err := whib.Build(t.Context(), cfg, logger, o.now, whib.WithGeo(o.geo))
 	if err != nil {
 		t.Fatal(err)
 	}
 	serveUntilCleanup(t, app, listener)
-	return &App{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
-}
-
-// override applies the handler settings a test chose (non-zero fields).
-func (o options) override(cfg *whib.Config) {
-	h := o.handlers
-	setString := func(to *string, v string) {
-		if v != "" {
-			*to = v
-		}
-	}
-	setInt := func(to *int, v int) {
-		if v != 0 {
-			*to = v
-		}
-	}
-	setString(&cfg.TileURL, h.TileURL)
-	setString(&cfg.TileAttribution, h.TileAttribution)
-	setInt(&cfg.InlineMarkerLimit, h.InlineMarkerLimit)
-	setInt(&cfg.ClusterThreshold, h.ClusterThreshold)
-	setInt(&cfg.ListPageSize, h.ListPageSize)
-	setInt(&cfg.WritesPerMinute, h.WritesPerMinute)
-	setInt(&cfg.LoginsPerMinute, h.LoginsPerMinute)
-	if h.CORSOrigins != nil {
-		cfg.CORSOrigins = h.CORSOrigins
-	}
-	if h.EmbedOrigins != nil {
-		cfg.EmbedOrigins = h.EmbedOrigins
-	}
-	cfg.TrustProxy = cfg.TrustProxy || h.TrustProxy
+	return &Site{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
 }
 
 func startProvider(t *testing.T, appURL string) *devoidc.Provider {
@@ -191,7 +167,7 @@ func startProvider(t *testing.T, appURL string) *devoidc.Provider {
 	return idp
 }
 
-func serveUntilCleanup(t *testing.T, app *whib.App, listener net.Listener) {
+func serveUntilCleanup(t *testing.T, app *whib.Server, listener net.Listener) {
 	served := make(chan error, 1)
 	go func() { served <- app.Serve(listener) }()
 	t.Cleanup(func() {
@@ -207,7 +183,7 @@ func serveUntilCleanup(t *testing.T, app *whib.App, listener net.Listener) {
 }
 
 // MachineToken is an access token as Auth0 issues for client credentials.
-func (a *App) MachineToken(permissions ...string) string {
+func (a *Site) MachineToken(permissions ...string) string {
 	now := time.Now()
 	return a.IdP.SignToken(map[string]any{
 		"iss": a.IdP.Issuer(), "aud": []string{Audience}, "sub": "machine@clients", "azp": "machine",
@@ -225,7 +201,7 @@ type Request struct {
 
 // Do sends r with client c (nil: no cookies, no redirects followed) and
 // returns the response with its body read.
-func (a *App) Do(c *http.Client, r Request) (*http.Response, string) {
+func (a *Site) Do(c *http.Client, r Request) (*http.Response, string) {
 	a.t.Helper()
 	if c == nil {
 		c = NoRedirects(nil)
@@ -251,7 +227,7 @@ func (a *App) Do(c *http.Client, r Request) (*http.Response, string) {
 }
 
 // PostJSON sends a place as a machine does.
-func (a *App) PostJSON(token, body string) (*http.Response, string) {
+func (a *Site) PostJSON(token, body string) (*http.Response, string) {
 	h := map[string]string{"Content-Type": "application/json", "Accept": "application/json"}
 	if token != "" {
 		h["Authorization"] = "Bearer " + token

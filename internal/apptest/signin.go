@@ -14,7 +14,7 @@ import (
 // SignIn walks the real authorization-code flow: /login → the provider's
 // login page → its form → /callback, as a browser would, and returns a
 // client holding the session cookie (not following redirects).
-func (a *App) SignIn(name string, mayWrite bool) *http.Client {
+func (a *Site) SignIn(name string, mayWrite bool) *http.Client {
 	a.t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whib/whib/auth"
 	"github.com/whib/whib/handlers"
 )
 
@@ -31,11 +32,14 @@ const minSessionTime = 5 * time.Minute
 // Config is every setting of whib, fully specified: LoadConfig fills it
 // from the environment with the defaults, and Build passes it on without
 // choosing anything itself. Tools and tests start from LoadConfig too, so
-// they run with the defaults a deployment gets.
+// they run with the defaults a deployment gets. The parts' settings are
+// the parts' own Config types, held as they are: nothing is copied field by
+// field on the way.
 type Config struct {
-	Port    string
-	BaseURL string
+	Port string
 
+	// Where the places are kept: a local file, or a GitHub repository when
+	// GitHubRepo is set.
 	PlacesFile      string
 	GitHubToken     string
 	GitHubRepo      string
@@ -47,46 +51,28 @@ type Config struct {
 	// the store gives each call its own, shorter deadline.
 	GitHubTimeout time.Duration
 
-	TileURL         string
-	TileAttribution string
-	// InlineMarkerLimit, ClusterThreshold and ListPageSize shape the page;
-	// they are not read from the environment.
-	InlineMarkerLimit int
-	ClusterThreshold  int
-	ListPageSize      int
-
-	Issuer                string
-	ClientID              string
-	ClientSecret          string
-	Audience              string
-	SessionSecret         string
-	SessionSecretPrevious string
-	WritePermission       string
-	Editors               []string
-	MachineClients        []string
-	CORSOrigins           []string
-	// EmbedOrigins may frame GET /embed ("*": any site).
-	EmbedOrigins       []string
-	SessionIdleTimeout time.Duration
-	SessionMaxAge      time.Duration
-	// Sign-in limits that are not read from the environment.
-	EndedSessionsLimit     int
-	JWKSRefetchInterval    time.Duration
-	DiscoveryRetryInterval time.Duration
-	AuthTimeout            time.Duration
+	// Handlers are the route table's settings: tiles, the base URL, what the
+	// page shows, cross-origin callers, rate limits.
+	Handlers handlers.Config
+	// Auth are the sign-in settings. Its HTTPClient and Logger are not
+	// settings but dependencies: Build makes them (the client with
+	// AuthTimeout). BASE_URL is both parts' BaseURL; Build refuses a Config
+	// whose parts disagree on it.
+	Auth auth.Config
+	// AuthTimeout bounds each call to the identity provider.
+	AuthTimeout time.Duration
 	// DiscoveryWait bounds how long Build waits for the first discovery; a
 	// provider that does not answer is retried in the background.
 	DiscoveryWait time.Duration
 
-	WritesPerMinute int
-	LoginsPerMinute int
-
-	LogLevel   slog.Level
-	LogJSON    bool
-	TrustProxy bool
+	LogLevel slog.Level
+	LogJSON  bool
 	// MaxConnections caps the connections held open at once.
 	MaxConnections int
 }
+
+// BaseURL is the site's public address (BASE_URL).
+func (c Config) BaseURL() string { return c.Handlers.BaseURL }
 
 // LoadConfig reads the environment through getenv, fills in the defaults
 // and checks every value, so that a wrong setting names the variable to
@@ -98,41 +84,51 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		return fallback
 	}
+	port := env("PORT", "8080")
+	baseURL := strings.TrimSuffix(env("BASE_URL", "http://localhost:"+port), "/")
 	c := Config{
-		Port:                  env("PORT", "8080"),
-		PlacesFile:            env("PLACES_FILE", "data/places.csv"),
-		GitHubToken:           env("GITHUB_TOKEN", ""),
-		GitHubRepo:            env("GITHUB_REPO", ""),
-		GitHubPath:            env("GITHUB_PATH", "places.csv"),
-		GitHubBranch:          env("GITHUB_BRANCH", ""),
-		GitHubAPIURL:          env("GITHUB_API_URL", "https://api.github.com/"),
-		GitHubTimeout:         60 * time.Second,
-		TileURL:               env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-		TileAttribution:       env("TILE_ATTRIBUTION", `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`),
-		InlineMarkerLimit:     2000,
-		ClusterThreshold:      500,
-		ListPageSize:          200,
-		ClientID:              env("AUTH0_CLIENT_ID", ""),
-		ClientSecret:          env("AUTH0_CLIENT_SECRET", ""),
-		Audience:              env("AUTH0_AUDIENCE", env("API_AUDIENCE", "")),
-		SessionSecret:         env("SESSION_SECRET", ""),
-		SessionSecretPrevious: env("SESSION_SECRET_PREVIOUS", ""),
-		WritePermission:       env("WRITE_PERMISSION", DefaultWritePermission),
-		Editors:               splitList(env("EDITORS", "")),
-		MachineClients:        splitList(env("MACHINE_CLIENTS", "")),
-		CORSOrigins:           splitList(env("CORS_ORIGINS", "")),
-		EmbedOrigins:          splitList(env("EMBED_ORIGINS", "*")),
-		EndedSessionsLimit:    10_000,
-		// At most one key-set download per 30 s, however many forged
-		// tokens arrive.
-		JWKSRefetchInterval:    30 * time.Second,
-		DiscoveryRetryInterval: 15 * time.Second,
-		AuthTimeout:            10 * time.Second,
-		DiscoveryWait:          5 * time.Second,
-		LogJSON:                env("LOG_FORMAT", "text") == "json",
-		Issuer:                 issuerFrom(env("OIDC_ISSUER", ""), env("AUTH0_DOMAIN", env("DOMAIN", ""))),
+		Port:          port,
+		PlacesFile:    env("PLACES_FILE", "data/places.csv"),
+		GitHubToken:   env("GITHUB_TOKEN", ""),
+		GitHubRepo:    env("GITHUB_REPO", ""),
+		GitHubPath:    env("GITHUB_PATH", "places.csv"),
+		GitHubBranch:  env("GITHUB_BRANCH", ""),
+		GitHubAPIURL:  env("GITHUB_API_URL", "https://api.github.com/"),
+		GitHubTimeout: 60 * time.Second,
+		Handlers: handlers.Config{
+			BaseURL:         baseURL,
+			TileURL:         env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+			TileAttribution: env("TILE_ATTRIBUTION", `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`),
+			// These shape the page; they are not read from the environment.
+			InlineMarkerLimit: 2000,
+			ClusterThreshold:  500,
+			ListPageSize:      200,
+			CORSOrigins:       splitList(env("CORS_ORIGINS", "")),
+			EmbedOrigins:      splitList(env("EMBED_ORIGINS", "*")),
+		},
+		Auth: auth.Config{
+			BaseURL:               baseURL,
+			Issuer:                issuerFrom(env("OIDC_ISSUER", ""), env("AUTH0_DOMAIN", env("DOMAIN", ""))),
+			ClientID:              env("AUTH0_CLIENT_ID", ""),
+			ClientSecret:          env("AUTH0_CLIENT_SECRET", ""),
+			Audience:              env("AUTH0_AUDIENCE", env("API_AUDIENCE", "")),
+			SessionSecret:         env("SESSION_SECRET", ""),
+			SessionSecretPrevious: env("SESSION_SECRET_PREVIOUS", ""),
+			WritePermission:       env("WRITE_PERMISSION", DefaultWritePermission),
+			Editors:               splitList(env("EDITORS", "")),
+			MachineClients:        splitList(env("MACHINE_CLIENTS", "")),
+			// Sign-in limits that are not read from the environment. At
+			// most one key-set download per 30 s, however many forged
+			// tokens arrive.
+			EndedSessionsLimit:     10_000,
+			JWKSRefetchInterval:    30 * time.Second,
+			DiscoveryRetryInterval: 15 * time.Second,
+			NotConfiguredHint:      "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET.",
+		},
+		AuthTimeout:   10 * time.Second,
+		DiscoveryWait: 5 * time.Second,
+		LogJSON:       env("LOG_FORMAT", "text") == "json",
 	}
-	c.BaseURL = strings.TrimSuffix(env("BASE_URL", "http://localhost:"+c.Port), "/")
 	problems := c.loadNumbers(env, getenv)
 	problems = append(problems, c.loadDurations(env)...)
 	problems = append(problems, c.check()...)
@@ -145,16 +141,16 @@ func (c *Config) loadNumbers(env func(name, fallback string) string, getenv func
 	var err error
 	// Heroku's router appends the client address to X-Forwarded-For, so on
 	// a dyno the header is trusted unless TRUST_PROXY says otherwise.
-	if c.TrustProxy, err = parseSwitch(env("TRUST_PROXY", strconv.FormatBool(env("DYNO", "") != ""))); err != nil {
+	if c.Handlers.TrustProxy, err = parseSwitch(env("TRUST_PROXY", strconv.FormatBool(env("DYNO", "") != ""))); err != nil {
 		problems = append(problems, fmt.Errorf("TRUST_PROXY: %v", err))
 	}
 	for _, n := range []struct {
 		name, fallback string
 		into           *int
 	}{
-		{"MAX_CONNECTIONS", strconv.Itoa(handlers.DefaultMaxConnections(memoryLimit(getenv))), &c.MaxConnections},
-		{"WRITE_RATE_LIMIT", "30", &c.WritesPerMinute},
-		{"LOGIN_RATE_LIMIT", "20", &c.LoginsPerMinute},
+		{"MAX_CONNECTIONS", strconv.Itoa(defaultMaxConnections(memoryLimit(getenv))), &c.MaxConnections},
+		{"WRITE_RATE_LIMIT", "30", &c.Handlers.WritesPerMinute},
+		{"LOGIN_RATE_LIMIT", "20", &c.Handlers.LoginsPerMinute},
 	} {
 		if *n.into, err = positiveInt(env(n.name, n.fallback)); err != nil {
 			problems = append(problems, fmt.Errorf("%s: %v", n.name, err))
@@ -176,8 +172,8 @@ func (c *Config) loadDurations(env func(name, fallback string) string) []error {
 		into                    *time.Duration
 	}{
 		{"REFRESH_INTERVAL", "30s", "30s or 5m", 5 * time.Second, " so the GitHub rate limit lasts", &c.RefreshInterval},
-		{"SESSION_IDLE_TIMEOUT", "2h", "2h or 90m", minSessionTime, "", &c.SessionIdleTimeout},
-		{"SESSION_MAX_AGE", "12h", "2h or 90m", minSessionTime, "", &c.SessionMaxAge},
+		{"SESSION_IDLE_TIMEOUT", "2h", "2h or 90m", minSessionTime, "", &c.Auth.SessionIdleTimeout},
+		{"SESSION_MAX_AGE", "12h", "2h or 90m", minSessionTime, "", &c.Auth.SessionLifetime},
 	} {
 		d, err := time.ParseDuration(env(s.name, s.fallback))
 		switch {
@@ -188,8 +184,8 @@ func (c *Config) loadDurations(env func(name, fallback string) string) []error {
 		}
 		*s.into = d
 	}
-	if len(problems) == 0 && c.SessionIdleTimeout > c.SessionMaxAge {
-		problems = append(problems, fmt.Errorf("SESSION_IDLE_TIMEOUT: %v is longer than SESSION_MAX_AGE (%v), which always ends a session first", c.SessionIdleTimeout, c.SessionMaxAge))
+	if len(problems) == 0 && c.Auth.SessionIdleTimeout > c.Auth.SessionLifetime {
+		problems = append(problems, fmt.Errorf("SESSION_IDLE_TIMEOUT: %v is longer than SESSION_MAX_AGE (%v), which always ends a session first", c.Auth.SessionIdleTimeout, c.Auth.SessionLifetime))
 	}
 	return problems
 }
@@ -202,18 +198,18 @@ func (c Config) check() []error {
 	if _, err := net.LookupPort("tcp", c.Port); err != nil {
 		problems = append(problems, fmt.Errorf("PORT: %q is not a port number", c.Port))
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		problems = append(problems, fmt.Errorf("BASE_URL: %q must be the site's address, like https://whib.example.com", c.BaseURL))
+	if u, err := url.Parse(c.BaseURL()); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		problems = append(problems, fmt.Errorf("BASE_URL: %q must be the site's address, like https://whib.example.com", c.BaseURL()))
 	}
 	if c.GitHubRepo != "" && !strings.Contains(c.GitHubRepo, "/") && c.GitHubToken == "" {
 		problems = append(problems, errors.New("GITHUB_REPO: a bare repository name is looked up under the token's user, so GITHUB_TOKEN must be set too"))
 	}
-	for _, origin := range c.CORSOrigins {
+	for _, origin := range c.Handlers.CORSOrigins {
 		if u, err := url.Parse(origin); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
 			problems = append(problems, fmt.Errorf("CORS_ORIGINS: %q is not an origin like https://app.example.com", origin))
 		}
 	}
-	for _, origin := range c.EmbedOrigins {
+	for _, origin := range c.Handlers.EmbedOrigins {
 		u, err := url.Parse(origin)
 		if origin != "*" && (err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || strings.ContainsAny(origin, " ;,'")) {
 			problems = append(problems, fmt.Errorf("EMBED_ORIGINS: %q is not * or an origin like https://blog.example.com", origin))

@@ -21,9 +21,9 @@ import (
 	"github.com/whib/whib/store"
 )
 
-// App is whib built and ready to serve. Build makes it; Serve, Start and
-// Shutdown run it.
-type App struct {
+// Server is whib built and ready to serve: the parts, wired, with the HTTP
+// server that runs them. Build makes it; Serve, Start and Shutdown run it.
+type Server struct {
 	cfg    Config
 	logger *slog.Logger
 	store  store.Backend
@@ -31,32 +31,35 @@ type App struct {
 	auth   *auth.Authenticator
 	geo    *geo.Data
 	// handler is the route table with every middleware, as the server runs it.
-	handler http.Handler
-	server  *http.Server
+	handler    http.Handler
+	httpServer *http.Server
 	// stopBackground ends the refresh loop started by Start.
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup // the refresh loop, waited for by Shutdown
 }
 
 // Option hands Build a part it would otherwise make itself.
-type Option func(*App)
+type Option func(*Server)
 
 // WithGeo wires d instead of a Data of the app's own: tests and tools that
 // build many apps in one process load the gazetteer once and share it.
-func WithGeo(d *geo.Data) Option { return func(a *App) { a.geo = d } }
+func WithGeo(d *geo.Data) Option { return func(s *Server) { s.geo = d } }
 
 // Build makes every part from cfg and wires them. Everything that can fail
 // for a bad setting fails here, before anything listens: the store checks
 // the repository, path and API URL, auth checks the sign-in settings.
 // logger receives every part's log; now (nil: time.Now) is the handlers'
 // clock, for tests.
-func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time.Time, opts ...Option) (*App, error) {
+func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time.Time, opts ...Option) (*Server, error) {
 	if logger == nil {
 		return nil, errors.New("whib: Build needs a logger")
 	}
-	app := &App{cfg: cfg, logger: logger, geo: geo.NewData(), stopBackground: func() {}}
+	if cfg.Handlers.BaseURL != cfg.Auth.BaseURL {
+		return nil, fmt.Errorf("BASE_URL: the handlers were given %q and sign-in %q; set both from one address", cfg.Handlers.BaseURL, cfg.Auth.BaseURL)
+	}
+	srv := &Server{cfg: cfg, logger: logger, geo: geo.NewData(), stopBackground: func() {}}
 	for _, opt := range opts {
-		opt(app)
+		opt(srv)
 	}
 	places, err := newStore(cfg, logger)
 	if err != nil {
@@ -75,32 +78,31 @@ func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time
 	if err != nil {
 		return nil, err
 	}
-	hc := cfg.handlersConfig()
-	if err := hc.Check(); err != nil {
+	if err := cfg.Handlers.Check(); err != nil {
 		return nil, err
 	}
 	// KeepSessionsAlive wraps everything: any page a person uses counts
 	// against the idle timeout.
 	h := authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
-		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: app.geo, Config: hc, Now: now,
+		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: srv.geo, Config: cfg.Handlers, Now: now,
 	}))
-	app.store, app.live, app.auth = places, live, authenticator
-	app.handler, app.server = h, handlers.NewServer(h, logger, cfg.MaxConnections)
-	return app, nil
+	srv.store, srv.live, srv.auth = places, live, authenticator
+	srv.handler, srv.httpServer = h, newServer(h, logger, cfg.MaxConnections)
+	return srv, nil
 }
 
 // Live is the in-memory copy of the places the handlers serve.
-func (a *App) Live() *store.Live { return a.live }
+func (a *Server) Live() *store.Live { return a.live }
 
 // Handler is the whole app as one handler, for in-process tools that
 // call it without a server.
-func (a *App) Handler() http.Handler { return a.handler }
+func (a *Server) Handler() http.Handler { return a.handler }
 
 // Start loads the places and the gazetteer in the background and keeps
 // the places fresh every RefreshInterval until Shutdown. The work
 // outlives ctx's cancellation (SIGTERM) so that requests still being
 // drained see a working store; Shutdown ends it.
-func (a *App) Start(ctx context.Context) {
+func (a *Server) Start(ctx context.Context) {
 	ctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBackground = stop
 	// The gazetteer and borders take about a second to load: in the
@@ -115,10 +117,10 @@ func (a *App) Start(ctx context.Context) {
 }
 
 // Serve answers requests on l until Shutdown; then it returns nil.
-func (a *App) Serve(l net.Listener) error {
-	a.logger.Info("whib is listening", "address", "http://"+l.Addr().String(), "base_url", a.cfg.BaseURL,
+func (a *Server) Serve(l net.Listener) error {
+	a.logger.Info("whib is listening", "address", "http://"+l.Addr().String(), "base_url", a.cfg.BaseURL(),
 		"store", a.store.String(), "sign_in", a.auth.Configured())
-	if err := a.server.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+	if err := a.httpServer.Serve(l); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -126,8 +128,8 @@ func (a *App) Serve(l net.Listener) error {
 
 // Shutdown stops accepting connections, waits for requests in flight
 // until ctx ends, then stops the background refresh.
-func (a *App) Shutdown(ctx context.Context) error {
-	err := a.server.Shutdown(ctx)
+func (a *Server) Shutdown(ctx context.Context) error {
+	err := a.httpServer.Shutdown(ctx)
 	if a.stopBackground != nil {
 		a.stopBackground()
 	}
@@ -162,45 +164,13 @@ func newStore(cfg Config, logger *slog.Logger) (store.Backend, error) {
 	return s, nil
 }
 
+// authConfig is the sign-in settings with their dependencies: the logger
+// and an HTTP client whose timeout bounds every call to the provider.
 func (c Config) authConfig(logger *slog.Logger) auth.Config {
-	return auth.Config{
-		Issuer:                 c.Issuer,
-		ClientID:               c.ClientID,
-		ClientSecret:           c.ClientSecret,
-		Audience:               c.Audience,
-		BaseURL:                c.BaseURL,
-		SessionSecret:          c.SessionSecret,
-		SessionSecretPrevious:  c.SessionSecretPrevious,
-		SessionLifetime:        c.SessionMaxAge,
-		SessionIdleTimeout:     c.SessionIdleTimeout,
-		EndedSessionsLimit:     c.EndedSessionsLimit,
-		WritePermission:        c.WritePermission,
-		Editors:                c.Editors,
-		MachineClients:         c.MachineClients,
-		HTTPClient:             &http.Client{Timeout: c.AuthTimeout},
-		JWKSRefetchInterval:    c.JWKSRefetchInterval,
-		DiscoveryRetryInterval: c.DiscoveryRetryInterval,
-		NotConfiguredHint:      "Sign-in is not set up: set AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_AUDIENCE and SESSION_SECRET.",
-		Logger:                 logger,
-	}
-}
-
-func (c Config) handlersConfig() handlers.Config {
-	return handlers.Config{
-		TileURL:           c.TileURL,
-		TileAttribution:   c.TileAttribution,
-		BaseURL:           c.BaseURL,
-		Issuer:            c.Issuer,
-		WritePermission:   c.WritePermission,
-		CORSOrigins:       c.CORSOrigins,
-		EmbedOrigins:      c.EmbedOrigins,
-		TrustProxy:        c.TrustProxy,
-		InlineMarkerLimit: c.InlineMarkerLimit,
-		ClusterThreshold:  c.ClusterThreshold,
-		ListPageSize:      c.ListPageSize,
-		WritesPerMinute:   c.WritesPerMinute,
-		LoginsPerMinute:   c.LoginsPerMinute,
-	}
+	a := c.Auth
+	a.HTTPClient = &http.Client{Timeout: c.AuthTimeout}
+	a.Logger = logger
+	return a
 }
 
 // authSettings names the environment variable behind each auth.Config

@@ -15,19 +15,22 @@ func TestDefaultsAreChosenHereOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := cfg.handlersConfig()
+	h := cfg.Handlers
 	if err := h.Check(); err != nil {
 		t.Errorf("the defaults leave the handlers' settings incomplete: %v", err)
 	}
 	if h.TileURL != "https://tile.openstreetmap.org/{z}/{x}/{y}.png" || !strings.Contains(h.TileAttribution, "OpenStreetMap") {
 		t.Errorf("tiles = %q, %q, want OpenStreetMap's", h.TileURL, h.TileAttribution)
 	}
-	if h.WritePermission != "write:places" || h.WritesPerMinute != 30 || h.LoginsPerMinute != 20 || h.ClusterThreshold != 500 {
-		t.Errorf("permission %q, writes %d/min, logins %d/min, clusters above %d", h.WritePermission, h.WritesPerMinute, h.LoginsPerMinute, h.ClusterThreshold)
+	if h.WritesPerMinute != 30 || h.LoginsPerMinute != 20 || h.ClusterThreshold != 500 {
+		t.Errorf("writes %d/min, logins %d/min, clusters above %d", h.WritesPerMinute, h.LoginsPerMinute, h.ClusterThreshold)
 	}
 	a := cfg.authConfig(slog.New(slog.DiscardHandler))
-	if a.SessionLifetime != 12*time.Hour || a.SessionIdleTimeout != 2*time.Hour || a.HTTPClient.Timeout == 0 {
-		t.Errorf("sessions %v / %v idle, provider timeout %v", a.SessionLifetime, a.SessionIdleTimeout, a.HTTPClient.Timeout)
+	if a.WritePermission != "write:places" || a.SessionLifetime != 12*time.Hour || a.SessionIdleTimeout != 2*time.Hour || a.HTTPClient.Timeout == 0 {
+		t.Errorf("permission %q, sessions %v / %v idle, provider timeout %v", a.WritePermission, a.SessionLifetime, a.SessionIdleTimeout, a.HTTPClient.Timeout)
+	}
+	if h.BaseURL != "http://localhost:8080" || a.BaseURL != h.BaseURL {
+		t.Errorf("base URL %q for the handlers, %q for sign-in; want both http://localhost:8080", h.BaseURL, a.BaseURL)
 	}
 }
 
@@ -56,5 +59,21 @@ func TestBuildNamesTheGitHubSettings(t *testing.T) {
 	}
 	if _, err := Build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), "GITHUB_REPO") {
 		t.Errorf("Build with GITHUB_REPO=a/b/c: %v, want an error naming GITHUB_REPO", err)
+	}
+}
+
+// BASE_URL is a setting of both the handlers and sign-in: a Config whose
+// parts were given different addresses would send people to the wrong
+// callback, so Build refuses it.
+func TestBuildRefusesPartsThatDisagreeOnTheBaseURL(t *testing.T) {
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"PLACES_FILE": t.TempDir() + "/places.csv"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Auth.BaseURL = "https://elsewhere.example"
+	if _, err := Build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), "BASE_URL") {
+		t.Errorf("Build with two base URLs: %v, want an error naming BASE_URL", err)
 	}
 }

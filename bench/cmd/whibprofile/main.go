@@ -85,7 +85,7 @@ func run(args []string, out io.Writer) error {
 }
 
 // buildApp is whib as main builds it, against the fake GitHub at apiURL.
-func buildApp(ctx context.Context, apiURL string) (*whib.App, error) {
+func buildApp(ctx context.Context, apiURL string) (*whib.Server, error) {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	env := map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "t", "GITHUB_API_URL": apiURL,
 		"BASE_URL": "http://127.0.0.1", "TILE_URL": "http://127.0.0.1:1/{z}/{x}/{y}.png"}
@@ -97,7 +97,7 @@ func buildApp(ctx context.Context, apiURL string) (*whib.App, error) {
 }
 
 // exercise runs the phases whibbench measures, printing memory after each.
-func exercise(ctx context.Context, out io.Writer, app *whib.App, views, adds int) error {
+func exercise(ctx context.Context, out io.Writer, app *whib.Server, views, adds int) error {
 	h, live := app.Handler(), app.Live()
 	if _, err := live.Refresh(ctx); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package handlers
+package whib
 
 import (
 	"log/slog"
@@ -6,14 +6,14 @@ import (
 	"time"
 )
 
-// MaxHeaderBytes bounds request headers; a bearer token and a session
+// maxHeaderBytes bounds request headers; a bearer token and a session
 // cookie fit many times over.
-const MaxHeaderBytes = 32 << 10
+const maxHeaderBytes = 32 << 10
 
-// NewServer is the HTTP server whib runs h with. Every phase of a request
+// newServer is the HTTP server whib runs h with. Every phase of a request
 // is bounded so that slow or hostile clients cannot hold connections open,
 // and at most maxConnections are open at once (see connectionCap).
-func NewServer(h http.Handler, logger *slog.Logger, maxConnections int) *http.Server {
+func newServer(h http.Handler, logger *slog.Logger, maxConnections int) *http.Server {
 	conns := newConnectionCap(maxConnections)
 	return &http.Server{
 		ConnState:         conns.track,
@@ -23,7 +23,7 @@ func NewServer(h http.Handler, logger *slog.Logger, maxConnections int) *http.Se
 		// Long enough for the 100,000-place download on a slow link.
 		WriteTimeout:   60 * time.Second,
 		IdleTimeout:    120 * time.Second,
-		MaxHeaderBytes: MaxHeaderBytes,
+		MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/formats"
 	"github.com/whib/whib/store"
@@ -35,17 +35,27 @@ type problem struct {
 	Title string `json:"-"`
 	// authenticate is the WWW-Authenticate challenge for 401/403 (RFC 6750).
 	authenticate string
+	// Report is an import's account of its rows, when the import was
+	// refused for them: API clients see which rows to fix.
+	*formats.Report
 }
 
 // problemFor is the one place that maps a domain error to what the client
 // is told. Unknown errors become a 500 whose details stay in the log.
 func problemFor(err error) problem {
-	// First: it wraps errors of the other families and only retitles them.
+	// First the errors that wrap those of the other families and add to
+	// what they say.
 	var signIn signInError
 	if errors.As(err, &signIn) {
 		p := problemFor(signIn.err)
 		p.Title = "Sign-in did not work"
 		p.Description += " Go back to the map and log in again."
+		return p
+	}
+	var refusedImport *importError
+	if errors.As(err, &refusedImport) && refusedImport.result != nil {
+		p := problemFor(refusedImport.err)
+		p.Report = &refusedImport.result.report
 		return p
 	}
 	var authErr *auth.Error
@@ -59,6 +69,12 @@ func problemFor(err error) problem {
 	var formatsErr *formats.Error
 	if errors.As(err, &formatsErr) {
 		return formatsProblem(formatsErr)
+	}
+	switch {
+	case errors.Is(err, assets.ErrNotFound):
+		return problem{Status: http.StatusNotFound, Code: "not_found", Description: "There is no such file here. Reload the page to get the current ones."}
+	case errors.Is(err, assets.ErrMethodNotAllowed):
+		return problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Description: "Files are only served to GET and HEAD requests."}
 	}
 	var ref *refusal
 	if errors.As(err, &ref) {
@@ -223,18 +239,6 @@ type signInError struct{ err error }
 
 func (e signInError) Error() string { return "sign-in: " + e.err.Error() }
 func (e signInError) Unwrap() error { return e.err }
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "cannot encode response", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
-}
 
 func setRetryAfter(w http.ResponseWriter, d time.Duration) {
 	if d <= 0 {

@@ -1,4 +1,4 @@
-package handlers_test
+package whib
 
 import (
 	"errors"
@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/whib/whib/handlers"
 )
 
 // TestAFloodOfSilentConnectionsDoesNotLockVisitorsOut opens far more
@@ -22,7 +20,7 @@ import (
 func TestAFloodOfSilentConnectionsDoesNotLockVisitorsOut(t *testing.T) {
 	const limit, flood = 8, 100
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "map") })
-	srv := handlers.NewServer(ok, slog.New(slog.DiscardHandler), limit)
+	srv := newServer(ok, slog.New(slog.DiscardHandler), limit)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package handlers
+package whib
 
 import (
 	"net"
@@ -11,9 +11,10 @@ import (
 // goroutine, read and write buffers, and TLS or header state.
 const connectionCost = 64 << 10
 
-// DefaultMaxConnections sizes the connection cap from the memory limit: a
-// quarter of it may go to connections, the rest stays for the places.
-func DefaultMaxConnections(memoryLimit int64) int {
+// defaultMaxConnections sizes the connection cap (MAX_CONNECTIONS) from the
+// memory limit: a quarter of it may go to connections, the rest stays for
+// the places.
+func defaultMaxConnections(memoryLimit int64) int {
 	return max(64, int(memoryLimit/4/connectionCost))
 }
 

@@ -1,0 +1,20 @@
+// The custom events whib's pages and scripts share, named once. The server
+// sends PLACE_ADDED and PLACES_CHANGED in htmx's HX-Trigger header
+// (views.PlaceAddedEvent, views.PlacesChangedEvent); the others pass between
+// the scripts, and the browser tests and the benchmark wait for
+// MARKERS_READY. assets/events_test.go checks that the scripts use these
+// names, through this object, and no others.
+//
+// Loaded before every other script of ours.
+window.whibEvents = Object.freeze({
+  // A place was added with the form; detail: the place, as GET /places writes it.
+  PLACE_ADDED: "place-added",
+  // An edit, delete, undo or import; detail: {removed: [id], added: [place]}.
+  PLACES_CHANGED: "places-changed",
+  // app.js has put the places on the map; detail: {count}.
+  MARKERS_READY: "whib:markers-ready",
+  // app.js has made the map; detail: its hook for the other scripts (window.whib).
+  MAP_READY: "whib:map-ready",
+  // A map tile could not be loaded (world.js shows the outlines then).
+  TILE_ERROR: "whib:tile-error",
+});
