@@ -7,8 +7,10 @@
 #   gdal-bin      ogr2ogr, the independent reader the GPX, KML and GeoJSON
 #                 exports are checked with
 #   redis-server  the shared state the multi-instance tests run against
+#   python3-pandas the talk's own CSV reader (pandas.read_csv), which must
+#                 still read places.csv once it has dates and notes
 #
-# Only what is missing is installed; with all three present this is
+# Only what is missing is installed; with all four present this is
 # `go test ./...` and nothing else. apt-get needs root: sudo is used when
 # not root. A developer who has the packages can run `go test ./...` directly.
 set -euo pipefail
@@ -18,6 +20,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+/usr/bin/python3 -c 'import pandas' >/dev/null 2>&1 || missing+=(python3-pandas)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} (needed by the tests)" >&2
