@@ -123,6 +123,10 @@ func TestConfigErrorsNameTheVariableToFix(t *testing.T) {
 		{map[string]string{"BASE_URL": "http://203.0.113.7:8080"}, []string{"-dev"}, "loopback"},
 		{map[string]string{"AUTH0_DOMAIN": "example.eu.auth0.com"}, []string{"-dev"}, "-dev"},
 		{map[string]string{"TRUST_PROXY": "maybe"}, nil, "TRUST_PROXY"},
+		{map[string]string{"HIDDEN_AREAS": "47.07,15.44,2"}, nil, "HIDDEN_AREAS"},
+		{map[string]string{"HIDDEN_AREAS": "47.07,15.44,2km; home"}, nil, "HIDDEN_AREAS"},
+		{map[string]string{"PUBLISH_DELAY": "two weeks"}, nil, "PUBLISH_DELAY"},
+		{map[string]string{"PUBLIC_HISTORY": "maybe"}, nil, "PUBLIC_HISTORY"},
 		{map[string]string{"MAX_CONNECTIONS": "0"}, nil, "MAX_CONNECTIONS"},
 	}
 	for _, c := range cases {

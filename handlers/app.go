@@ -31,6 +31,7 @@ type app struct {
 	deps         Deps
 	cfg          Config
 	now          func() time.Time
+	publicViews  publicViews // the public part of the current snapshot (privacy.go)
 	pages        *pageCache
 	data         *dataCache
 	csp          string

@@ -168,7 +168,7 @@ type statsBody struct {
 }
 
 func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
-	snap, _, err := a.snapshot(r.Context())
+	snap, _, err := a.visible(r)
 	if err != nil {
 		return err
 	}

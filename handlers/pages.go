@@ -48,7 +48,7 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return refuse(http.StatusBadRequest, "invalid_group", `The list can only be grouped by "country".`)
 	}
-	snap, status, err := a.snapshot(r.Context())
+	snap, status, err := a.visible(r)
 	if err != nil {
 		return err
 	}
@@ -119,6 +119,9 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 		v.Name = p.Email
 	}
 	v.CanWrite = p.CanWrite
+	if p.CanWrite && a.deps.RepositoryPublic != nil && a.deps.RepositoryPublic() {
+		v.PrivacyWarning = "Some places are kept off this map (HIDDEN_AREAS, PUBLISH_DELAY), but the GitHub repository that holds them is public: anyone can read every place there. Make the repository private."
+	}
 	if !p.CanWrite {
 		v.WriteHint = "You are signed in, but your account may not add places to this map. Its owner can give you access."
 	}
@@ -152,6 +155,7 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	if v.byCountry {
 		m.Groups = a.countryGroups(snap, from, to)
 	}
+	m.Private = a.privateMarks(snap, m.Places, viewer.CanWrite)
 	m.Bounds = boundsOf(snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",

@@ -173,7 +173,7 @@ func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) error {
-	snap, _, err := a.snapshot(r.Context())
+	snap, _, err := a.visible(r)
 	if err != nil {
 		return err
 	}
@@ -191,6 +191,7 @@ func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentTyp
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
+	a.privateResponse(w, r)
 	body.write(w, r, http.StatusOK)
 	return nil
 }

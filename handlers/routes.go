@@ -11,6 +11,7 @@ import (
 	"github.com/whib/whib/assets"
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/geo"
+	"github.com/whib/whib/privacy"
 	"github.com/whib/whib/store"
 )
 
@@ -41,6 +42,11 @@ type Config struct {
 	// WritesPerMinute and LoginsPerMinute bound each client.
 	WritesPerMinute int
 	LoginsPerMinute int
+	// Privacy is what of the map is not public (HIDDEN_AREAS,
+	// PUBLISH_DELAY): everyone who may not write sees the public part only.
+	Privacy privacy.Policy
+	// PublicHistory false makes the change log writers-only.
+	PublicHistory bool
 }
 
 // placesService is what the handlers ask of the places: the snapshot in
@@ -74,6 +80,10 @@ type Deps struct {
 	Config Config
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// RepositoryPublic reports that privacy settings are in force but the
+	// places' repository is public; writers are told so on the page. Nil
+	// means false.
+	RepositoryPublic func() bool
 }
 
 // Routes is the whole route table of whib. Every handler returns its

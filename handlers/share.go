@@ -19,6 +19,7 @@ func (a *app) embed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	snap = a.public(snap) // the embed is the public map, whoever looks
 	anonymous := views.Viewer{}
 	m, err := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
 	if err != nil {

@@ -405,3 +405,22 @@ func (s *GitHubStore) readPinned(ctx context.Context, t target, known *fileState
 	st.etag = "" // the ETag of a read at a commit does not apply to the branch
 	return st, nil
 }
+
+// Public reports whether anyone can read the repository (the repository
+// API's private flag): then anyone can read the stored file there too,
+// whatever whib keeps from its own pages.
+func (s *GitHubStore) Public(ctx context.Context) (bool, error) {
+	t, err := s.resolve(ctx)
+	if err != nil {
+		return false, err
+	}
+	var repo *github.Repository
+	_, err = s.call(ctx, "github: read repository "+t.owner+"/"+t.repo, true, func(ctx context.Context) (resp *github.Response, err error) {
+		repo, resp, err = s.client.Repositories.Get(ctx, t.owner, t.repo)
+		return resp, err
+	})
+	if err != nil {
+		return false, err
+	}
+	return !repo.GetPrivate(), nil
+}

@@ -24,6 +24,12 @@ func newSnapshot(places []Place, version string, content []byte, loadedAt time.T
 	return Snapshot{Places: places, Version: version, Content: content, LoadedAt: loadedAt, index: &sharedIndex{}}
 }
 
+// NewSnapshot is a snapshot of places that is not the stored file (the
+// public part of a map): Content is the places encoded as a places file.
+func NewSnapshot(places []Place, version string, loadedAt time.Time) Snapshot {
+	return newSnapshot(places, version, encodeCSV(places), loadedAt)
+}
+
 // sharedIndex is what is worked out once, on first use, for one snapshot:
 // its place index, and where each id is.
 type sharedIndex struct {

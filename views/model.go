@@ -42,6 +42,9 @@ type Viewer struct {
 	WriteHint string // signed in but may not write: short line saying why
 	LoginHint string // non-empty: signing in is impossible right now; shown instead of a working button
 	ReadOnly  bool   // sign-in is not set up here: no Log in at all
+	// PrivacyWarning tells a writer what whib cannot hide (the places'
+	// repository is public while some places are kept from the map).
+	PrivacyWarning string
 }
 
 // Form is the add-place form's state.
@@ -64,6 +67,9 @@ type Form struct {
 type Map struct {
 	Assets      Assets
 	Viewer      Viewer
+	// Private says, for a writer, why a place of the list is not on the
+	// public map, by id (hidden area, not published yet).
+	Private map[string]string
 	Places      []Place // the part of the list shown on this page (no-JS list)
 	Total       int
 	Page, Pages int // 1-based list pagination via /?page=N when Pages > 1

@@ -68,6 +68,7 @@ type Site struct {
 }
 
 type options struct {
+	github    []githubtest.Option
 	geo       *geo.Data
 	noAuth    bool
 	csv       []byte
@@ -80,6 +81,11 @@ type Option func(*options)
 
 // WithoutSignIn builds the app with no identity provider configured.
 func WithoutSignIn() Option { return func(o *options) { o.noAuth = true } }
+
+// WithGitHubOptions starts the fake repository with these options too.
+func WithGitHubOptions(opts ...githubtest.Option) Option {
+	return func(o *options) { o.github = append(o.github, opts...) }
+}
 
 // WithCSV starts the fake repository with this places.csv instead of the talk's.
 func WithCSV(csv []byte) Option { return func(o *options) { o.csv = csv } }
@@ -115,8 +121,8 @@ func New(t *testing.T, opts ...Option) *Site {
 		o.geo = sharedGeo
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	gh := githubtest.New(t, githubtest.WithToken(ghToken), githubtest.WithRepo("traveller", "whib-data", "main"),
-		githubtest.WithFile("places.csv", o.csv))
+	gh := githubtest.New(t, append([]githubtest.Option{githubtest.WithToken(ghToken), githubtest.WithRepo("traveller", "whib-data", "main"),
+		githubtest.WithFile("places.csv", o.csv)}, o.github...)...)
 
 	// The app's listener is opened first so the provider can be told the
 	// callback address.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/privacy"
 )
 
 // Defaults that other parts of the module (tools, benchmarks) must agree
@@ -131,6 +132,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	problems := c.loadNumbers(env, getenv)
 	problems = append(problems, c.loadDurations(env)...)
+	problems = append(problems, c.loadPrivacy(env)...)
 	problems = append(problems, c.check()...)
 	return c, errors.Join(problems...)
 }
@@ -158,6 +160,22 @@ func (c *Config) loadNumbers(env func(name, fallback string) string, getenv func
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		problems = append(problems, fmt.Errorf("LOG_LEVEL: %v", err))
+	}
+	return problems
+}
+
+// loadPrivacy reads HIDDEN_AREAS, PUBLISH_DELAY and PUBLIC_HISTORY.
+func (c *Config) loadPrivacy(env func(name, fallback string) string) []error {
+	var problems []error
+	var err error
+	if c.Handlers.Privacy.Areas, err = privacy.ParseAreas(env("HIDDEN_AREAS", "")); err != nil {
+		problems = append(problems, fmt.Errorf("HIDDEN_AREAS: %v (like 47.07,15.44,2km; 48.20,16.37,500m,town)", err))
+	}
+	if c.Handlers.Privacy.Delay, err = privacy.ParseDelay(env("PUBLISH_DELAY", "")); err != nil {
+		problems = append(problems, fmt.Errorf("PUBLISH_DELAY: %v", err))
+	}
+	if c.Handlers.PublicHistory, err = parseSwitch(env("PUBLIC_HISTORY", "true")); err != nil {
+		problems = append(problems, fmt.Errorf("PUBLIC_HISTORY: %v", err))
 	}
 	return problems
 }

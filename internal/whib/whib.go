@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/whib/whib/assets"
@@ -36,6 +37,9 @@ type Server struct {
 	// stopBackground ends the refresh loop started by Start.
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup // the refresh loop, waited for by Shutdown
+	// repositoryPublic is set when privacy settings are in force but the
+	// places' GitHub repository is public (checked at start).
+	repositoryPublic atomic.Bool
 }
 
 // Option hands Build a part it would otherwise make itself.
@@ -85,8 +89,10 @@ func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time
 	// against the idle timeout.
 	h := authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
 		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: srv.geo, Config: cfg.Handlers, Now: now,
+		RepositoryPublic: srv.repositoryPublic.Load,
 	}))
 	srv.store, srv.live, srv.auth = places, live, authenticator
+	srv.checkRepositoryPrivate(ctx)
 	srv.handler, srv.httpServer = h, newServer(h, logger, cfg.MaxConnections)
 	return srv, nil
 }
@@ -208,4 +214,26 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// checkRepositoryPrivate warns, in the log at start and on the page for
+// writers, when hidden areas or a publishing delay are set but the GitHub
+// repository is public: anyone can read places.csv there.
+func (a *Server) checkRepositoryPrivate(ctx context.Context) {
+	gh, ok := a.store.(*store.GitHubStore)
+	if !ok || !a.cfg.Handlers.Privacy.Active() {
+		return
+	}
+	// At start, bounded like the first sign-in discovery.
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.DiscoveryWait)
+	defer cancel()
+	public, err := gh.Public(ctx)
+	if err != nil {
+		a.logger.Warn("could not tell whether the places repository is private", "store", a.store.String(), "err", err)
+		return
+	}
+	if public {
+		a.repositoryPublic.Store(true)
+		a.logger.Warn("HIDDEN_AREAS or PUBLISH_DELAY is set, but the places repository is public: anyone can read every place in it on GitHub. Make the repository private.", "store", a.store.String())
+	}
 }

@@ -63,7 +63,7 @@ func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": 1, "node_id": "R_fake", "name": s.repo, "full_name": s.owner + "/" + s.repo,
 		"owner":          map[string]any{"login": s.owner, "id": 1, "type": "User"},
-		"private":        true,
+		"private":        !s.public,
 		"default_branch": s.branch,
 		"permissions":    map[string]bool{"admin": true, "push": true, "pull": true},
 	})

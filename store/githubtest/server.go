@@ -28,6 +28,7 @@ type Server struct {
 	token   string
 	user    string
 	latency time.Duration
+	public  bool // the repository API says "private": false
 
 	mu          sync.Mutex
 	owner, repo string
@@ -62,6 +63,7 @@ type config struct {
 	owner, repo, branch string
 	latency             time.Duration
 	files               []fileSeed
+	public              bool
 }
 
 type fileSeed struct {
@@ -90,6 +92,9 @@ func WithFile(path string, content []byte) Option {
 // WithLatency delays every answer by d, like a distant API.
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
 
+// WithPublicRepo makes the repository public (its API's "private": false).
+func WithPublicRepo() Option { return func(c *config) { c.public = true } }
+
 // WithUser sets the login GET /user returns (default "octocat").
 func WithUser(login string) Option { return func(c *config) { c.user = login } }
 
@@ -114,6 +119,7 @@ func Start(opts ...Option) *Server {
 		token:   cfg.token,
 		user:    cfg.user,
 		latency: cfg.latency,
+		public:  cfg.public,
 		owner:   cfg.owner,
 		repo:    cfg.repo,
 		branch:  cfg.branch,
