@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,21 +35,43 @@ type Server struct {
 	bin  string
 	dir  string
 	port int
+	opts Options
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
 
+// Options make the server look more like a hosted one.
+type Options struct {
+	// Password is required of clients (requirepass), as hosted Redis does.
+	Password string
+	// TLS serves only TLS, with a self-signed certificate for 127.0.0.1,
+	// as Heroku Key-Value Store does: clients must skip verification.
+	TLS bool
+}
+
 // Start runs redis-server for the rest of the test, or fails the test.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartWith(t, Options{})
+}
+
+// StartWith runs redis-server with opts for the rest of the test, or
+// fails the test.
+func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("redis-server is not installed, and these tests need a real Redis: " +
 			"install Debian's package (apt-get install redis-server), which the test setup (./test.sh) does")
 	}
-	s := &Server{t: t, bin: bin, dir: t.TempDir()}
+	s := &Server{t: t, bin: bin, dir: t.TempDir(), opts: opts}
+	if opts.TLS {
+		if err := writeSelfSigned(s.dir); err != nil {
+			t.Fatalf("redistest: self-signed certificate: %v", err)
+		}
+	}
 	var lastErr error
 	for range portTries {
 		if s.port, err = freePort(); err != nil {
@@ -65,8 +89,18 @@ func Start(t testing.TB) *Server {
 // Addr is host:port of the server.
 func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
 
-// URL is the server as REDIS_URL would name it.
-func (s *Server) URL() string { return "redis://" + s.Addr() + "/0" }
+// URL is the server as REDIS_URL would name it, password included:
+// redis:// or, with TLS, rediss://.
+func (s *Server) URL() string {
+	u := url.URL{Scheme: "redis", Host: s.Addr(), Path: "/0"}
+	if s.opts.TLS {
+		u.Scheme = "rediss"
+	}
+	if s.opts.Password != "" {
+		u.User = url.UserPassword("", s.opts.Password)
+	}
+	return u.String()
+}
 
 // Stop ends the server (SIGKILL: as abrupt as a crash or a network cut)
 // and waits for it to exit. Stopping a stopped server does nothing.
@@ -97,11 +131,7 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cmd := exec.Command(s.bin,
-		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
-		"--dir", s.dir, "--save", "", "--appendonly", "no",
-		"--daemonize", "no", "--loglevel", "notice", "--logfile", "",
-		"--databases", "1", "--protected-mode", "yes")
+	cmd := exec.Command(s.bin, s.args()...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -129,6 +159,25 @@ func (s *Server) start() error {
 		<-exited
 		return fmt.Errorf("redis-server was not ready after %s:\n%s", readyWait, logTail)
 	}
+}
+
+func (s *Server) args() []string {
+	args := []string{
+		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
+		"--dir", s.dir, "--save", "", "--appendonly", "no",
+		"--daemonize", "no", "--loglevel", "notice", "--logfile", "",
+		"--databases", "1", "--protected-mode", "yes",
+	}
+	if s.opts.Password != "" {
+		args = append(args, "--requirepass", s.opts.Password)
+	}
+	if s.opts.TLS {
+		cert, key := filepath.Join(s.dir, certFile), filepath.Join(s.dir, keyFile)
+		args = append(args, "--port", "0", "--tls-port", strconv.Itoa(s.port),
+			"--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert,
+			"--tls-auth-clients", "no")
+	}
+	return args
 }
 
 // watchLog keeps the server's last log lines (for failure messages) and

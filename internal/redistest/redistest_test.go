@@ -2,6 +2,7 @@ package redistest
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strings"
@@ -72,5 +73,28 @@ func TestMissingRedisServerFailsAndSaysHowToInstallIt(t *testing.T) {
 	}()
 	if !strings.Contains(rec.message, "apt-get install redis-server") {
 		t.Fatalf("Start without redis-server said %q; want a failure naming the package to install", rec.message)
+	}
+}
+
+func TestTLSServerWithPasswordSpeaksOnlyTLS(t *testing.T) {
+	s := StartWith(t, Options{TLS: true, Password: "s3cret"})
+	if want := "rediss://:s3cret@" + s.Addr() + "/0"; s.URL() != want {
+		t.Fatalf("URL = %q, want %q", s.URL(), want)
+	}
+	conn, err := tls.Dial("tcp", s.Addr(), &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatalf("TLS handshake with the server: %v", err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(conn).ReadString('\n')
+	if !strings.HasPrefix(line, "-NOAUTH") {
+		t.Fatalf("PING without the password answered %q, want -NOAUTH", line)
+	}
+	if _, err := ping(s.Addr()); err == nil {
+		t.Fatal("the TLS server answered a plain-text PING")
 	}
 }
