@@ -38,7 +38,7 @@ func BenchmarkThreeInstancesFanOut300Streams(b *testing.B) {
 	}()
 	arrivals := make(chan time.Duration, instances*perInstance)
 	for range instances {
-		r, err := OpenRedis(ctx, RedisConfig{URL: srv.URL()})
+		r, err := OpenRedis(ctx, Config{RedisURL: srv.URL()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -38,7 +38,7 @@ type link struct {
 	probes sync.WaitGroup
 }
 
-func newLink(ctx context.Context, client *redis.Client, cfg RedisConfig, addr string) *link {
+func newLink(ctx context.Context, client *redis.Client, cfg Config, addr string) *link {
 	return &link{
 		ctx: ctx, client: client, timeout: cfg.Timeout, retry: cfg.RetryEvery,
 		logger: cfg.Logger, addr: addr, ready: make(chan struct{}),

@@ -102,7 +102,7 @@ func TestRedisUnreachableAtStartIsNoErrorAndJoinsWhenItComes(t *testing.T) {
 
 func TestRedisCallsDuringAnOutageDoNotWaitForTimeouts(t *testing.T) {
 	srv := redistest.Start(t)
-	r := openRedis(t, srv.URL(), nil, func(c *RedisConfig) { c.RetryEvery = time.Hour })
+	r := openRedis(t, srv.URL(), nil, func(c *Config) { c.RetryEvery = time.Hour })
 	srv.Stop()
 	_, _ = r.Limiter("writes", 60).Allow(t.Context(), "sub:alice") // finds Redis gone
 	calls := 0

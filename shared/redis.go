@@ -15,55 +15,16 @@ import (
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
-// Defaults for RedisConfig's zero values.
-const (
-	DefaultTimeout    = time.Second
-	DefaultRetryEvery = 5 * time.Second
-	DefaultPrefix     = "whib:"
-	// DefaultEndedSessionsLimit bounds the ended sessions an instance keeps
-	// in its own memory (what it ended, and what it learnt from Redis).
-	DefaultEndedSessionsLimit = 10_000
-)
-
 // pingEvery is how long the change subscription may hear nothing before
 // it asks Redis whether the connection is still there.
 const pingEvery = 30 * time.Second
-
-// RedisConfig says how to reach Redis and how to behave without it.
-type RedisConfig struct {
-	// URL is REDIS_URL as Heroku sets it: redis://[user:password@]host:port[/db]
-	// or rediss:// for TLS. It holds a password: it is never logged.
-	URL string
-	// InsecureSkipVerify accepts a rediss:// server's certificate without
-	// checking it. Heroku Key-Value Store presents a self-signed
-	// certificate, so it cannot be verified; the traffic is still encrypted
-	// but not protected from an active attacker on the network. Set it only
-	// for such a provider; it does nothing for redis://.
-	InsecureSkipVerify bool
-	// Timeout bounds every call to Redis, connecting included
-	// (DefaultTimeout when zero).
-	Timeout time.Duration
-	// RetryEvery is how often Redis is tried again while it is unreachable
-	// (DefaultRetryEvery when zero).
-	RetryEvery time.Duration
-	// Prefix starts every key and channel name (DefaultPrefix when empty),
-	// so several apps can share one Redis.
-	Prefix string
-	// EndedSessionsLimit bounds the ended sessions kept in this instance's
-	// memory (DefaultEndedSessionsLimit when zero).
-	EndedSessionsLimit int
-	// Logger hears about connections lost and found (nil: discarded).
-	Logger *slog.Logger
-	// Now is the clock for the in-memory fallbacks (nil: time.Now).
-	Now func() time.Time
-}
 
 // Redis is the shared state of every instance that uses the same Redis.
 // While Redis is unreachable, each part falls back to this instance's
 // memory (see Changes, EndedSessions and Limiter) and Redis is tried again
 // every RetryEvery; nothing stops working. Close ends it.
 type Redis struct {
-	cfg     RedisConfig
+	cfg     Config
 	client  *redis.Client
 	link    *link
 	origin  string // this instance's name on published changes
@@ -72,10 +33,10 @@ type Redis struct {
 	stop    context.CancelFunc
 }
 
-// OpenRedis connects to cfg.URL. Only a malformed URL is an error: an
+// OpenRedis connects to cfg.RedisURL. Only a malformed URL is an error: an
 // unreachable Redis is logged and tried again in the background, so an
 // instance starts, and serves the map, without it.
-func OpenRedis(ctx context.Context, cfg RedisConfig) (*Redis, error) {
+func OpenRedis(ctx context.Context, cfg Config) (*Redis, error) {
 	cfg = cfg.withDefaults()
 	opts, err := redisOptions(cfg)
 	if err != nil {
@@ -99,36 +60,14 @@ func OpenRedis(ctx context.Context, cfg RedisConfig) (*Redis, error) {
 	return r, nil
 }
 
-func (c RedisConfig) withDefaults() RedisConfig {
-	if c.Timeout <= 0 {
-		c.Timeout = DefaultTimeout
-	}
-	if c.RetryEvery <= 0 {
-		c.RetryEvery = DefaultRetryEvery
-	}
-	if c.Prefix == "" {
-		c.Prefix = DefaultPrefix
-	}
-	if c.EndedSessionsLimit <= 0 {
-		c.EndedSessionsLimit = DefaultEndedSessionsLimit
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	return c
-}
-
 // redisOptions reads the URL with go-redis's own parser and bounds every
 // call. Its errors never repeat the URL, which holds the password.
-func redisOptions(cfg RedisConfig) (*redis.Options, error) {
-	scheme, _, found := strings.Cut(cfg.URL, "://")
+func redisOptions(cfg Config) (*redis.Options, error) {
+	scheme, _, found := strings.Cut(cfg.RedisURL, "://")
 	if !found || (scheme != "redis" && scheme != "rediss") {
 		return nil, errors.New("REDIS_URL must start with redis:// or rediss://")
 	}
-	opts, err := redis.ParseURL(cfg.URL)
+	opts, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		var urlErr *url.Error
 		if errors.As(err, &urlErr) {

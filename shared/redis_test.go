@@ -13,12 +13,12 @@ import (
 
 // openRedis is one whib instance's shared state on srv's URL. Redis is
 // tried again every 10 ms, so recoveries are quick.
-func openRedis(t *testing.T, url string, logs *logBuffer, tweaks ...func(*RedisConfig)) *Redis {
+func openRedis(t *testing.T, url string, logs *logBuffer, tweaks ...func(*Config)) *Redis {
 	t.Helper()
 	if logs == nil {
 		logs = &logBuffer{}
 	}
-	cfg := RedisConfig{URL: url, RetryEvery: 10 * time.Millisecond, Timeout: 2 * time.Second, Logger: logs.logger()}
+	cfg := Config{RedisURL: url, RetryEvery: 10 * time.Millisecond, Timeout: 2 * time.Second, Logger: logs.logger()}
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}

@@ -12,7 +12,7 @@ func TestRedisOverTLSWithAPasswordAsHerokuSetsIt(t *testing.T) {
 	const password = "p4ssw0rd-never-logged"
 	srv := redistest.StartWith(t, redistest.Options{TLS: true, Password: password})
 	var logs logBuffer
-	skip := func(c *RedisConfig) { c.InsecureSkipVerify = true }
+	skip := func(c *Config) { c.InsecureSkipVerify = true }
 	a, b := openRedis(t, srv.URL(), &logs, skip), openRedis(t, srv.URL(), &logs, skip)
 	ctx := t.Context()
 	a.EndedSessions().End(ctx, "session-1", time.Now().Add(time.Hour))
@@ -51,7 +51,7 @@ func TestRedisURLIsCheckedWithoutShowingThePassword(t *testing.T) {
 		"redis://:s3cret@redis.example:6379/not-a-db",
 		"redis://:s3cret@redis.example:6379/0?no_such_option=1",
 	} {
-		_, err := redisOptions(RedisConfig{URL: bad})
+		_, err := redisOptions(Config{RedisURL: bad})
 		if err == nil {
 			t.Errorf("%q was accepted", bad)
 			continue
@@ -63,7 +63,7 @@ func TestRedisURLIsCheckedWithoutShowingThePassword(t *testing.T) {
 }
 
 func TestRedisURLTLSAndTimeouts(t *testing.T) {
-	opts, err := redisOptions(RedisConfig{URL: "rediss://:pw@ec2-1-2-3-4.compute-1.amazonaws.com:12345", InsecureSkipVerify: true, Timeout: time.Second})
+	opts, err := redisOptions(Config{RedisURL: "rediss://:pw@ec2-1-2-3-4.compute-1.amazonaws.com:12345", InsecureSkipVerify: true, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +73,11 @@ func TestRedisURLTLSAndTimeouts(t *testing.T) {
 	if opts.DialTimeout != time.Second || opts.ReadTimeout != time.Second || opts.WriteTimeout != time.Second || !opts.ContextTimeoutEnabled {
 		t.Fatal("a call to Redis is not bounded by the timeout")
 	}
-	opts, err = redisOptions(RedisConfig{URL: "redis://localhost:6379", InsecureSkipVerify: true})
+	opts, err = redisOptions(Config{RedisURL: "redis://localhost:6379", InsecureSkipVerify: true})
 	if err != nil || opts.TLSConfig != nil {
 		t.Fatalf("redis:// must stay plain text: %+v, %v", opts, err)
 	}
-	opts, err = redisOptions(RedisConfig{URL: "rediss://redis.example:6380"})
+	opts, err = redisOptions(Config{RedisURL: "rediss://redis.example:6380"})
 	if err != nil || opts.TLSConfig == nil || opts.TLSConfig.InsecureSkipVerify {
 		t.Fatalf("rediss:// must verify by default: %+v, %v", opts, err)
 	}
