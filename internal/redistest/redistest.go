@@ -132,6 +132,7 @@ func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cmd := exec.Command(s.bin, s.args()...)
+	setParentDeathSignal(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
