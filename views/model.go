@@ -65,11 +65,11 @@ type Form struct {
 // Go cannot have a type and a function of the same name in one package; the
 // name mirrors Oops/OopsPage.)
 type Map struct {
-	Assets      Assets
-	Viewer      Viewer
+	Assets Assets
+	Viewer Viewer
 	// Private says, for a writer, why a place of the list is not on the
 	// public map, by id (hidden area, not published yet).
-	Private map[string]string
+	Private     map[string]string
 	Places      []Place // the part of the list shown on this page (no-JS list)
 	Total       int
 	Page, Pages int // 1-based list pagination via /?page=N when Pages > 1
