@@ -197,7 +197,7 @@ func (a *app) changes(w http.ResponseWriter, r *http.Request) error {
 		}
 		page = n
 	}
-	h, err := a.deps.Places.History(r.Context(), page)
+	h, err := a.history(r, page)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (a *app) changes(w http.ResponseWriter, r *http.Request) error {
 
 // change is one change of the history: JSON, or the change log's entry.
 func (a *app) change(w http.ResponseWriter, r *http.Request) error {
-	ch, err := a.deps.Places.Change(r.Context(), httprouter.ParamsFromContext(r.Context()).ByName("id"))
+	ch, err := a.changeFor(r, httprouter.ParamsFromContext(r.Context()).ByName("id"))
 	if err != nil {
 		return err
 	}

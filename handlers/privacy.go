@@ -99,3 +99,27 @@ func (a *app) privateResponse(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Cookie, Authorization")
 	}
 }
+
+// history is a page of the change log as r may read it: an entry that
+// touched a place that is not public shows, to anyone who may not write,
+// without that place's name, point or author ("a private place").
+func (a *app) history(r *http.Request, page int) (store.HistoryPage, error) {
+	h, err := a.deps.Places.History(r.Context(), page)
+	if err != nil || !a.cfg.Privacy.Active() || a.isWriter(r) {
+		return h, err
+	}
+	for i, c := range h.Changes {
+		h.Changes[i], _ = a.cfg.Privacy.Redact(c, a.now())
+	}
+	return h, nil
+}
+
+// changeFor is one change as r may read it (see history).
+func (a *app) changeFor(r *http.Request, id string) (store.Change, error) {
+	c, err := a.deps.Places.Change(r.Context(), id)
+	if err != nil || !a.cfg.Privacy.Active() || a.isWriter(r) {
+		return c, err
+	}
+	c, _ = a.cfg.Privacy.Redact(c, a.now())
+	return c, nil
+}

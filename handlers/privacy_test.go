@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -127,4 +128,60 @@ func TestWritersAreToldWhenTheRepositoryIsPublic(t *testing.T) {
 			t.Errorf("public repository %v: warning shown %v", public, got)
 		}
 	}
+}
+
+// A place deleted from a hidden area stays out of the public history: the
+// entry shows "a private place", without the name, point or author.
+func TestTheHistoryShowsPrivatePlacesWithoutNameOrPoint(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV([]byte(privateSeed())), apptest.WithConfig(withPrivacy))
+	token := app.MachineToken(apptest.Permission)
+	id := idOfAs(t, app, token, "Secret Home")
+	if resp, body := app.Do(nil, api(token, "DELETE", "/places/"+id, "")); resp.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE = %d %s", resp.StatusCode, body)
+	}
+	for _, accept := range []string{"application/json", "text/html"} {
+		resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/changes", Header: map[string]string{"Accept": accept}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /changes (%s) = %d", accept, resp.StatusCode)
+		}
+		for _, secret := range []string{"Secret Home", "47.0712", "machine"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("the public history (%s) shows %q", accept, secret)
+			}
+		}
+		if !strings.Contains(body, privacy.PrivatePlace) {
+			t.Errorf("the public history (%s) does not say a private place changed", accept)
+		}
+	}
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/changes", Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}})
+	if !strings.Contains(body, "Secret Home") {
+		t.Error("a writer does not see the private place in the history")
+	}
+}
+
+func TestPublicHistoryFalseKeepsTheLogForWriters(t *testing.T) {
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) { c.Handlers.PublicHistory = false }))
+	if resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/changes", Header: map[string]string{"Accept": "application/json"}}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /changes for a visitor = %d, want 401", resp.StatusCode)
+	}
+	token := app.MachineToken(apptest.Permission)
+	if resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/changes", Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}}); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /changes for a writer = %d, want 200", resp.StatusCode)
+	}
+}
+
+func idOfAs(t *testing.T, app *apptest.Site, token, name string) string {
+	t.Helper()
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places", Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}})
+	var places []map[string]any
+	if err := json.Unmarshal([]byte(body), &places); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range places {
+		if p["name"] == name {
+			return p["id"].(string)
+		}
+	}
+	t.Fatalf("no %q in %s", name, body)
+	return ""
 }

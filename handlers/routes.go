@@ -154,9 +154,16 @@ func Routes(d Deps) http.Handler {
 	r.Handler(http.MethodGet, "/places/:id/item", negotiated(a.requireWriter(a.placeItem)))
 	r.Handler(http.MethodPost, "/changes/:id/undo", write(a.undoChange))
 
-	// The history is public, like the map it explains.
-	get("/changes", negotiated(a.limited(a.changesLimiter, a.changes)))
-	get("/changes/:id", negotiated(a.limited(a.changesLimiter, a.change)))
+	// The history is public, like the map it explains, unless
+	// PUBLIC_HISTORY is false; visitors see it through the privacy filter.
+	history := func(h endpoint) http.Handler {
+		if !a.cfg.PublicHistory {
+			h = a.requireWriter(h)
+		}
+		return negotiated(a.limited(a.changesLimiter, h))
+	}
+	get("/changes", history(a.changes))
+	get("/changes/:id", history(a.change))
 
 	return a.middleware(r)
 }
