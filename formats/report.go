@@ -2,6 +2,7 @@ package formats
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -21,11 +22,21 @@ type Report struct {
 	Change string `json:"change"`
 }
 
-// Invalid is a row store.NewPlace refused, with its reasons for a person.
+// Invalid is a row store.NewPlace refused, with what was read and the
+// reasons, for a person. A row missing only its name shows its point, so
+// the preview can let the person name it in place; a row without a point
+// says so (NeedsPoint) with the gazetteer's candidates, if any.
 type Invalid struct {
-	Row    int    `json:"row"`
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
+	Row        int         `json:"row"`
+	File       string      `json:"file,omitempty"` // the archive entry, for a zip
+	Name       string      `json:"name"`
+	Reason     string      `json:"reason"`
+	Latitude   string      `json:"latitude,omitempty"`
+	Longitude  string      `json:"longitude,omitempty"`
+	Visited    string      `json:"visited,omitempty"`
+	Read       string      `json:"read,omitempty"` // the spreadsheet line as written
+	NeedsPoint bool        `json:"needs_point,omitempty"`
+	Candidates []Candidate `json:"candidates,omitempty"`
 }
 
 // Plan is what Classify decided: the places to add and the report to show.
@@ -35,16 +46,21 @@ type Plan struct {
 	// store.NearRadiusMeters: most are the same place geocoded twice, and a pin
 	// moved a few hundred metres is easier to add again than to find and
 	// delete. A caller that wants them anyway appends them to Add.
-	Near   []store.Place
-	Report Report
+	Near []store.Place
+	// AddRows and NearRows are the rows Add and Near came from, index for
+	// index: their Visited and Note, which store.Place does not hold yet.
+	AddRows  []Row
+	NearRows []Row
+	Report   Report
 }
 
 // Classify validates every row with store.NewPlace and sorts the valid
 // ones against known (the current snapshot's index) and the rows before
 // them, by the store's rules (store.Index): the same visit is a duplicate,
-// the same name within store.NearRadiusMeters elsewhere is held back. It
-// does no I/O: the caller adds Plan.Add to the store and sets
-// Report.Change. known may be nil (an empty map).
+// the same name within store.NearRadiusMeters elsewhere is held back. A
+// row whose Visited could not be read is invalid too. It does no I/O: the
+// caller adds Plan.Add to the store and sets Report.Change. known may be
+// nil (an empty map).
 func Classify(imp Import, known *store.Index) Plan {
 	if known == nil {
 		known = store.NewIndex(nil)
@@ -53,8 +69,8 @@ func Classify(imp Import, known *store.Index) Plan {
 	plan := Plan{Report: Report{Invalid: []Invalid{}, Skipped: imp.Skipped}}
 	for _, row := range imp.Rows {
 		place, err := store.NewPlace(row.Name, row.Latitude, row.Longitude)
-		if err != nil {
-			plan.Report.Invalid = append(plan.Report.Invalid, Invalid{Row: row.Index, Name: displayName(row.Name), Reason: reasons(err)})
+		if err != nil || !isEDTF(row.Visited) && row.Visited != "" {
+			plan.Report.Invalid = append(plan.Report.Invalid, invalidRow(row, err))
 			continue
 		}
 		switch {
@@ -63,13 +79,23 @@ func Classify(imp Import, known *store.Index) Plan {
 		case isNear(known, place) || isNear(taken, place):
 			plan.Report.Near++
 			plan.Near = append(plan.Near, place)
+			plan.NearRows = append(plan.NearRows, row)
 		default:
 			plan.Add = append(plan.Add, place)
+			plan.AddRows = append(plan.AddRows, row)
 		}
 		taken.Add(place)
 	}
 	plan.Report.Added = len(plan.Add)
 	return plan
+}
+
+func invalidRow(row Row, err error) Invalid {
+	return Invalid{
+		Row: row.Index, File: row.File, Name: displayName(row.Name), Reason: reasons(row, err),
+		Latitude: displayName(row.Latitude), Longitude: displayName(row.Longitude), Visited: displayName(row.Visited),
+		Read: displayName(row.Read), NeedsPoint: row.NeedsPoint(), Candidates: row.Candidates,
+	}
 }
 
 func isSame(ix *store.Index, p store.Place) bool {
@@ -83,19 +109,41 @@ func isNear(ix *store.Index, p store.Place) bool {
 }
 
 // reasons joins store's per-field messages, name first, as a person reads
-// a row left to right.
-func reasons(err error) string {
-	var invalid *store.Error
-	if !errors.As(err, &invalid) || len(invalid.Fields) == 0 {
-		return err.Error()
-	}
+// a row left to right, and what is wrong with the date. A row without a
+// point says that once, not that each coordinate is required.
+func reasons(row Row, err error) string {
 	var parts []string
-	for _, field := range []string{"name", "latitude", "longitude"} {
-		if msg, ok := invalid.Fields[field]; ok {
+	var invalid *store.Error
+	switch {
+	case err == nil:
+	case !errors.As(err, &invalid) || len(invalid.Fields) == 0:
+		parts = append(parts, err.Error())
+	default:
+		if msg, ok := invalid.Fields["name"]; ok {
 			parts = append(parts, msg)
 		}
+		if row.NeedsPoint() {
+			parts = append(parts, needsPointReason(row))
+			break
+		}
+		for _, field := range []string{"latitude", "longitude"} {
+			if msg, ok := invalid.Fields[field]; ok {
+				parts = append(parts, msg)
+			}
+		}
+	}
+	if row.Visited != "" && !isEDTF(row.Visited) {
+		parts = append(parts, fmt.Sprintf("The date %q is not one whib can read: write it like 2019, 2019-07, 2019-07-14 or 2019-07-14/2019-07-18.", displayName(row.Visited)))
 	}
 	return strings.Join(parts, " ")
+}
+
+func needsPointReason(row Row) string {
+	switch {
+	case len(row.Candidates) > 1:
+		return fmt.Sprintf("The file has no coordinates for it, and %d places match its name: choose one.", len(row.Candidates))
+	}
+	return "The file has no coordinates for it: put it on the map."
 }
 
 // displayName shortens a refused name for the report: the row number finds
