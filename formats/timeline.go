@@ -1,7 +1,7 @@
 package formats
 
 import (
-	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -74,22 +74,40 @@ func (l *visitLog) finish(opts DecodeOptions) (Import, error) {
 	return rowsOfVisits(l.source, l.source, l.visits, rules, opts.HomeAndWork, l.skipped)
 }
 
-// timelineSegment is one element of semanticSegments, or of the iOS array.
-type timelineSegment struct {
-	StartTime    looseText      `json:"startTime"`
-	EndTime      looseText      `json:"endTime"`
-	Visit        *timelineVisit `json:"visit"`
-	Activity     presence       `json:"activity"`
-	TimelinePath presence       `json:"timelinePath"`
+// timelineSegment is one element of semanticSegments, or of the iOS array;
+// L is how the shape writes a place's location.
+type timelineSegment[L latLngText] struct {
+	StartTime    looseText         `json:"startTime"`
+	EndTime      looseText         `json:"endTime"`
+	Visit        *timelineVisit[L] `json:"visit"`
+	Activity     presence          `json:"activity"`
+	TimelinePath presence          `json:"timelinePath"`
 }
 
-type timelineVisit struct {
+type timelineVisit[L latLngText] struct {
 	TopCandidate struct {
-		PlaceID       looseText        `json:"placeId"` // iOS: placeID, the same key to encoding/json
-		SemanticType  looseText        `json:"semanticType"`
-		PlaceLocation timelineLocation `json:"placeLocation"`
+		PlaceID       looseText `json:"placeId"` // iOS: placeID, the same key to encoding/json
+		SemanticType  looseText `json:"semanticType"`
+		PlaceLocation L         `json:"placeLocation"`
 	} `json:"topCandidate"`
 }
+
+// latLngText is a place's location as a Timeline shape writes it:
+// {"latLng": "48.8566°, 2.3522°"} on Android, "geo:48.856600,2.352200" on
+// iOS.
+type latLngText interface {
+	latLng() string
+}
+
+type androidLocation struct {
+	LatLng looseText `json:"latLng"`
+}
+
+func (l androidLocation) latLng() string { return string(l.LatLng) }
+
+type iosLocation struct{ looseText }
+
+func (l iosLocation) latLng() string { return string(l.looseText) }
 
 // presence notes that a key is there, whatever its value, without
 // decoding it.
@@ -97,23 +115,6 @@ type presence bool
 
 func (p *presence) UnmarshalJSON(data []byte) error {
 	*p = string(data) != "null"
-	return nil
-}
-
-// timelineLocation is {"latLng": "48.8566°, 2.3522°"} on Android and
-// "geo:48.856600,2.352200" on iOS.
-type timelineLocation struct{ latitude, longitude string }
-
-func (l *timelineLocation) UnmarshalJSON(data []byte) error {
-	var text looseText
-	if err := json.Unmarshal(data, &text); err == nil && text == "" {
-		var object struct {
-			LatLng looseText `json:"latLng"`
-		}
-		_ = json.Unmarshal(data, &object)
-		text = object.LatLng
-	}
-	l.latitude, l.longitude = splitLatLng(string(text))
 	return nil
 }
 
@@ -128,31 +129,32 @@ func splitLatLng(s string) (latitude, longitude string) {
 
 func (l *visitLog) addOnDevice(format string, data []byte) error {
 	var doc struct {
-		SemanticSegments []timelineSegment `json:"semanticSegments"`
-		RawSignals       []presence        `json:"rawSignals"`
+		SemanticSegments []timelineSegment[androidLocation] `json:"semanticSegments"`
+		RawSignals       []presence                         `json:"rawSignals"`
 	}
 	if err := unmarshalJSON(format, data, &doc); err != nil {
 		return err
 	}
 	l.skipped.Signals += len(doc.RawSignals)
-	return l.addSegments(format, doc.SemanticSegments)
+	return addSegments(l, format, doc.SemanticSegments)
 }
 
 func (l *visitLog) addIOS(format string, data []byte) error {
-	var segments []timelineSegment
+	var segments []timelineSegment[iosLocation]
 	if err := unmarshalJSON(format, data, &segments); err != nil {
 		return err
 	}
-	return l.addSegments(format, segments)
+	return addSegments(l, format, segments)
 }
 
-func (l *visitLog) addSegments(format string, segments []timelineSegment) error {
+func addSegments[L latLngText](l *visitLog, format string, segments []timelineSegment[L]) error {
+	l.visits = slices.Grow(l.visits, min(len(segments), MaxImportPlaces))
 	for i, s := range segments {
 		switch {
 		case s.Visit != nil:
 			c := s.Visit.TopCandidate
 			v := visit{index: i + 1, file: fileOf(format), placeID: string(c.PlaceID), homeOrWork: isHomeOrWork(string(c.SemanticType))}
-			v.setPoint(c.PlaceLocation.latitude, c.PlaceLocation.longitude)
+			v.setPoint(splitLatLng(c.PlaceLocation.latLng()))
 			v.start, v.end = stayDays(string(s.StartTime), string(s.EndTime), v.longitude)
 			if err := l.add(format, v); err != nil {
 				return err

@@ -162,7 +162,7 @@ func dayAfter(day string) string {
 // with its name and point, in the order of the file. Places marked home or
 // work are left out (counted in skipped) unless homeAndWork.
 func visitRows(places []*place, rules visitRules, homeAndWork bool, skipped *Skipped) []Row {
-	var rows []Row
+	rows := make([]Row, 0, len(places))
 	for _, p := range places {
 		placeStays := stays(p.visits, rules.joinNextDays)
 		if !homeAndWork && slices.ContainsFunc(p.visits, func(v visit) bool { return v.homeOrWork }) {
@@ -186,7 +186,9 @@ func visitRows(places []*place, rules visitRules, homeAndWork bool, skipped *Ski
 // rowsOfVisits turns visits into an Import's rows, within MaxImportPlaces.
 func rowsOfVisits(source, format string, visits []visit, rules visitRules, homeAndWork bool, skipped Skipped) (Import, error) {
 	imp := Import{Source: source, Skipped: skipped}
-	for _, row := range visitRows(groupVisits(visits, rules), rules, homeAndWork, &imp.Skipped) {
+	rows := visitRows(groupVisits(visits, rules), rules, homeAndWork, &imp.Skipped)
+	imp.Rows = make([]Row, 0, len(rows))
+	for _, row := range rows {
 		if err := imp.addRow(format, row); err != nil {
 			return Import{}, err
 		}
