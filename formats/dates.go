@@ -123,7 +123,8 @@ func readOneDate(s string, ctx dateContext) (string, bool) {
 		return v, true
 	}
 	if t, ok := unixTime(s); ok {
-		return dateOfInstant(t, ctx), true
+		day := dateOfInstant(t, ctx)
+		return day, day != ""
 	}
 	return readLocalDate(s, ctx)
 }
@@ -188,7 +189,8 @@ func readDateTime(s string, ctx dateContext) (string, bool) {
 		return date, true // a date some tool wrote as midnight UTC
 	}
 	t, _ := time.Parse("2006-01-02 15:04:05", date+" "+clock[:5]+":00")
-	return dateOfInstant(t, ctx), true
+	day := dateOfInstant(t, ctx)
+	return day, day != ""
 }
 
 // splitZone cuts "10:32:00.5+02:00" into the clock and "+02:00" (or "Z").
@@ -265,19 +267,28 @@ func unixTime(s string) (time.Time, bool) {
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
 }
 
-// dateOfInstant is the date at the place of an instant known in UTC: see
-// the package comment on dates.
+// dateOfInstant is the date at the place of an instant known in UTC (see
+// the package comment on dates), or "" when it is outside the years EDTF
+// level 0 writes (0000 to 9999).
 func dateOfInstant(t time.Time, ctx dateContext) string {
 	if ctx.hasLongitude {
 		t = t.Add(time.Duration(math.Round(ctx.longitude/15)) * time.Hour)
 	}
-	return t.UTC().Format("2006-01-02")
+	return dayOf(t)
 }
 
 // dateWithOffset is the local date of an instant whose UTC offset the file
 // gives in minutes (Swarm's timeZoneOffset).
 func dateWithOffset(t time.Time, offsetMinutes int) string {
-	return t.Add(time.Duration(offsetMinutes) * time.Minute).UTC().Format("2006-01-02")
+	return dayOf(t.Add(time.Duration(offsetMinutes) * time.Minute))
+}
+
+func dayOf(t time.Time) string {
+	t = t.UTC()
+	if t.Year() < 0 || t.Year() > 9999 {
+		return ""
+	}
+	return t.Format("2006-01-02")
 }
 
 // readLocalDate reads the ways spreadsheets write a day: 14.07.2019,

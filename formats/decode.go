@@ -180,7 +180,8 @@ func DecodeWith(r io.Reader, mediaType string, filename string, opts DecodeOptio
 
 // formatHint is the format the upload claims to be, by media type or, when
 // that is generic (as browsers often send for .gpx and .kml), by extension:
-// "GPX", "KML", "KMZ", "GeoJSON", "CSV", "ZIP", or "" when it claims none.
+// "GPX", "KML", "KMZ", "GeoJSON", "JSON", "CSV", "ZIP", or "" when it
+// claims none.
 func formatHint(mediaType, filename string) string {
 	base, _, err := mime.ParseMediaType(mediaType)
 	if err != nil || isGenericMediaType(base) {
@@ -193,8 +194,10 @@ func formatHint(mediaType, filename string) string {
 		return "KML"
 	case MediaTypeKMZ:
 		return "KMZ"
-	case MediaTypeGeoJSON, MediaTypeJSON:
+	case MediaTypeGeoJSON:
 		return "GeoJSON"
+	case MediaTypeJSON:
+		return "JSON"
 	case MediaTypeCSV, "text/tab-separated-values":
 		return "CSV"
 	case MediaTypeZip, "application/x-zip-compressed":
@@ -219,8 +222,10 @@ func mediaTypeOfExtension(filename string) string {
 		return MediaTypeKML
 	case ".kmz":
 		return MediaTypeKMZ
-	case ".geojson", ".json":
+	case ".geojson":
 		return MediaTypeGeoJSON
+	case ".json":
+		return MediaTypeJSON
 	case ".csv", ".tsv", ".txt":
 		return MediaTypeCSV
 	case ".zip":

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"cmp"
 	"encoding/xml"
 	"io"
 	"slices"
@@ -27,6 +28,10 @@ const gpxNamespace = "http://www.topografix.com/GPX/1/1"
 // apps keep the <time> they understand, and a midnight UTC reads back as
 // its date.
 const GPXNamespaceWhib = "https://github.com/whib/whib/gpx/1"
+
+// gdalNamespace is where GDAL writes a layer's other fields in a GPX
+// (GPX_USE_EXTENSIONS=YES): <ogr:visited>, <ogr:note>.
+const gdalNamespace = "http://osgeo.org/gdal"
 
 // osmandNamespace marks a GPX written by OsmAnd, whose <type> is the
 // favourites group.
@@ -88,6 +93,7 @@ type gpxReader struct {
 type gpxFields struct {
 	row                                   Row
 	name, desc, cmt, time, group, visited string
+	gdalVisited, gdalNote                 string // GDAL's fields named like a date or a note
 }
 
 // decodeGPX reads gpx/wpt waypoints with their name, time, desc, cmt and
@@ -151,6 +157,13 @@ func (g *gpxReader) start(t xml.StartElement, depth int) {
 		}
 	case t.Name.Local == "visited" && t.Name.Space == GPXNamespaceWhib:
 		g.collect("visited", depth)
+	case t.Name.Space == gdalNamespace:
+		switch roleOfTitle(t.Name.Local) {
+		case roleVisited:
+			g.collect("gdalVisited", depth)
+		case roleNote:
+			g.collect("gdalNote", depth)
+		}
 	case depth == g.wptDepth+1:
 		switch t.Name.Local {
 		case "name", "desc", "cmt", "time", "type":
@@ -178,21 +191,24 @@ func (w *gpxFields) set(field, text string) {
 		w.group = strings.TrimSpace(text)
 	case "visited":
 		w.visited = text
+	case "gdalVisited":
+		w.gdalVisited = cmp.Or(w.gdalVisited, text)
+	case "gdalNote":
+		w.gdalNote = cmp.Or(w.gdalNote, text)
 	}
 }
 
-// endWaypoint makes the row: whib's own visited before <time>; desc and
-// cmt (when it says more) as the note, after the OsmAnd group.
+// endWaypoint makes the row: whib's own visited, then GDAL's, before
+// <time>; GDAL's note, or desc and cmt (when it says more), as the note,
+// after the OsmAnd group.
 func (g *gpxReader) endWaypoint(w *gpxFields) error {
 	row := w.row
 	row.Name = w.name
-	ctx := dateAt(row.Longitude)
-	visited, ok := normaliseVisited(w.visited, ctx)
-	if !ok || visited == "" {
-		visited, _ = normaliseVisited(w.time, ctx)
-	}
-	row.Visited = visited
+	row.Visited = w.when(dateAt(row.Longitude))
 	note := joinLines(w.desc, w.cmt)
+	if strings.TrimSpace(w.gdalNote) != "" {
+		note = w.gdalNote
+	}
 	if g.osmand && w.group != "" {
 		note = joinWith(": ", w.group, note)
 	}
@@ -202,6 +218,18 @@ func (g *gpxReader) endWaypoint(w *gpxFields) error {
 		return nil
 	}
 	return g.imp.addRow("GPX", row)
+}
+
+// when is the first readable of whib's visited, GDAL's and <time>, or else
+// the first written, for the report to show.
+func (w *gpxFields) when(ctx dateContext) string {
+	written := []string{w.visited, w.gdalVisited, w.time}
+	for _, s := range written {
+		if v, ok := normaliseVisited(s, ctx); ok && v != "" {
+			return v
+		}
+	}
+	return strings.TrimSpace(cmp.Or(written...))
 }
 
 // countGroup records the waypoint's group and reports whether the options

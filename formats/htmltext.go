@@ -77,11 +77,12 @@ func endTag(z *html.Tokenizer, b *strings.Builder, href string, skip int) (strin
 	return href, skip
 }
 
-// tidyLines trims each line and keeps at most one blank line in a row.
+// tidyLines collapses white space as a browser does, within each line,
+// and keeps at most one blank line in a row.
 func tidyLines(s string) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
-		line = strings.TrimSpace(line)
+		line = strings.Join(strings.Fields(line), " ")
 		if line == "" && (len(out) == 0 || out[len(out)-1] == "") {
 			continue
 		}

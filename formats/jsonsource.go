@@ -54,7 +54,7 @@ func decodeJSONSource(data []byte, hint string, opts DecodeOptions) (Import, err
 	}
 	logs := visitLogs{}
 	imp, err := decodeJSONEntry(format, data, logs)
-	if errors.Is(err, errNoPlaces) && hint != "" && hint != "GeoJSON" {
+	if errors.Is(err, errNoPlaces) && hint != "" && hint != "GeoJSON" && hint != "JSON" {
 		return Import{}, notWhatItClaims(KindUnsupportedType, hint, "a JSON document of another kind")
 	}
 	if err != nil || imp.Source != "" {
