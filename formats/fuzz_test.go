@@ -22,28 +22,52 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`<gpx><wpt lat="1" lon="2"><name>A</name></wpt></gpx>`), MediaTypeGPX)
 	f.Add([]byte(`<kml><Placemark><name>A</name><Point><coordinates>2,1</coordinates></Point></Placemark></kml>`), MediaTypeKML)
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[2,1]},"properties":{"name":"A"}}]}`), MediaTypeGeoJSON)
+	for _, name := range []string{"organic-maps.kml", "osmand-groups.gpx", "spreadsheet-europe.csv", "google-list.csv", "timeline-ios.json"} {
+		f.Add(readTestdata(f, name), "")
+	}
 	f.Fuzz(func(t *testing.T, data []byte, mediaType string) {
 		imp, err := Decode(bytes.NewReader(data), mediaType, "upload")
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || e.Kind < KindMalformed || e.Kind > KindUnsupportedType {
-				t.Fatalf("Decode error %v (%T) is not an *Error of a known kind", err, err)
-			}
-			return
-		}
-		if len(imp.Rows) > MaxImportPlaces {
-			t.Fatalf("%d rows, over the limit", len(imp.Rows))
-		}
-		plan := Classify(imp, nil)
-		r := plan.Report
-		if r.Added+r.Duplicates+r.Near+len(r.Invalid) != len(imp.Rows) {
-			t.Fatalf("report %+v does not account for %d rows", r, len(imp.Rows))
-		}
-		assertGPXRoundTrip(t, plan)
+		checkDecoded(t, imp, err)
 	})
 }
 
+// checkDecoded holds for whatever a decoder makes of any input: it fails
+// only with an *Error of a known kind, keeps its limits, gives dates that
+// are EDTF or kept as written, and rows that Classify accounts for and
+// that survive a GPX round trip.
+func checkDecoded(t *testing.T, imp Import, err error) {
+	t.Helper()
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) || e.Kind < KindMalformed || e.Kind > KindNeedsColumns {
+			t.Fatalf("Decode error %v (%T) is not an *Error of a known kind", err, err)
+		}
+		if (e.Kind == KindNeedsColumns) != (e.Spreadsheet != nil) {
+			t.Fatalf("error %v: Spreadsheet %+v", err, e.Spreadsheet)
+		}
+		return
+	}
+	if len(imp.Rows) > MaxImportPlaces {
+		t.Fatalf("%d rows, over the limit", len(imp.Rows))
+	}
+	for _, row := range imp.Rows {
+		if v, ok := normaliseVisited(row.Visited, dateContext{}); ok && v != row.Visited {
+			t.Fatalf("row %+v: Visited %q is readable but not normalised (%q)", row, row.Visited, v)
+		}
+	}
+	if s := imp.Summary(); s.Places > s.Visits || s.FirstYear > s.LastYear {
+		t.Fatalf("summary %+v", s)
+	}
+	plan := Classify(imp, nil)
+	r := plan.Report
+	if r.Added+r.Duplicates+r.Near+len(r.Invalid) != len(imp.Rows) || len(plan.AddRows) != len(plan.Add) || len(plan.NearRows) != len(plan.Near) {
+		t.Fatalf("report %+v does not account for %d rows", r, len(imp.Rows))
+	}
+	assertGPXRoundTrip(t, plan)
+}
+
 func assertGPXRoundTrip(t *testing.T, plan Plan) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := EncodeGPX(&buf, plan.Add); err != nil {
 		t.Fatal(err)
