@@ -275,3 +275,16 @@ func joinWith(sep, a, b string) string {
 	}
 	return a + sep + b
 }
+
+// gpxTime is what whib's GPX export writes for a visit (see
+// GPXNamespaceWhib): the xs:dateTime of its first instant, and whether
+// <whib:visited> must carry the rest (a year, a month or an interval,
+// which one instant cannot say). It returns "" for no visit.
+func gpxTime(visited string) (dateTime string, needsExtension bool) {
+	if visited == "" || !isEDTF(visited) {
+		return "", false
+	}
+	start, _, isInterval := strings.Cut(visited, "/")
+	firstDay := start + "-01-01"[len(start)-4:] // 2019 → 2019-01-01, 2019-07 → 2019-07-01
+	return firstDay + "T00:00:00Z", isInterval || len(start) != len("2019-07-14")
+}

@@ -313,3 +313,17 @@ func splitKMLCoordinates(text string) (longitude, latitude string) {
 	}
 	return parts[0], parts[1]
 }
+
+// kmlTime is what whib's KML export writes for a visit: KML's TimeStamp
+// takes a year, a month or a day as they are (xs:gYear, xs:gYearMonth,
+// xs:date), and a TimeSpan an interval, so a visit goes out and comes
+// back exactly. One of when, or begin and end, is set; none for no visit.
+func kmlTime(visited string) (when, begin, end string) {
+	if visited == "" || !isEDTF(visited) {
+		return "", "", ""
+	}
+	if start, stop, ok := strings.Cut(visited, "/"); ok {
+		return "", start, stop
+	}
+	return visited, "", ""
+}
