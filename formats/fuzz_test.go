@@ -60,7 +60,7 @@ func checkDecoded(t *testing.T, imp Import, err error) {
 	}
 	plan := Classify(imp, nil)
 	r := plan.Report
-	if r.Added+r.Duplicates+r.Near+len(r.Invalid) != len(imp.Rows) || len(plan.AddRows) != len(plan.Add) || len(plan.NearRows) != len(plan.Near) {
+	if r.Added+r.Duplicates+r.Near+len(r.Invalid) != len(imp.Rows) || len(plan.AddRows) != len(plan.Add) || len(plan.NearRows) != len(plan.Near) || len(plan.DuplicateRows) != r.Duplicates {
 		t.Fatalf("report %+v does not account for %d rows", r, len(imp.Rows))
 	}
 	assertGPXRoundTrip(t, plan)

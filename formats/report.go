@@ -51,7 +51,10 @@ type Plan struct {
 	// index: their Visited and Note, which store.Place does not hold yet.
 	AddRows  []Row
 	NearRows []Row
-	Report   Report
+	// DuplicateRows are the rows already on the map or earlier in the
+	// file, for the preview to list (collapsed) rather than only count.
+	DuplicateRows []Row
+	Report        Report
 }
 
 // Classify validates every row with store.NewPlace and sorts the valid
@@ -76,6 +79,7 @@ func Classify(imp Import, known *store.Index) Plan {
 		switch {
 		case isSame(known, place) || isSame(taken, place):
 			plan.Report.Duplicates++
+			plan.DuplicateRows = append(plan.DuplicateRows, row)
 		case isNear(known, place) || isNear(taken, place):
 			plan.Report.Near++
 			plan.Near = append(plan.Near, place)
