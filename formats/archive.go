@@ -181,7 +181,7 @@ func (a *archiveReader) decodeEntry(name, ext string, data []byte) (Import, erro
 	format := a.format + " " + name
 	switch ext {
 	case ".gpx":
-		return decodeGPX(data, a.opts)
+		return decodeGPX(format, data, a.opts)
 	case ".kml":
 		imp := Import{Source: SourceKML}
 		var count int

@@ -3,6 +3,7 @@ package formats
 import (
 	"cmp"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -99,11 +100,14 @@ type gpxFields struct {
 // decodeGPX reads gpx/wpt waypoints with their name, time, desc, cmt and
 // type. Tracks and routes are lines, not places: each trk and rte counts
 // once in Skipped.Tracks.
-func decodeGPX(data []byte, opts DecodeOptions) (Import, error) {
-	g := &gpxReader{xml: newXMLReader("GPX", data), opts: opts, groups: map[string]int{}}
+func decodeGPX(format string, data []byte, opts DecodeOptions) (Import, error) {
+	g := &gpxReader{xml: newXMLReader(format, data), opts: opts, groups: map[string]int{}}
 	root, err := g.xml.root()
 	if err != nil {
 		return Import{}, err
+	}
+	if root.Name.Local != "gpx" {
+		return Import{}, g.xml.errorHere(KindMalformed, fmt.Errorf("expected a <gpx> document, found <%s>", root.Name.Local))
 	}
 	g.osmand = declaresNamespace(root, osmandNamespace) || strings.HasPrefix(attr(root, "creator"), "OsmAnd")
 	g.imp.Source = SourceGPX
@@ -217,7 +221,7 @@ func (g *gpxReader) endWaypoint(w *gpxFields) error {
 		g.imp.Skipped.OtherGroups++
 		return nil
 	}
-	return g.imp.addRow("GPX", row)
+	return g.imp.addRow(g.xml.format, row)
 }
 
 // when is the first readable of whib's visited, GDAL's and <time>, or else

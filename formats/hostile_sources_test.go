@@ -84,6 +84,12 @@ func TestDecodeArchiveLimits(t *testing.T) {
 		_, err := Decode(bytes.NewReader(zipOf(t, []zipEntry{{"checkins1.json", big}, {"checkins2.json", big}})), "", "export.zip")
 		assertKind(t, err, KindTooLarge)
 	})
+	t.Run("a GPX that is not one", func(t *testing.T) {
+		_, err := Decode(bytes.NewReader(zipOf(t, []zipEntry{{"tracks/a.gpx", []byte("<kml/>")}})), "", "export.zip")
+		if e := assertKind(t, err, KindMalformed); e.Format != "ZIP tracks/a.gpx" || !strings.Contains(err.Error(), "expected a <gpx> document, found <kml>") {
+			t.Errorf("error %q", err)
+		}
+	})
 	t.Run("a malformed file in the archive", func(t *testing.T) {
 		_, err := Decode(bytes.NewReader(zipOf(t, []zipEntry{{"checkins1.json", []byte("{\"items\": [\n{]}")}})), "", "export.zip")
 		e := assertKind(t, err, KindMalformed)

@@ -21,7 +21,7 @@ func decodeXML(data []byte, hint string, opts DecodeOptions) (Import, error) {
 	}
 	switch root.Name.Local {
 	case "gpx":
-		return decodeGPX(data, opts)
+		return decodeGPX("GPX", data, opts)
 	case "kml":
 		return decodeKML(data)
 	}
