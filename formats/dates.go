@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/whib/whib/store"
 )
 
 // How a visit's date is read (issue 20): whatever a file writes becomes EDTF
@@ -63,19 +65,12 @@ func normaliseVisited(s string, ctx dateContext) (string, bool) {
 	return s, false
 }
 
-// isEDTF reports whether s is already in the notation of the visited
-// column: what normaliseVisited keeps unchanged.
+// isEDTF reports whether s is in the notation of the visited column, as
+// the store reads it (store.ParseVisited): what normaliseVisited keeps
+// unchanged.
 func isEDTF(s string) bool {
-	if start, end, ok := strings.Cut(s, "/"); ok {
-		v, ok := readInterval(s, dateContext{})
-		return ok && v == s && isPlainDate(start) && isPlainDate(end)
-	}
-	return isPlainDate(s)
-}
-
-func isPlainDate(s string) bool {
-	v, ok := readPlainDate(s)
-	return ok && v == s
+	v, err := store.ParseVisited(s)
+	return err == nil && s != "" && v.String() == s
 }
 
 // readInterval reads "start/end" where both halves are dates on their own
@@ -95,23 +90,15 @@ func readInterval(s string, ctx dateContext) (string, bool) {
 }
 
 // joinSpan makes an interval of two dates: one date when they are equal,
-// false when the end is before the start.
+// false when the end starts before the start (the store's rule).
 func joinSpan(start, end string) (string, bool) {
 	switch {
 	case end == "" || start == end:
 		return start, start != ""
 	case start == "":
 		return end, true
-	case spanEnd(end) < start:
-		return "", false
 	}
-	return start + "/" + end, true
-}
-
-// spanEnd is the last day a date covers, as a comparable string: 2019 ends
-// on 2019-12-31 (written 2019-99-99, which sorts after every day of it).
-func spanEnd(date string) string {
-	return date + "-99-99"[len(date)-4:]
+	return start + "/" + end, isEDTF(start + "/" + end)
 }
 
 func readOneDate(s string, ctx dateContext) (string, bool) {
@@ -331,26 +318,6 @@ func pad2(s string) string {
 		return "0" + s
 	}
 	return s
-}
-
-// yearOf is the first year a visited value names, or 0.
-func yearOf(visited string) int {
-	if len(visited) < 4 {
-		return 0
-	}
-	y, err := strconv.Atoi(visited[:4])
-	if err != nil {
-		return 0
-	}
-	return y
-}
-
-// lastYearOf is the last year a visited value names, or 0.
-func lastYearOf(visited string) int {
-	if _, end, ok := strings.Cut(visited, "/"); ok {
-		return yearOf(end)
-	}
-	return yearOf(visited)
 }
 
 // readInstant reads a moment: a Unix time, RFC 3339, or a date and time

@@ -66,6 +66,9 @@ func checkDecoded(t *testing.T, imp Import, err error) {
 	assertGPXRoundTrip(t, plan)
 }
 
+// assertGPXRoundTrip checks that every place of the plan comes back from
+// EncodeGPX. EncodeGPX writes a place's name and point, not yet its visit
+// (gpxTime says how it will), so visits to one place come back as one.
 func assertGPXRoundTrip(t *testing.T, plan Plan) {
 	t.Helper()
 	var buf bytes.Buffer
@@ -77,14 +80,29 @@ func assertGPXRoundTrip(t *testing.T, plan Plan) {
 		t.Fatalf("reading our own GPX: %v\n%s", err, buf.Bytes())
 	}
 	back := Classify(again, nil)
-	if len(back.Add) != len(plan.Add) {
-		t.Fatalf("GPX round trip kept %d of %d places: %+v", len(back.Add), len(plan.Add), back.Report)
+	places := distinctPlaces(plan.Add)
+	if len(back.Add) != len(places) {
+		t.Fatalf("GPX round trip kept %d of %d places: %+v", len(back.Add), len(places), back.Report)
 	}
-	for i, p := range plan.Add {
+	for i, p := range places {
 		if got := back.Add[i]; got.Name != asXMLText(p.Name) || got.Latitude.Float() != p.Latitude.Float() || got.Longitude.Float() != p.Longitude.Float() {
 			t.Fatalf("GPX round trip changed %q %s,%s into %q %s,%s", p.Name, p.Latitude, p.Longitude, got.Name, got.Latitude, got.Longitude)
 		}
 	}
+}
+
+// distinctPlaces are the places without their visits, each once.
+func distinctPlaces(visits []store.Place) []store.Place {
+	ix := store.NewIndex(nil)
+	var places []store.Place
+	for _, p := range visits {
+		p.Visited, p.Note = store.Visited{}, ""
+		if _, seen := ix.Same(p); !seen {
+			ix.Add(p)
+			places = append(places, p)
+		}
+	}
+	return places
 }
 
 // asXMLText is name as XML can carry it: a hand-edited places file may hold

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/whib/whib/store"
 )
 
 func TestDecodeSavedPlacesCurrentSchema(t *testing.T) {
@@ -130,5 +132,21 @@ func TestDecodeTakeoutZip(t *testing.T) {
 	want := Skipped{Activities: 1, HomeAndWork: 1, Files: 3}
 	if imp.Source != "Google Saved Places, Google Timeline" || imp.Skipped != want {
 		t.Errorf("source %q, skipped %+v, want %+v", imp.Source, imp.Skipped, want)
+	}
+}
+
+// TestTimelineVisitsAreVisitsInTheStore classifies a Timeline's rows by the
+// store's rules: each stay is a visit to add, and the same file again adds
+// nothing.
+func TestTimelineVisitsAreVisitsInTheStore(t *testing.T) {
+	imp := decodeFile(t, filepath.Join("takeout", "2019_AUGUST.json"), MediaTypeJSON)
+	imp.Rows = append(imp.Rows, Row{Index: 3, Name: "Porto", Latitude: "41.1579438", Longitude: "-8.6291053", Visited: "2023-05"})
+	plan := Classify(imp, nil)
+	if plan.Report.Added != 3 || plan.Report.Duplicates != 0 || plan.Add[1].Visited.String() != "2019-08-04/2019-08-06" || plan.Add[2].Visited.String() != "2023-05" {
+		t.Fatalf("plan %+v: want three visits", plan.Report)
+	}
+	again := Classify(imp, store.NewIndex(plan.Add))
+	if again.Report.Added != 0 || again.Report.Duplicates != 3 {
+		t.Errorf("the same visits again: %+v", again.Report)
 	}
 }

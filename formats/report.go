@@ -41,14 +41,14 @@ type Invalid struct {
 
 // Plan is what Classify decided: the places to add and the report to show.
 type Plan struct {
-	Add []store.Place // valid, new, in file order, as store.NewPlace returned them
+	Add []store.Place // valid, new, in file order, as store.Input.Place returned them
 	// Near holds back places with the same name as one within
 	// store.NearRadiusMeters: most are the same place geocoded twice, and a pin
 	// moved a few hundred metres is easier to add again than to find and
 	// delete. A caller that wants them anyway appends them to Add.
 	Near []store.Place
 	// AddRows and NearRows are the rows Add and Near came from, index for
-	// index: their Visited and Note, which store.Place does not hold yet.
+	// index, for the preview to show where each is in the file.
 	AddRows  []Row
 	NearRows []Row
 	// DuplicateRows are the rows already on the map or earlier in the
@@ -57,11 +57,12 @@ type Plan struct {
 	Report        Report
 }
 
-// Classify validates every row with store.NewPlace and sorts the valid
-// ones against known (the current snapshot's index) and the rows before
-// them, by the store's rules (store.Index): the same visit is a duplicate,
-// the same name within store.NearRadiusMeters elsewhere is held back. A
-// row whose Visited could not be read is invalid too. It does no I/O: the
+// Classify validates every row, its date and note included, with
+// store.Input.Place and sorts the valid ones against known (the current
+// snapshot's index) and the rows before them, by the store's rules
+// (store.Index): the same visit (name, point and date) is a duplicate,
+// another visit to a place on the map is new, the same name within
+// store.NearRadiusMeters elsewhere is held back. It does no I/O: the
 // caller adds Plan.Add to the store and sets Report.Change. known may be
 // nil (an empty map).
 func Classify(imp Import, known *store.Index) Plan {
@@ -71,8 +72,8 @@ func Classify(imp Import, known *store.Index) Plan {
 	taken := store.NewIndex(nil) // the rows classified so far
 	plan := Plan{Report: Report{Invalid: []Invalid{}, Skipped: imp.Skipped}}
 	for _, row := range imp.Rows {
-		place, err := store.NewPlace(row.Name, row.Latitude, row.Longitude)
-		if err != nil || !isEDTF(row.Visited) && row.Visited != "" {
+		place, err := store.Input{Name: row.Name, Latitude: row.Latitude, Longitude: row.Longitude, Visited: row.Visited, Note: row.Note}.Place()
+		if err != nil {
 			plan.Report.Invalid = append(plan.Report.Invalid, invalidRow(row, err))
 			continue
 		}
@@ -112,32 +113,28 @@ func isNear(ix *store.Index, p store.Place) bool {
 	return ok
 }
 
-// reasons joins store's per-field messages, name first, as a person reads
-// a row left to right, and what is wrong with the date. A row without a
-// point says that once, not that each coordinate is required.
+// reasons joins store's per-field messages as a person reads a row, left
+// to right: name, point, date, note. A row without a point says that once,
+// not that each coordinate is required; a date says what was read.
 func reasons(row Row, err error) string {
-	var parts []string
 	var invalid *store.Error
-	switch {
-	case err == nil:
-	case !errors.As(err, &invalid) || len(invalid.Fields) == 0:
-		parts = append(parts, err.Error())
-	default:
-		if msg, ok := invalid.Fields["name"]; ok {
+	if !errors.As(err, &invalid) || len(invalid.Fields) == 0 {
+		return err.Error()
+	}
+	var parts []string
+	for _, field := range []string{"name", "latitude", "longitude", "visited", "note"} {
+		msg, ok := invalid.Fields[field]
+		switch {
+		case !ok:
+		case (field == "latitude" || field == "longitude") && row.NeedsPoint():
+			if field == "latitude" {
+				parts = append(parts, needsPointReason(row))
+			}
+		case field == "visited":
+			parts = append(parts, fmt.Sprintf("The date %q cannot be read: %s", displayName(row.Visited), msg))
+		default:
 			parts = append(parts, msg)
 		}
-		if row.NeedsPoint() {
-			parts = append(parts, needsPointReason(row))
-			break
-		}
-		for _, field := range []string{"latitude", "longitude"} {
-			if msg, ok := invalid.Fields[field]; ok {
-				parts = append(parts, msg)
-			}
-		}
-	}
-	if row.Visited != "" && !isEDTF(row.Visited) {
-		parts = append(parts, fmt.Sprintf("The date %q is not one whib can read: write it like 2019, 2019-07, 2019-07-14 or 2019-07-14/2019-07-18.", displayName(row.Visited)))
 	}
 	return strings.Join(parts, " ")
 }

@@ -36,7 +36,7 @@ func TestDecodeEuropeanSpreadsheet(t *testing.T) {
 	if !lisbon.NeedsPoint || lisbon.Reason != "The file has no coordinates for it: put it on the map." || lisbon.Read != "Lisbon;Portugal;;;2017-05;4;" {
 		t.Errorf("Lisbon: %+v", lisbon)
 	}
-	if berlin.Row != 6 || berlin.Latitude != "52.52" || !strings.Contains(berlin.Reason, `The date "sometime" is not one whib can read`) {
+	if berlin.Row != 6 || berlin.Latitude != "52.52" || berlin.Reason != `The date "sometime" cannot be read: Write a year (2019), a month (2019-07), a day (2019-07-14), or two of them joined by a slash (2019-07-14/2019-07-18).` {
 		t.Errorf("Berlin: %+v", berlin)
 	}
 	if got := plan.AddRows[0]; got.Visited != "2019-07-14" || got.Note != "Francesinha; port cellars" {

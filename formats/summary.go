@@ -3,6 +3,8 @@ package formats
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/whib/whib/store"
 )
 
 // Summary is what a preview says of an import before its table:
@@ -23,13 +25,14 @@ func (imp Import) Summary() Summary {
 	places := map[[3]string]bool{}
 	for _, row := range imp.Rows {
 		places[[3]string{row.Name, row.Latitude, row.Longitude}] = true
-		if !isEDTF(row.Visited) {
+		visited, err := store.ParseVisited(row.Visited)
+		if err != nil || visited.IsZero() {
 			continue
 		}
-		if first := yearOf(row.Visited); first > 0 && (s.FirstYear == 0 || first < s.FirstYear) {
+		if first := visited.Year(); s.FirstYear == 0 || first < s.FirstYear {
 			s.FirstYear = first
 		}
-		s.LastYear = max(s.LastYear, lastYearOf(row.Visited))
+		s.LastYear = max(s.LastYear, visited.End().Year())
 	}
 	s.Places = len(places)
 	return s

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 )
 
@@ -105,7 +104,7 @@ func nearestPlace(grid map[[2]int][]*place, v visit) *place {
 	for dy := -1; dy <= 1; dy++ {
 		for dx := -1; dx <= 1; dx++ {
 			for _, p := range grid[[2]int{cell[0] + dy, cell[1] + dx}] {
-				d := geo.DistanceMeters(v.lat, v.lon, p.anchor.lat, p.anchor.lon)
+				d := store.DistanceMeters(v.lat, v.lon, p.anchor.lat, p.anchor.lon)
 				if d <= bestDistance && namesAgree(p.name, v.name) {
 					best, bestDistance = p, d
 				}
