@@ -63,6 +63,10 @@ func checkDecoded(t *testing.T, imp Import, err error) {
 	if r.Added+r.Duplicates+r.Near+len(r.Invalid) != len(imp.Rows) || len(plan.AddRows) != len(plan.Add) || len(plan.NearRows) != len(plan.Near) || len(plan.DuplicateRows) != r.Duplicates {
 		t.Fatalf("report %+v does not account for %d rows", r, len(imp.Rows))
 	}
+	visits := ClassifyVisits(imp, nil).Report
+	if visits.Added+visits.Duplicates+visits.Near+len(visits.Invalid) != len(imp.Rows) || visits.Added < r.Added || len(visits.Invalid) != len(r.Invalid) {
+		t.Fatalf("ClassifyVisits %+v against Classify %+v for %d rows", visits, r, len(imp.Rows))
+	}
 	assertGPXRoundTrip(t, plan)
 }
 

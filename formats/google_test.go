@@ -136,17 +136,22 @@ func TestDecodeTakeoutZip(t *testing.T) {
 }
 
 // TestTimelineVisitsAreVisitsInTheStore classifies a Timeline's rows by the
-// store's rules: each stay is a visit to add, and the same file again adds
-// nothing.
+// store's rules: with ClassifyVisits each stay is a visit to add and the
+// same file again adds nothing; Classify adds each place once, with the
+// dates in its rows.
 func TestTimelineVisitsAreVisitsInTheStore(t *testing.T) {
 	imp := decodeFile(t, filepath.Join("takeout", "2019_AUGUST.json"), MediaTypeJSON)
-	imp.Rows = append(imp.Rows, Row{Index: 3, Name: "Porto", Latitude: "41.1579438", Longitude: "-8.6291053", Visited: "2023-05"})
-	plan := Classify(imp, nil)
-	if plan.Report.Added != 3 || plan.Report.Duplicates != 0 || plan.Add[1].Visited.String() != "2019-08-04/2019-08-06" || plan.Add[2].Visited.String() != "2023-05" {
+	imp.Rows = append(imp.Rows, Row{Index: 3, Name: "Porto", Latitude: "41.1579438", Longitude: "-8.6291053", Visited: "2023-05", Note: "again"})
+	plan := ClassifyVisits(imp, nil)
+	if plan.Report.Added != 3 || plan.Report.Duplicates != 0 || plan.Add[1].Visited.String() != "2019-08-04/2019-08-06" || plan.Add[2].Visited.String() != "2023-05" || plan.Add[2].Note != "again" {
 		t.Fatalf("plan %+v: want three visits", plan.Report)
 	}
-	again := Classify(imp, store.NewIndex(plan.Add))
+	again := ClassifyVisits(imp, store.NewIndex(plan.Add))
 	if again.Report.Added != 0 || again.Report.Duplicates != 3 {
 		t.Errorf("the same visits again: %+v", again.Report)
+	}
+	places := Classify(imp, nil)
+	if places.Report.Added != 2 || places.Report.Duplicates != 1 || !places.Add[1].Visited.IsZero() || places.AddRows[1].Visited != "2019-08-04/2019-08-06" {
+		t.Errorf("Classify: %+v, rows %+v", places.Report, places.AddRows)
 	}
 }

@@ -48,7 +48,8 @@ type Plan struct {
 	// delete. A caller that wants them anyway appends them to Add.
 	Near []store.Place
 	// AddRows and NearRows are the rows Add and Near came from, index for
-	// index, for the preview to show where each is in the file.
+	// index: where each is in the file, and its date and note when Classify
+	// (not ClassifyVisits) left them out of the place.
 	AddRows  []Row
 	NearRows []Row
 	// DuplicateRows are the rows already on the map or earlier in the
@@ -60,12 +61,28 @@ type Plan struct {
 // Classify validates every row, its date and note included, with
 // store.Input.Place and sorts the valid ones against known (the current
 // snapshot's index) and the rows before them, by the store's rules
-// (store.Index): the same visit (name, point and date) is a duplicate,
-// another visit to a place on the map is new, the same name within
-// store.NearRadiusMeters elsewhere is held back. It does no I/O: the
-// caller adds Plan.Add to the store and sets Report.Change. known may be
-// nil (an empty map).
+// (store.Index): the same place is a duplicate, the same name within
+// store.NearRadiusMeters elsewhere is held back. The places in Plan.Add
+// and Plan.Near are name and point only, as imports have written until
+// now: each row's date and note are in Plan.AddRows and Plan.NearRows, and
+// visits to one place count as duplicates. ClassifyVisits keeps them. It
+// does no I/O: the caller adds Plan.Add to the store and sets
+// Report.Change. known may be nil (an empty map).
 func Classify(imp Import, known *store.Index) Plan {
+	return classify(imp, known, false)
+}
+
+// ClassifyVisits is Classify with each row a visit (issue 20): the places
+// carry their Visited and Note, a stay at a place already on the map is
+// new, and only the same visit (name, point and date) is a duplicate. It is
+// what an import calls once it writes dates: the store then adds the
+// visited and note columns to a file that lacks them, in a commit of its
+// own before the import's.
+func ClassifyVisits(imp Import, known *store.Index) Plan {
+	return classify(imp, known, true)
+}
+
+func classify(imp Import, known *store.Index, visits bool) Plan {
 	if known == nil {
 		known = store.NewIndex(nil)
 	}
@@ -77,22 +94,30 @@ func Classify(imp Import, known *store.Index) Plan {
 			plan.Report.Invalid = append(plan.Report.Invalid, invalidRow(row, err))
 			continue
 		}
-		switch {
-		case isSame(known, place) || isSame(taken, place):
-			plan.Report.Duplicates++
-			plan.DuplicateRows = append(plan.DuplicateRows, row)
-		case isNear(known, place) || isNear(taken, place):
-			plan.Report.Near++
-			plan.Near = append(plan.Near, place)
-			plan.NearRows = append(plan.NearRows, row)
-		default:
-			plan.Add = append(plan.Add, place)
-			plan.AddRows = append(plan.AddRows, row)
+		if !visits {
+			place.Visited, place.Note = store.Visited{}, ""
 		}
+		plan.take(row, place, known, taken)
 		taken.Add(place)
 	}
 	plan.Report.Added = len(plan.Add)
 	return plan
+}
+
+// take sorts one valid row into the plan.
+func (plan *Plan) take(row Row, place store.Place, known, taken *store.Index) {
+	switch {
+	case isSame(known, place) || isSame(taken, place):
+		plan.Report.Duplicates++
+		plan.DuplicateRows = append(plan.DuplicateRows, row)
+	case isNear(known, place) || isNear(taken, place):
+		plan.Report.Near++
+		plan.Near = append(plan.Near, place)
+		plan.NearRows = append(plan.NearRows, row)
+	default:
+		plan.Add = append(plan.Add, place)
+		plan.AddRows = append(plan.AddRows, row)
+	}
 }
 
 func invalidRow(row Row, err error) Invalid {
