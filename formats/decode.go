@@ -200,7 +200,7 @@ func formatHint(mediaType, filename string) string {
 		return "JSON"
 	case MediaTypeCSV, "text/tab-separated-values":
 		return "CSV"
-	case MediaTypeZip, "application/x-zip-compressed":
+	case MediaTypeZip:
 		return "ZIP"
 	}
 	return ""
@@ -208,7 +208,7 @@ func formatHint(mediaType, filename string) string {
 
 func isGenericMediaType(base string) bool {
 	switch base {
-	case "", "application/octet-stream", "text/plain", "application/xml", "text/xml":
+	case "", "application/octet-stream", "text/plain", "application/xml", "text/xml", MediaTypeZip, "application/x-zip-compressed":
 		return true
 	}
 	return false

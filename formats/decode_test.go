@@ -202,3 +202,20 @@ func TestDecodeReadsTheContentWhateverTheFileClaims(t *testing.T) {
 		t.Errorf("error %q, want %q", err, want)
 	}
 }
+
+func TestFormatHint(t *testing.T) {
+	for _, tc := range []struct{ mediaType, filename, want string }{
+		{"application/zip", "Vienna.kmz", "KMZ"}, // browsers send a KMZ as a zip
+		{"application/zip", "takeout-20240101T000000Z-001.zip", "ZIP"},
+		{"application/x-zip-compressed", "export.zip", "ZIP"},
+		{"application/json", "Timeline.json", "JSON"},
+		{"", "Saved Places.json", "JSON"},
+		{"application/geo+json", "", "GeoJSON"},
+		{"text/plain", "places.TXT", "CSV"},
+		{"application/vnd.ms-excel", "places.csv", ""}, // Windows' type for .csv: the content decides
+	} {
+		if got := formatHint(tc.mediaType, tc.filename); got != tc.want {
+			t.Errorf("formatHint(%q, %q) = %q, want %q", tc.mediaType, tc.filename, got, tc.want)
+		}
+	}
+}
