@@ -49,8 +49,8 @@ const (
 )
 
 // Row is one candidate place, or one visit to a place, as the file wrote
-// it. Name and coordinates are not validated here: Classify runs each row
-// through store.NewPlace. Rows that share Name, Latitude and Longitude are
+// it. Nothing is validated here: Classify runs each row through
+// store.Input.Place. Rows that share Name, Latitude and Longitude are
 // visits to one place (a Timeline or Swarm export visits the same café many
 // times); Visited tells them apart.
 type Row struct {

@@ -15,8 +15,9 @@
 // each came from), what was skipped, and for a spreadsheet how it was read.
 // Import.Summary is the preview's first line ("Google Timeline: 214 visits
 // at 61 places, 2019–2024"). Classify then runs every row through
-// store.NewPlace and sorts it into new, duplicate, near or invalid, which
-// gives the places to add and the Report.
+// store.Input.Place and sorts it into new, duplicate, near or invalid, which
+// gives the places to add and the Report; ClassifyVisits does the same with
+// each row a visit, its date and note in the place.
 //
 // A visit is a row: a place visited twice is two rows with the same name
 // and point and different Visited, the shape of places.csv. Sources that

@@ -22,7 +22,7 @@ type Report struct {
 	Change string `json:"change"`
 }
 
-// Invalid is a row store.NewPlace refused, with what was read and the
+// Invalid is a row store.Input.Place refused, with what was read and the
 // reasons, for a person. A row missing only its name shows its point, so
 // the preview can let the person name it in place; a row without a point
 // says so (NeedsPoint) with the gazetteer's candidates, if any.
