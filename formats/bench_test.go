@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/whib/whib/store"
 )
@@ -90,6 +91,52 @@ func BenchmarkEncodeKML(b *testing.B) {
 	for b.Loop() {
 		if err := EncodeKML(&bytes.Buffer{}, places); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// timelineFile is an on-device Google Timeline of n visits at n/4 places
+// (each visited on four days from 2019 to 2024), with a journey between
+// every fifth pair: 4.3 MB for 10,000 visits.
+func timelineFile(n int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(`{"semanticSegments": [`)
+	start := time.Date(2019, 1, 1, 9, 0, 0, 0, time.FixedZone("", 3600))
+	places := max(n/4, 1)
+	for i := range n {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		p := i % places
+		day := start.Add(time.Duration(i) * 5 * time.Hour)
+		fmt.Fprintf(&buf, `{"startTime": %q, "endTime": %q, "startTimeTimezoneUtcOffsetMinutes": 60, "endTimeTimezoneUtcOffsetMinutes": 60, `+
+			`"visit": {"hierarchyLevel": 0, "probability": 0.9, "topCandidate": {"placeId": "ChIJplace%08d", "semanticType": "UNKNOWN", "probability": 0.8, `+
+			`"placeLocation": {"latLng": "%.7f°, %.7f°"}}}}`,
+			day.Format("2006-01-02T15:04:05.000-07:00"), day.Add(2*time.Hour).Format("2006-01-02T15:04:05.000-07:00"),
+			p, -60+float64(p)*0.047, -170+float64(p)*0.133)
+		if i%5 == 4 {
+			fmt.Fprintf(&buf, `,
+{"startTime": %q, "endTime": %q, "activity": {"start": {"latLng": "1.0°, 2.0°"}, "end": {"latLng": "1.1°, 2.1°"}, "distanceMeters": 1234.5, "topCandidate": {"type": "WALKING", "probability": 0.8}}}`,
+				day.Format(time.RFC3339), day.Add(time.Hour).Format(time.RFC3339))
+		}
+	}
+	buf.WriteString("]}")
+	return buf.Bytes()
+}
+
+// BenchmarkDecodeTimeline parses a 10,000-visit Timeline (4.3 MB)
+// into places and stays: the figure in docs/BENCHMARKS.md.
+func BenchmarkDecodeTimeline(b *testing.B) {
+	data := timelineFile(MaxImportPlaces)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		imp, err := Decode(bytes.NewReader(data), MediaTypeJSON, "Timeline.json")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s := imp.Summary(); s.Places != MaxImportPlaces/4 || s.Visits != MaxImportPlaces {
+			b.Fatalf("summary %+v", s)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -22,10 +23,16 @@ func decodeFile(t *testing.T, name, mediaType string) Import {
 	return imp
 }
 
+// assertImport compares rows without Read, the spreadsheet line kept for
+// the report, which TestSpreadsheetRowsKeepWhatWasRead checks.
 func assertImport(t *testing.T, got Import, wantRows []Row, wantTracks int) {
 	t.Helper()
-	if !reflect.DeepEqual(got.Rows, wantRows) {
-		t.Errorf("rows:\n got %+v\nwant %+v", got.Rows, wantRows)
+	rows := slices.Clone(got.Rows)
+	for i := range rows {
+		rows[i].Read = ""
+	}
+	if !reflect.DeepEqual(rows, wantRows) {
+		t.Errorf("rows:\n got %+v\nwant %+v", rows, wantRows)
 	}
 	if got.Skipped.Tracks != wantTracks {
 		t.Errorf("skipped tracks = %d, want %d", got.Skipped.Tracks, wantTracks)
@@ -34,30 +41,46 @@ func assertImport(t *testing.T, got Import, wantRows []Row, wantTracks int) {
 
 func TestDecodeGoogleMyMapsKML(t *testing.T) {
 	imp := decodeFile(t, "google-my-maps.kml", MediaTypeKML)
+	// My Maps writes descriptions as HTML: the note is its text. Its
+	// ExtendedData holds the sheet's columns, "Visited" among them; a
+	// column called "name" does not rename the place.
 	assertImport(t, imp, []Row{
-		{Index: 1, Name: "Lisboa", Latitude: "38.7222524", Longitude: "-9.1393366"},
+		{Index: 1, Name: "Lisboa", Latitude: "38.7222524", Longitude: "-9.1393366", Visited: "2019-05", Note: "Pastéis de nata\nTram 28 early"},
 		{Index: 2, Name: "Porto & Gaia", Latitude: "41.1579438", Longitude: "-8.6291053"},
 		{Index: 4, Name: "Praia da Ursa", Latitude: "38.7909", Longitude: "-9.4985"},
 	}, 1)
+	if imp.Source != SourceKML {
+		t.Errorf("source = %q", imp.Source)
+	}
 }
 
 func TestDecodeGoogleTakeoutSavedPlaces(t *testing.T) {
 	// Browsers send .json as application/json; the Takeout file is GeoJSON.
 	imp := decodeFile(t, "saved-places.json", MediaTypeJSON)
 	assertImport(t, imp, []Row{
-		{Index: 1, Name: "Lisbon", Latitude: "38.7222524", Longitude: "-9.1393366"},
-		{Index: 2, Name: "Eiffel Tower", Latitude: "48.8583701", Longitude: "2.2944813"},
-		{Index: 3, Name: "1 Chome Marunouchi, Chiyoda City, Tokyo 100-0005, Japan", Latitude: "35.6812362", Longitude: "139.7671248"},
-		{Index: 4, Name: "Café Central"}, // Takeout's [0, 0]: no coordinates
+		{Index: 1, Name: "Lisbon", Latitude: "38.7222524", Longitude: "-9.1393366", Visited: "2023-04-02"},
+		{Index: 2, Name: "Eiffel Tower", Latitude: "48.8583701", Longitude: "2.2944813", Visited: "2018-07-14"},
+		{Index: 3, Name: "1 Chome Marunouchi, Chiyoda City, Tokyo 100-0005, Japan", Latitude: "35.6812362", Longitude: "139.7671248", Visited: "2024-10-20"},
+		// Takeout's [0, 0] and a URL that searches by name: no coordinates,
+		// and the search text is what to look up.
+		{Index: 4, Name: "Café Central", Visited: "2022-01-05", Lookup: "Café Central"},
 	}, 0)
+	if imp.Source != SourceSavedPlaces {
+		t.Errorf("source = %q", imp.Source)
+	}
 }
 
 func TestDecodeOsmAndFavouritesGPX(t *testing.T) {
 	imp := decodeFile(t, "osmand-favourites.gpx", MediaTypeGPX)
+	// The group is the note's first word; 22:15 UTC in Sydney is the next
+	// morning there.
 	assertImport(t, imp, []Row{
-		{Index: 1, Name: "Porto", Latitude: "41.1579438", Longitude: "-8.6291053"},
-		{Index: 2, Name: "Opera House & Harbour", Latitude: "-33.8567844", Longitude: "151.213108"},
+		{Index: 1, Name: "Porto", Latitude: "41.1579438", Longitude: "-8.6291053", Visited: "2023-06-01", Note: "Travel"},
+		{Index: 2, Name: "Opera House & Harbour", Latitude: "-33.8567844", Longitude: "151.213108", Visited: "2024-02-12", Note: "Travel: Sunset concert"},
 	}, 1)
+	if imp.Source != SourceOsmAnd || !reflect.DeepEqual(imp.Groups, []Group{{Name: "Travel", Places: 2}}) {
+		t.Errorf("source %q, groups %+v", imp.Source, imp.Groups)
+	}
 }
 
 func TestDecodeGPXCountsRoutesAndTracks(t *testing.T) {
@@ -133,14 +156,29 @@ func TestDecodeCSVRowNumbersAndShortRows(t *testing.T) {
 	assertImport(t, imp, []Row{
 		{Index: 2, Name: "A", Latitude: "1", Longitude: "2"},
 		{Index: 3, Name: "multi\nline", Latitude: "3", Longitude: "4"},
-		{Index: 4, Name: "short"},
+		{Index: 4, Name: "short", Lookup: "short"},
 		{Index: 5, Name: "=SUM(1)", Latitude: "5", Longitude: "6"}, // store's formula escape undone
 	}, 0)
 }
 
-func TestDecodeCSVWithoutHeader(t *testing.T) {
-	_, err := Decode(strings.NewReader("Floripa,-27.59,-48.61\n"), MediaTypeCSV, "")
-	assertKind(t, err, KindMalformed)
+func TestDecodeCSVWithoutHeaderAsksForTheColumns(t *testing.T) {
+	body := "Floripa;-27,59;-48,61\nGraz;47,07;15,44\n"
+	_, err := Decode(strings.NewReader(body), MediaTypeCSV, "")
+	e := assertKind(t, err, KindNeedsColumns)
+	sheet := e.Spreadsheet
+	want := Columns{Name: 1, Latitude: 2, Longitude: 3}
+	if sheet == nil || sheet.Columns != want || sheet.Delimiter != ";" || !reflect.DeepEqual(sheet.FirstRow, []string{"Floripa", "-27,59", "-48,61"}) {
+		t.Fatalf("spreadsheet for the picker = %+v, want the guess %+v", sheet, want)
+	}
+	// The picker's answer: no header, these columns.
+	imp, err := DecodeWith(strings.NewReader(body), MediaTypeCSV, "", DecodeOptions{Columns: &sheet.Columns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertImport(t, imp, []Row{
+		{Index: 1, Name: "Floripa", Latitude: "-27.59", Longitude: "-48.61"},
+		{Index: 2, Name: "Graz", Latitude: "47.07", Longitude: "15.44"},
+	}, 0)
 }
 
 func TestDecodePicksFormatFromExtensionForGenericTypes(t *testing.T) {
@@ -153,10 +191,31 @@ func TestDecodePicksFormatFromExtensionForGenericTypes(t *testing.T) {
 	}
 }
 
-func TestDecodeRefusesWrongRootElement(t *testing.T) {
-	_, err := Decode(strings.NewReader(`<kml><Placemark/></kml>`), MediaTypeGPX, "")
-	assertKind(t, err, KindMalformed)
-	if !strings.Contains(err.Error(), "<kml>") {
-		t.Errorf("error %q should name the root it found", err)
+func TestDecodeReadsTheContentWhateverTheFileClaims(t *testing.T) {
+	imp, err := Decode(strings.NewReader(`<kml><Placemark><name>A</name><Point><coordinates>2,1</coordinates></Point></Placemark></kml>`), MediaTypeGPX, "places.gpx")
+	if err != nil || imp.Source != SourceKML || len(imp.Rows) != 1 {
+		t.Errorf("a KML sent as GPX = %+v, %v; want it read as KML", imp, err)
+	}
+	_, err = Decode(strings.NewReader(`<svg xmlns="http://www.w3.org/2000/svg"/>`), MediaTypeGPX, "")
+	assertKind(t, err, KindUnsupportedType)
+	if want := "this file is not a GPX file (it looks like an SVG image)"; err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+func TestFormatHint(t *testing.T) {
+	for _, tc := range []struct{ mediaType, filename, want string }{
+		{"application/zip", "Vienna.kmz", "KMZ"}, // browsers send a KMZ as a zip
+		{"application/zip", "takeout-20240101T000000Z-001.zip", "ZIP"},
+		{"application/x-zip-compressed", "export.zip", "ZIP"},
+		{"application/json", "Timeline.json", "JSON"},
+		{"", "Saved Places.json", "JSON"},
+		{"application/geo+json", "", "GeoJSON"},
+		{"text/plain", "places.TXT", "CSV"},
+		{"application/vnd.ms-excel", "places.csv", ""}, // Windows' type for .csv: the content decides
+	} {
+		if got := formatHint(tc.mediaType, tc.filename); got != tc.want {
+			t.Errorf("formatHint(%q, %q) = %q, want %q", tc.mediaType, tc.filename, got, tc.want)
+		}
 	}
 }

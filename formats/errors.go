@@ -14,7 +14,11 @@ const (
 	KindRefused                         // valid but dangerous: DOCTYPE, unsafe zip path, too deep (400)
 	KindTooLarge                        // over MaxImportBytes, before or after unzipping (413)
 	KindTooMany                         // over MaxImportPlaces places (422)
-	KindUnsupportedType                 // a media type Decode does not read (415)
+	KindUnsupportedType                 // a file that is not one Decode reads, whatever it claims (415)
+	// KindNeedsColumns is a spreadsheet whose columns could not all be
+	// told from its header: Error.Spreadsheet has what the preview needs
+	// to ask the person (DecodeOptions.Columns takes the answer).
+	KindNeedsColumns
 )
 
 // String names the kind for logs.
@@ -30,6 +34,8 @@ func (k Kind) String() string {
 		return "too many places"
 	case KindUnsupportedType:
 		return "unsupported type"
+	case KindNeedsColumns:
+		return "columns not recognised"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -39,10 +45,13 @@ func (k Kind) String() string {
 // find the spot in an editor.
 type Error struct {
 	Kind   Kind
-	Format string // "GPX", "KML", "KMZ", "GeoJSON", "CSV"; "" before the format is known
+	Format string // "GPX", "KML", "KMZ", "GeoJSON", "JSON", "CSV", "ZIP", with the archive entry after a zip's; "" when the file is none of them
 	Line   int    // 0 when the position is unknown
 	Column int
 	Err    error
+	// Spreadsheet is set for KindNeedsColumns: the sheet as read so far,
+	// for a column picker.
+	Spreadsheet *Spreadsheet
 }
 
 func (e *Error) Error() string {

@@ -153,13 +153,13 @@ func TestDecodePlaceLimit(t *testing.T) {
 }
 
 func TestDecodeUnsupportedType(t *testing.T) {
-	for _, tc := range []struct{ mediaType, filename string }{
-		{"image/png", "photo.png"},
-		{"application/pdf", "places.gpx"}, // a specific type wins over the name
-		{"application/octet-stream", "places.xlsx"},
-		{"not a media type", ""},
+	for _, tc := range []struct{ body, mediaType, filename string }{
+		{"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png", "photo.png"},
+		{"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf", "places.gpx"},
+		{"\x00\x01\x02\x03binary", "application/octet-stream", "places.dat"},
+		{"%PDF-1.4", "not a media type", ""},
 	} {
-		_, err := Decode(strings.NewReader("<gpx/>"), tc.mediaType, tc.filename)
+		_, err := Decode(strings.NewReader(tc.body), tc.mediaType, tc.filename)
 		assertKind(t, err, KindUnsupportedType)
 	}
 }
@@ -216,8 +216,13 @@ func TestDecodeKMZRefusesTooManyEntries(t *testing.T) {
 func TestDecodeKMZWithoutKML(t *testing.T) {
 	_, err := Decode(bytes.NewReader(kmz(t, map[string][]byte{"a.txt": nil})), MediaTypeKMZ, "")
 	assertKind(t, err, KindMalformed)
-	_, err = Decode(strings.NewReader("PK not a zip"), MediaTypeKMZ, "")
+	cut := kmz(t, map[string][]byte{"doc.kml": []byte(onePlacemark)})
+	_, err = Decode(bytes.NewReader(cut[:40]), MediaTypeKMZ, "")
 	assertKind(t, err, KindMalformed)
+	_, err = Decode(strings.NewReader("PK not a zip"), MediaTypeKMZ, "")
+	if e := assertKind(t, err, KindUnsupportedType); e.Error() != "this file is not a KMZ file (it looks like plain text)" {
+		t.Errorf("error %q", e)
+	}
 }
 
 // zipBomb is a KMZ whose doc.kml unzips to 1 GB of spaces from about 1 MB,

@@ -2,7 +2,9 @@ package formats
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	kml "github.com/twpayne/go-kml/v3"
@@ -36,54 +38,86 @@ func (c pointCoordinates) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error
 	return enc.EncodeElement(c.longitude+","+c.latitude, start)
 }
 
+// Namespaces of Organic Maps' (and CoMaps', and before them MAPS.ME's)
+// KML extensions.
+var organicMapsNamespaces = []string{"https://omaps.app", "https://maps.me"}
+
 // kmlReader keeps what readKML knows about the Placemark it is inside.
 type kmlReader struct {
 	xml            *xmlReader
 	imp            *Import
 	count          *int // Placemarks seen, for Row.Index, across the files of a KMZ
-	placemark      *Row
+	organic        bool // the document uses Organic Maps' extensions
+	open           []xml.Name
+	placemark      *kmlPlacemark
 	placemarkDepth int
-	hasPoint       bool // the Placemark's first Point was read
-	hasShape       bool // it has a line or polygon
-	inPoint        bool
 	networkLink    int // depth of the NetworkLink being read; 0 when none
 	links          []string
 	text           textCollector
-	textIs         string // "name", "coordinates" or "href"
+	field          string // what the text being collected is: see kmlPlacemark.set
+	dataName       string // the name of the ExtendedData Data or SimpleData being read
 }
 
-// decodeKML reads Placemarks with a Point at any Document or Folder depth.
-// A Placemark that only has a line or polygon counts in Skipped.Tracks; one
+// kmlPlacemark is what one Placemark says.
+type kmlPlacemark struct {
+	row                   Row
+	mwmName               string // Organic Maps' name in the default language
+	description           string
+	when, begin, end      string
+	dataVisited, dataNote string // the first ExtendedData of each role
+	inPoint, hasPoint     bool   // inside the first Point; it was read
+	hasShape              bool   // it has a line or polygon
+}
+
+// decodeKML reads Placemarks with a Point at any Document or Folder depth,
+// with their name, TimeStamp or TimeSpan, description and ExtendedData. A
+// Placemark that only has a line or polygon counts in Skipped.Tracks; one
 // with no geometry at all becomes a row without coordinates, so the report
 // lists it as invalid instead of dropping it silently. NetworkLinks are
 // never fetched; only a KMZ's links to its own files are followed.
 func decodeKML(data []byte) (Import, error) {
-	var imp Import
+	imp := Import{Source: SourceKML}
 	var count int
-	if _, err := readKML("KML", data, &imp, &count); err != nil {
+	_, organic, err := readKML("KML", data, &imp, &count)
+	if err != nil {
 		return Import{}, err
+	}
+	if organic {
+		imp.Source = SourceOrganicMaps
 	}
 	return imp, nil
 }
 
 // readKML adds the Placemarks of one KML document to imp and returns the
-// hrefs of its NetworkLinks.
-func readKML(format string, data []byte, imp *Import, count *int) ([]string, error) {
+// hrefs of its NetworkLinks, and whether it is from Organic Maps.
+func readKML(format string, data []byte, imp *Import, count *int) ([]string, bool, error) {
 	k := &kmlReader{xml: newXMLReader(format, data), imp: imp, count: count}
-	if err := k.xml.root("kml"); err != nil {
-		return nil, err
+	root, err := k.xml.root()
+	if err != nil {
+		return nil, false, err
 	}
+	if root.Name.Local != "kml" {
+		return nil, false, k.xml.errorHere(KindMalformed, fmt.Errorf("expected a <kml> document, found <%s>", root.Name.Local))
+	}
+	k.open = append(k.open, root.Name)
+	k.noticeOrganicMaps(root)
 	for {
 		tok, err := k.xml.next()
 		if err == io.EOF {
-			return k.links, nil
+			return k.links, k.organic, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if err := k.handle(tok); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+	}
+}
+
+func (k *kmlReader) noticeOrganicMaps(t xml.StartElement) {
+	if !k.organic && (declaresNamespace(t, organicMapsNamespaces...) || slices.Contains(organicMapsNamespaces, t.Name.Space)) {
+		k.organic = true
 	}
 }
 
@@ -91,12 +125,15 @@ func (k *kmlReader) handle(tok xml.Token) error {
 	depth := k.xml.depth
 	switch t := tok.(type) {
 	case xml.StartElement:
-		k.start(t.Name.Local, depth)
+		k.open = append(k.open, t.Name)
+		k.noticeOrganicMaps(t)
+		k.start(t, depth)
 	case xml.EndElement:
+		k.open = k.open[:len(k.open)-1]
 		k.endText(depth)
 		switch {
-		case t.Name.Local == "Point":
-			k.inPoint = false
+		case k.placemark != nil && t.Name.Local == "Point":
+			k.placemark.inPoint = false
 		case depth == k.networkLink-1:
 			k.networkLink = 0
 		}
@@ -109,33 +146,53 @@ func (k *kmlReader) handle(tok xml.Token) error {
 	return nil
 }
 
-func (k *kmlReader) start(local string, depth int) {
+// parent is the local name of the element around the one just opened.
+func (k *kmlReader) parent() xml.Name {
+	if len(k.open) < 2 {
+		return xml.Name{}
+	}
+	return k.open[len(k.open)-2]
+}
+
+func (k *kmlReader) start(t xml.StartElement, depth int) {
 	if k.placemark == nil {
-		k.startOutsidePlacemark(local, depth)
+		k.startOutsidePlacemark(t.Name.Local, depth)
 		return
 	}
-	switch local {
-	case "name":
-		if depth == k.placemarkDepth+1 {
-			k.collect("name", depth)
+	p := k.placemark
+	local, isMWM := t.Name.Local, slices.Contains(organicMapsNamespaces, t.Name.Space)
+	switch {
+	case (local == "name" || local == "description") && !isMWM && depth == k.placemarkDepth+1:
+		k.collect(local, depth)
+	case local == "Point":
+		p.inPoint = !p.hasPoint
+	case local == "coordinates" && p.inPoint:
+		k.collect("coordinates", depth)
+	case local == "when" && k.parent().Local == "TimeStamp",
+		(local == "begin" || local == "end") && k.parent().Local == "TimeSpan":
+		k.collect(local, depth)
+	case local == "Data":
+		k.dataName = attr(t, "name")
+	case local == "value" && k.parent().Local == "Data", local == "SimpleData":
+		if local == "SimpleData" {
+			k.dataName = attr(t, "name")
 		}
-	case "Point":
-		k.inPoint = !k.hasPoint
-	case "coordinates":
-		if k.inPoint {
-			k.collect("coordinates", depth)
-		}
-	case "LineString", "LinearRing", "Polygon", "Track", "MultiTrack", "Model":
-		k.hasShape = true
+		k.collect("data", depth)
+	case local == "lang" && isMWM && k.parent().Local == "name" && attr(t, "code") == "default":
+		k.collect("mwmName", depth)
+	case slices.Contains(kmlShapes, local):
+		p.hasShape = true
 	}
 }
+
+var kmlShapes = []string{"LineString", "LinearRing", "Polygon", "Track", "MultiTrack", "Model"}
 
 func (k *kmlReader) startOutsidePlacemark(local string, depth int) {
 	switch {
 	case local == "Placemark":
 		*k.count++
-		k.placemark = &Row{Index: *k.count}
-		k.placemarkDepth, k.hasPoint, k.hasShape, k.inPoint = depth, false, false, false
+		k.placemark = &kmlPlacemark{row: Row{Index: *k.count}}
+		k.placemarkDepth = depth
 	case local == "NetworkLink":
 		k.networkLink = depth
 	case local == "href" && k.networkLink != 0:
@@ -145,32 +202,102 @@ func (k *kmlReader) startOutsidePlacemark(local string, depth int) {
 
 func (k *kmlReader) collect(what string, depth int) {
 	k.text.start(depth)
-	k.textIs = what
+	k.field = what
 }
 
 func (k *kmlReader) endText(depth int) {
 	text, ok := k.text.end(depth)
 	switch {
 	case !ok:
-	case k.textIs == "href":
+	case k.field == "href":
 		k.links = append(k.links, strings.TrimSpace(text))
-	case k.placemark == nil:
-	case k.textIs == "name":
-		k.placemark.Name = text
-	default:
-		k.placemark.Longitude, k.placemark.Latitude = splitKMLCoordinates(text)
-		k.hasPoint = true
+	case k.placemark != nil:
+		k.placemark.set(k.field, k.dataName, text)
+	}
+}
+
+func (p *kmlPlacemark) set(field, dataName, text string) {
+	switch field {
+	case "name":
+		p.row.Name = text
+	case "description":
+		p.description = text
+	case "coordinates":
+		p.row.Longitude, p.row.Latitude = splitKMLCoordinates(text)
+		p.hasPoint = true
+	case "when":
+		p.when = text
+	case "begin":
+		p.begin = text
+	case "end":
+		p.end = text
+	case "mwmName":
+		p.mwmName = text
+	case "data":
+		p.setData(dataName, text)
+	}
+}
+
+// setData keeps ExtendedData named like a date or a note, as a spreadsheet
+// column would be (GDAL writes a layer's fields as SimpleData).
+func (p *kmlPlacemark) setData(name, text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	switch roleOfTitle(name) {
+	case roleVisited:
+		if p.dataVisited == "" {
+			p.dataVisited = text
+		}
+	case roleNote:
+		if p.dataNote == "" {
+			p.dataNote = text
+		}
 	}
 }
 
 func (k *kmlReader) endPlacemark() error {
-	row := *k.placemark
+	p := k.placemark
 	k.placemark = nil
-	if !k.hasPoint && k.hasShape {
+	if !p.hasPoint && p.hasShape {
 		k.imp.Skipped.Tracks++
 		return nil
 	}
+	row := p.row
+	if strings.TrimSpace(row.Name) == "" {
+		row.Name = p.mwmName
+	}
+	row.Visited = p.visited(dateAt(row.Longitude))
+	row.Note = p.dataNote
+	if strings.TrimSpace(row.Note) == "" {
+		row.Note = descriptionText(p.description)
+	}
 	return k.imp.addRow(k.xml.format, row)
+}
+
+// visited prefers an ExtendedData date, then TimeSpan, then TimeStamp:
+// KML's own elements take a year, a month or a day as they are.
+func (p *kmlPlacemark) visited(ctx dateContext) string {
+	if v, ok := normaliseVisited(p.dataVisited, ctx); ok && v != "" {
+		return v
+	}
+	begin, okBegin := normaliseVisited(p.begin, ctx)
+	end, okEnd := normaliseVisited(p.end, ctx)
+	if okBegin && okEnd {
+		if span, ok := joinSpan(begin, end); ok {
+			return span
+		}
+	}
+	if v, ok := normaliseVisited(p.when, ctx); ok && v != "" {
+		return v
+	}
+	// Nothing readable: keep what was written, for the report to show.
+	for _, raw := range []string{p.dataVisited, p.begin, p.when} {
+		if strings.TrimSpace(raw) != "" {
+			return strings.TrimSpace(raw)
+		}
+	}
+	return ""
 }
 
 // splitKMLCoordinates takes "lon,lat[,alt]"; a Point has one tuple, and
@@ -185,4 +312,18 @@ func splitKMLCoordinates(text string) (longitude, latitude string) {
 		return parts[0], ""
 	}
 	return parts[0], parts[1]
+}
+
+// kmlTime is what whib's KML export writes for a visit: KML's TimeStamp
+// takes a year, a month or a day as they are (xs:gYear, xs:gYearMonth,
+// xs:date), and a TimeSpan an interval, so a visit goes out and comes
+// back exactly. One of when, or begin and end, is set; none for no visit.
+func kmlTime(visited string) (when, begin, end string) {
+	if visited == "" || !isEDTF(visited) {
+		return "", "", ""
+	}
+	if start, stop, ok := strings.Cut(visited, "/"); ok {
+		return "", start, stop
+	}
+	return visited, "", ""
 }

@@ -182,3 +182,53 @@ func assertImportedPlaces(t *testing.T, plan Plan, want []store.Place) {
 		}
 	}
 }
+
+// TestImportDatesFromFilesWrittenByOGR has ogr2ogr write places with a
+// visited and a note column into each format, as GDAL and QGIS users
+// would, and reads the dates and notes back (issue 20).
+func TestImportDatesFromFilesWrittenByOGR(t *testing.T) {
+	dir := t.TempDir()
+	source := filepath.Join(dir, "visits.csv")
+	body := "name,lat,lon,visited,note\nGraz,47.07,15.44,2019,Talk\n\"Wien, Oper\",48.2,16.37,2019-07-14/2019-07-18,\"two\nlines\"\nLinz,48.3,14.29,2021-03,\n"
+	if err := os.WriteFile(source, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{
+		{Name: "Graz", Visited: "2019", Note: "Talk"},
+		{Name: "Wien, Oper", Visited: "2019-07-14/2019-07-18", Note: "two\nlines"},
+		{Name: "Linz", Visited: "2021-03"},
+	}
+	for _, tc := range []struct {
+		driver, file string
+		options      []string
+	}{
+		{"GPX", "out.gpx", []string{"-dsco", "GPX_USE_EXTENSIONS=YES"}},
+		{"KML", "out.kml", nil},
+		{"LIBKML", "out.kmz", nil},
+		{"GeoJSON", "out.geojson", nil},
+		{"CSV", "out.csv", []string{"-lco", "GEOMETRY=AS_XY"}},
+	} {
+		t.Run(tc.driver, func(t *testing.T) {
+			out := filepath.Join(dir, tc.file)
+			args := append([]string{"-f", tc.driver, out, source, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO"}, tc.options...)
+			runOGR(t, args...)
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			imp, err := Decode(bytes.NewReader(data), "", tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(imp.Rows) != len(want) {
+				t.Fatalf("%d rows, want %d: %+v", len(imp.Rows), len(want), imp.Rows)
+			}
+			for i, w := range want {
+				got := imp.Rows[i]
+				if got.Name != w.Name || got.Visited != w.Visited || got.Note != w.Note {
+					t.Errorf("row %d = %q %q %q, want %q %q %q", i, got.Name, got.Visited, got.Note, w.Name, w.Visited, w.Note)
+				}
+			}
+		})
+	}
+}

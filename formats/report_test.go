@@ -39,6 +39,12 @@ func TestClassify(t *testing.T) {
 	if got := names(plan.Near); got != "lisboa" {
 		t.Errorf("near %q", got)
 	}
+	if len(plan.DuplicateRows) != 2 || plan.DuplicateRows[0].Index != 2 || plan.DuplicateRows[1].Index != 6 {
+		t.Errorf("duplicate rows %+v, want rows 2 and 6", plan.DuplicateRows)
+	}
+	if len(plan.AddRows) != 2 || plan.AddRows[1].Index != 5 || len(plan.NearRows) != 1 || plan.NearRows[0].Index != 3 {
+		t.Errorf("rows of the places: add %+v, near %+v", plan.AddRows, plan.NearRows)
+	}
 	r := plan.Report
 	if r.Added != 2 || r.Duplicates != 2 || r.Near != 1 || r.Skipped.Tracks != 2 || len(r.Invalid) != 2 {
 		t.Fatalf("report %+v", r)

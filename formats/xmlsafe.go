@@ -69,19 +69,16 @@ func (x *xmlReader) next() (xml.Token, error) {
 	return tok, nil
 }
 
-// root reads up to the first element and checks its name, so a KML sent as
-// GPX says so instead of importing nothing.
-func (x *xmlReader) root(want string) error {
+// root reads up to the first element and returns it, so the caller can
+// tell a GPX from a KML, and each from an XML file of another kind.
+func (x *xmlReader) root() (xml.StartElement, error) {
 	for {
 		tok, err := x.next()
 		if err != nil {
-			return err
+			return xml.StartElement{}, err
 		}
 		if start, ok := tok.(xml.StartElement); ok {
-			if start.Name.Local != want {
-				return x.errorHere(KindMalformed, fmt.Errorf("expected a <%s> document, found <%s>", want, start.Name.Local))
-			}
-			return nil
+			return start, nil
 		}
 	}
 }
