@@ -53,7 +53,7 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 	if err != nil {
 		return nil, err
 	}
-	plan := formats.Classify(imp, snap.Index())
+	plan := formats.ClassifyVisits(imp, snap.Index())
 	res := &importResult{report: plan.Report, plan: plan, dryRun: dryRun, snap: snap}
 	switch {
 	case len(res.report.Invalid) > 0 && !skipInvalid:
