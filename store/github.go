@@ -221,6 +221,28 @@ func (s *GitHubStore) String() string {
 	return fmt.Sprintf("github %s/%s@%s:%s", owner, s.repo, branch, s.path)
 }
 
+// resolveWhileReading is resolve for a read of the file on the branch.
+// While the default branch is not known yet (the first load, at start),
+// the file is read from it without naming it (the target's branch is ""),
+// side by side with the resolution: one round trip instead of two. wait
+// gives resolve's error once it is done; a target without a repository
+// means it failed already.
+func (s *GitHubStore) resolveWhileReading(ctx context.Context) (t target, wait func() error) {
+	s.nameMu.Lock()
+	t = target{owner: s.owner, repo: s.repo, branch: s.branch}
+	s.nameMu.Unlock()
+	if t.owner == "" || t.branch != "" {
+		t, err := s.resolve(ctx)
+		return t, func() error { return err }
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.resolve(ctx)
+		done <- err
+	}()
+	return t, sync.OnceValue(func() error { return <-done })
+}
+
 // resolve learns the owner and branch the configuration left open, once.
 func (s *GitHubStore) resolve(ctx context.Context) (target, error) {
 	s.resolveMu.Lock()
@@ -271,9 +293,9 @@ func (s *GitHubStore) resolve(ctx context.Context) (target, error) {
 // read GitHub answers 304 and the cached snapshot is returned without decoding
 // anything again.
 func (s *GitHubStore) Load(ctx context.Context) (Snapshot, error) {
-	t, err := s.resolve(ctx)
-	if err != nil {
-		return Snapshot{}, err
+	t, resolved := s.resolveWhileReading(ctx)
+	if t.repo == "" {
+		return Snapshot{}, resolved()
 	}
 	s.cacheMu.Lock()
 	known, gen := s.cache, s.gen
@@ -283,6 +305,9 @@ func (s *GitHubStore) Load(ctx context.Context) (Snapshot, error) {
 		etag = known.etag
 	}
 	st, err := s.fetchFile(ctx, t, t.branch, etag, known)
+	if rerr := resolved(); rerr != nil {
+		return Snapshot{}, rerr
+	}
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -337,7 +362,10 @@ func (s *GitHubStore) fetchFile(ctx context.Context, t target, ref, etag string,
 // places were reused.
 func (s *GitHubStore) fetchContent(ctx context.Context, t target, ref, etag string, known *fileState) (*fileState, error) {
 	op := "github: read " + s.path
-	u := fmt.Sprintf("repos/%s/%s/contents/%s?ref=%s", url.PathEscape(t.owner), url.PathEscape(t.repo), s.urlPath, url.QueryEscape(ref))
+	u := fmt.Sprintf("repos/%s/%s/contents/%s", url.PathEscape(t.owner), url.PathEscape(t.repo), s.urlPath)
+	if ref != "" { // "": the default branch
+		u += "?ref=" + url.QueryEscape(ref)
+	}
 	var body json.RawMessage
 	resp, err := s.call(ctx, op, true, func(ctx context.Context) (*github.Response, error) {
 		req, err := s.client.NewRequest(http.MethodGet, u, nil)
