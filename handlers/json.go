@@ -70,8 +70,7 @@ func appendPlaceJSON(buf []byte, p store.Place, c *geo.Country) ([]byte, error) 
 // appendCoord writes a coordinate as a JSON number. The stored text is not
 // always one: a hand-edited file may say "+5" or ".5".
 func appendCoord(buf []byte, c store.Coord) []byte {
-	digits, _ := c.MarshalJSON() // never fails
-	return append(buf, digits...)
+	return c.AppendJSON(buf)
 }
 
 // appendCountryFields writes `,"country":"AT","country_name":"Austria"`,
