@@ -50,7 +50,7 @@ whib -dev: a local sign-in provider runs at %s
   Machines: get a token, then add a place:
     TOKEN=$(%s | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
     curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
-      -d '{"name":"Graz","latitude":47.0707,"longitude":15.4395}' %s/places
+      -d '{"name":"Lisbon","latitude":38.7223,"longitude":-9.1393,"visited":"2024-05"}' %s/places
 
 `, provider.Issuer(), cfg.BaseURL(), provider.TokenCurl(), cfg.BaseURL())
 	return provider, nil
