@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/whib/whib/geo/internal/fold"
 )
 
 // city is one gazetteer entry. Its strings are slices of two large strings
@@ -102,7 +104,7 @@ func foldNames(cities []city) {
 	var buf []byte
 	ends := make([]int, len(cities))
 	for i := range cities {
-		buf = appendFold(buf, cities[i].name)
+		buf = fold.Append(buf, cities[i].name)
 		ends[i] = len(buf)
 	}
 	all := string(buf)

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/whib/whib/geo/internal/fold"
 )
 
 // MaxQueryLen is the longest query, in bytes, that callers should pass to
@@ -52,7 +54,7 @@ func (ix *Index) Search(q string, limit int) []Result {
 	if lat, lon, ok := ParseCoordinates(q); ok {
 		return []Result{ix.coordinatesResult(lat, lon)}
 	}
-	folded := fold(q)
+	folded := fold.String(q)
 	words := strings.Fields(folded)
 	if len(folded) < 2 || len(words) > maxQueryWords {
 		return []Result{}
