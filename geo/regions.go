@@ -224,6 +224,16 @@ func (ix *Index) Locate(points []Point) []Location {
 	return out
 }
 
+// RegionByCode returns the region with that ISO 3166-2 code: callers that
+// keep many places' regions keep their codes.
+func (ix *Index) RegionByCode(code string) (Region, bool) {
+	i, ok := ix.regions.byCode[code]
+	if !ok {
+		return Region{}, false
+	}
+	return ix.regions.list[i].Region, true
+}
+
 // levelOf is what a region's country calls it ("State"), "" if unknown.
 func (rs *regions) levelOf(code string) string {
 	if i, ok := rs.byCode[code]; ok {

@@ -62,6 +62,16 @@ func TestRegionOnABorder(t *testing.T) {
 	}
 }
 
+func TestRegionByCode(t *testing.T) {
+	ix := testIndex(t)
+	if r, ok := ix.RegionByCode("AT-6"); !ok || r != (Region{Code: "AT-6", Name: "Styria", Country: "AT"}) {
+		t.Errorf("RegionByCode(AT-6) = %+v, %v", r, ok)
+	}
+	if r, ok := ix.RegionByCode("XX-1"); ok || r != (Region{}) {
+		t.Errorf("RegionByCode(XX-1) = %+v, %v", r, ok)
+	}
+}
+
 func TestLocateMatchesLocationOf(t *testing.T) {
 	ix := testIndex(t)
 	points := []Point{{Latitude: 47.07, Longitude: 15.44}, {Latitude: 30, Longitude: -40}, {Latitude: 47.07, Longitude: 15.44}, {Latitude: 25.03, Longitude: 121.56}}

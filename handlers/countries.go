@@ -23,9 +23,12 @@ import (
 // placeCountries are the countries and regions of one snapshot's places.
 type placeCountries struct {
 	version string
-	places  []store.Place // the snapshot's, for reusing their lookups in the next version
+	ids     []string      // of snapshot.Places, to reuse their lookups in the next version
 	list    []geo.Country // in the order of snapshot.Places
-	regions []geo.Region  // in the order of snapshot.Places; zero where none
+	// regions are the ISO 3166-2 codes of the places' regions, in the order
+	// of snapshot.Places, "" where none (geo.Index.RegionByCode names them):
+	// a code is a sixth of a geo.Region's size, at 100,000 places.
+	regions []string
 	byID    map[string]geo.Country
 	stats   geo.Stats
 
@@ -82,14 +85,14 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 	locs := locateReusing(ix, snap.Places, points, c.cur)
 	pc := &placeCountries{
 		version: snap.Version,
-		places:  snap.Places,
+		ids:     make([]string, len(locs)),
 		list:    make([]geo.Country, len(locs)),
-		regions: make([]geo.Region, len(locs)),
+		regions: make([]string, len(locs)),
 		byID:    make(map[string]geo.Country, len(snap.Places)),
 		stats:   ix.StatsOf(points, locs),
 	}
 	for i, p := range snap.Places {
-		pc.list[i], pc.regions[i] = locs[i].Country, locs[i].Region
+		pc.ids[i], pc.list[i], pc.regions[i] = p.ID, locs[i].Country, locs[i].Region.Code
 		if pc.list[i].Code != "" {
 			pc.byID[p.ID] = pc.list[i]
 		}
@@ -106,16 +109,17 @@ func locateReusing(ix *geo.Index, places []store.Place, points []geo.Point, prev
 	if prev == nil {
 		return ix.Locate(points)
 	}
-	known := make(map[string]int, len(prev.places))
-	for j, p := range prev.places {
-		known[p.ID] = j
+	known := make(map[string]int, len(prev.ids))
+	for j, id := range prev.ids {
+		known[id] = j
 	}
 	locs := make([]geo.Location, len(places))
 	var todo []int
 	var todoPoints []geo.Point
 	for i, p := range places {
 		if j, ok := known[p.ID]; ok {
-			locs[i] = geo.Location{Country: prev.list[j], Region: prev.regions[j]}
+			region, _ := ix.RegionByCode(prev.regions[j])
+			locs[i] = geo.Location{Country: prev.list[j], Region: region}
 			continue
 		}
 		todo = append(todo, i)
