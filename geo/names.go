@@ -62,6 +62,15 @@ func (n *nameIndex) foldedStart(i int32) uint32 {
 	return n.refs[i].at + uint32(strings.IndexByte(s, 0)) + 1
 }
 
+// foldedAround is the folded name that holds the word at offset off.
+func (n *nameIndex) foldedAround(off uint32) string {
+	start := off
+	for start > 0 && n.text[start-1] != 0 {
+		start--
+	}
+	return n.text[start : off+uint32(strings.IndexByte(n.text[off:], '\n'))]
+}
+
 // wordAt is the word of a folded name that starts at offset off of text.
 func (n *nameIndex) wordAt(off uint32) string {
 	s := n.text[off:]
@@ -131,7 +140,7 @@ func (n *nameIndex) indexWords(ranks []uint32) []wordEntry {
 	return words
 }
 
-// byWord sorts entries by word, then by name. Each word's first eight
+// byWord sorts entries by word, then by rank. Each word's first eight
 // bytes, as a number, decide most comparisons without reading the names
 // (the sort was two thirds of the load before).
 type byWord struct {
@@ -157,6 +166,9 @@ func (s byWord) Swap(i, j int) {
 	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
 }
 
+// Less orders by word, then by rank, highest first: a search meets the
+// likeliest places of each word first, so its list of the best fills with
+// them early and the rest are rejected from their entry alone.
 func (s byWord) Less(i, j int) bool {
 	if s.keys[i] != s.keys[j] {
 		return s.keys[i] < s.keys[j]
@@ -167,6 +179,9 @@ func (s byWord) Less(i, j int) bool {
 		if c := strings.Compare(s.n.wordAt(s.words[i].word), s.n.wordAt(s.words[j].word)); c != 0 {
 			return c < 0
 		}
+	}
+	if a, b := s.words[i].rank, s.words[j].rank; a != b {
+		return a > b
 	}
 	return s.words[i].ref < s.words[j].ref
 }

@@ -122,7 +122,7 @@ func (n *nameIndex) bestMatches(folded string, words []string, limit int) []matc
 		if len(words) > 1 {
 			// For one word the bound is the tier; for more, the name
 			// must be read.
-			name := n.foldedOf(e.name())
+			name := n.foldedAround(e.word)
 			if !hasWordPrefixes(name, words) {
 				continue
 			}
