@@ -12,8 +12,9 @@ type Point struct {
 	Latitude  float64 `json:"latitude"`
 	Longitude float64 `json:"longitude"`
 	// Visited is when the place was visited, in ISO 8601 (2019,
-	// 2019-05, 2019-05-17), or "" when unknown: it makes the regions'
-	// FirstVisited. (Places carry no dates yet; the field is the hook.)
+	// 2019-05, 2019-05-17), or "" when unknown: the earliest makes its
+	// region's FirstVisited (dates of any precision sort in time order
+	// as text).
 	Visited string `json:"visited,omitempty"`
 }
 

@@ -80,7 +80,7 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 	}
 	points := make([]geo.Point, len(snap.Places))
 	for i, p := range snap.Places {
-		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
+		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float(), Visited: visitStart(p.Visited)}
 	}
 	locs := locateReusing(ix, snap.Places, points, c.cur)
 	pc := &placeCountries{
@@ -99,6 +99,14 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 	}
 	c.cur = pc
 	return pc
+}
+
+// visitStart is when a visit began as written ("2019-05" of
+// "2019-05/2019-07"): ISO 8601 dates of any precision sort in time order
+// as text, which is how geo finds a region's first visit.
+func visitStart(v store.Visited) string {
+	start, _, _ := strings.Cut(v.String(), "/")
+	return start
 }
 
 // locateReusing finds the countries and regions of places, taking those

@@ -322,7 +322,7 @@ func TestStatsCountRegionsAndTheWorld(t *testing.T) {
 	for _, r := range got.Regions {
 		regions[r.Code+" "+r.Name+" "+r.Country] = r.Places
 		if r.FirstVisited == nil || *r.FirstVisited != "" {
-			t.Errorf("region %s: first_visited %v, want \"\" (places carry no dates yet)", r.Code, r.FirstVisited)
+			t.Errorf("region %s: first_visited %v, want \"\" (the talk's places carry no dates)", r.Code, r.FirstVisited)
 		}
 	}
 	// The talk's places: Graz in Styria, Taipei, and Brazil's cities in
@@ -354,6 +354,25 @@ func TestStatsCountRegionsAndTheWorld(t *testing.T) {
 	if !strings.Contains(body, `{"code":"AT-9","name":"Vienna","country":"AT","places":1,`) || !strings.Contains(body, `{"code":"AT-6","name":"Styria","country":"AT","places":1,`) ||
 		!strings.Contains(body, `"code":"AT","name":"Austria","places":2,"regions_visited":2,"regions_total":9`) {
 		t.Errorf("GET /stats after adding Wien lacks Vienna beside Styria, or Austria's 2 of 9:\n%s", body)
+	}
+}
+
+// A region's first_visited is the earliest date its places carry.
+func TestStatsSayWhenARegionWasFirstVisited(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude,visited,note\n"+
+		"Graz,47.0707,15.4395,2019-05-17,\n"+
+		"Leoben,47.3765,15.0914,2018-07/2018-08,\n"+
+		"Bruck,47.4106,15.2686,2021,\n"+
+		"Wien,48.2085,16.3721,,\n")))
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	for _, want := range []string{
+		`{"code":"AT-6","name":"Styria","country":"AT","places":3,"first_visited":"2018-07"}`,
+		`{"code":"AT-9","name":"Vienna","country":"AT","places":1,"first_visited":""}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /stats lacks %s:\n%s", want, body)
+		}
 	}
 }
 
