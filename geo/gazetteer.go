@@ -17,11 +17,13 @@ type city struct {
 	population uint32
 	firstName  int32 // its own name; alternate names follow it
 	country    [2]byte
+	kind       byte // 'C' capital, 'A' seat, 'X' a city's district, 'P' other
 }
 
 type gazetteer struct {
 	cities []city
 	names  *nameIndex
+	towns  towns
 }
 
 func gunzip(gz []byte) (string, error) {
@@ -40,7 +42,7 @@ func gunzip(gz []byte) (string, error) {
 	return b.String(), nil
 }
 
-// readCities reads the generator's TSV (name, country, population,
+// readCities reads the generator's TSV (name, country, kind, population,
 // latitude × 1e5, longitude × 1e5, then alternate names) into cities and
 // their names.
 func readCities(text string, names *nameBuilder) ([]city, error) {
@@ -64,13 +66,13 @@ func readCities(text string, names *nameBuilder) ([]city, error) {
 }
 
 // cityNames counts the names in the TSV and their bytes, to size the
-// name index: every field but the second to fifth is a name.
+// name index: every field but the second to sixth is a name.
 func cityNames(text string) (n, size int) {
 	for line := range strings.Lines(text) {
 		line = strings.TrimSuffix(line, "\n")
 		name, rest, _ := strings.Cut(line, "\t")
 		n, size = n+1, size+len(name)
-		for range 4 {
+		for range 5 {
 			_, rest, _ = strings.Cut(rest, "\t")
 		}
 		if rest != "" {
@@ -87,7 +89,7 @@ type parsedCity struct {
 }
 
 func parseCity(line string) (parsedCity, string, error) {
-	var f [5]string
+	var f [6]string
 	rest := line
 	for i := range f {
 		var ok bool
@@ -95,13 +97,13 @@ func parseCity(line string) (parsedCity, string, error) {
 			return parsedCity{}, "", errors.New("too few fields")
 		}
 	}
-	pop, err1 := strconv.ParseUint(f[2], 10, 32)
-	lat, err2 := strconv.ParseInt(f[3], 10, 32)
-	lon, err3 := strconv.ParseInt(f[4], 10, 32)
-	if err := errors.Join(err1, err2, err3); err != nil || len(f[1]) != 2 || f[0] == "" {
+	pop, err1 := strconv.ParseUint(f[3], 10, 32)
+	lat, err2 := strconv.ParseInt(f[4], 10, 32)
+	lon, err3 := strconv.ParseInt(f[5], 10, 32)
+	if err := errors.Join(err1, err2, err3); err != nil || len(f[1]) != 2 || len(f[2]) != 1 || f[0] == "" {
 		return parsedCity{}, "", fmt.Errorf("bad row %q: %v", f[0], err)
 	}
-	c := city{country: [2]byte{f[1][0], f[1][1]}, population: uint32(pop), lat: int32(lat), lon: int32(lon)}
+	c := city{country: [2]byte{f[1][0], f[1][1]}, kind: f[2][0], population: uint32(pop), lat: int32(lat), lon: int32(lon)}
 	return parsedCity{city: c, name: f[0]}, rest, nil
 }
 

@@ -71,7 +71,8 @@ func load() (*Index, error) {
 	if len(cities) == 0 || len(rs.list) == 0 {
 		return nil, fmt.Errorf("geo: %d cities and %d regions loaded", len(cities), len(rs.list))
 	}
-	return &Index{gazetteer: &gazetteer{cities: cities, names: names.build()}, borders: b, regions: rs}, nil
+	g := &gazetteer{cities: cities, names: names.build(), towns: newTowns(cities)}
+	return &Index{gazetteer: g, borders: b, regions: rs}, nil
 }
 
 // nameCount is how many names search will hold, and their bytes.

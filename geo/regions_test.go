@@ -213,3 +213,21 @@ func TestRegionsGeoJSON(t *testing.T) {
 		t.Error("Styria's outline does not hold Graz")
 	}
 }
+
+func TestNearestTown(t *testing.T) {
+	ix := testIndex(t)
+	// The Schlossberg, in Graz; mid-Atlantic; Chukotka's coast just east
+	// of the antimeridian, whose nearest town lies west of it.
+	if name, lat, lon, ok := ix.NearestTown(47.0763, 15.4379); !ok || name != "Graz" || DistanceMeters(47.0763, 15.4379, lat, lon) > 3000 {
+		t.Errorf("near the Schlossberg: %q at %v, %v, %v; want Graz", name, lat, lon, ok)
+	}
+	if _, _, _, ok := ix.NearestTown(30, -40); ok {
+		t.Error("mid-Atlantic has a town")
+	}
+	if name, _, lon, ok := ix.NearestTown(63.06, -179.95); !ok || name != "Beringovskiy" || lon < 179 {
+		t.Errorf("by the antimeridian: %q at %v, %v; want Beringovskiy, across it", name, lon, ok)
+	}
+	if _, _, _, ok := ix.NearestTown(nanValue(), 0); ok {
+		t.Error("NaN has a town")
+	}
+}

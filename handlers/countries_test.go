@@ -11,6 +11,8 @@ import (
 
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
+	"github.com/whib/whib/privacy"
 )
 
 // talkCountry is where each of the talk's places is.
@@ -403,5 +405,25 @@ func TestVisitedRegionsLayer(t *testing.T) {
 	resp, body = loading.Do(nil, apptest.Request{Method: "GET", Path: "/regions.geojson?codes=AT-6", Header: map[string]string{"Accept": "application/json"}})
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "loading") {
 		t.Errorf("before the gazetteer loaded: %d %s, want 503 loading with Retry-After", resp.StatusCode, body)
+	}
+}
+
+// A hidden area in town mode shows its places at the nearest town of the
+// gazetteer once it has loaded: geo.Index is privacy's Towns.
+func TestATownAreaShowsItsPlacesAtTheTown(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude\nMy flat,47.0893,15.4721\n")),
+		apptest.WithConfig(func(c *whib.Config) { c.Handlers.Privacy.Areas, _ = privacy.ParseAreas("47.0893,15.4721,500m,town") }))
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+	var places []struct {
+		Name      string  `json:"name"`
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+	}
+	if err := json.Unmarshal([]byte(body), &places); err != nil {
+		t.Fatalf("GET /places: %v\n%s", err, body)
+	}
+	if len(places) != 1 || places[0].Name != "Graz" || places[0].Latitude == 47.0893 {
+		t.Errorf("GET /places = %s, want the flat shown at Graz, under Graz's name and point", body)
 	}
 }

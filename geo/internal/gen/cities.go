@@ -100,13 +100,13 @@ func alternates(c city, ascii, list string) []string {
 	return distinctNames(append([]string{c.name}, others...))[1:]
 }
 
-// writeCitiesTSV writes per line: name, country, population, latitude and
-// longitude (× 1e5), then the alternate names, all separated by tabs
-// (names hold no tabs or newlines: cleanName).
+// writeCitiesTSV writes per line: name, country, kind (kindOf), population,
+// latitude and longitude (× 1e5), then the alternate names, all separated
+// by tabs (names hold no tabs or newlines: cleanName).
 func writeCitiesTSV(w io.Writer, cities []city) error {
 	bw := bufio.NewWriter(w)
 	for _, c := range cities {
-		fmt.Fprintf(bw, "%s\t%s\t%d\t%d\t%d", cleanName(c.name), c.country, c.population, c.lat, c.lon)
+		fmt.Fprintf(bw, "%s\t%s\t%c\t%d\t%d\t%d", cleanName(c.name), c.country, kindOf(c.feature), c.population, c.lat, c.lon)
 		for _, a := range c.alternates {
 			bw.WriteString("\t" + a)
 		}
@@ -138,4 +138,20 @@ func written(name string) bool {
 	return strings.ContainsFunc(name, func(r rune) bool {
 		return unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.IsLetter(r) && !unicode.IsLower(r)
 	})
+}
+
+// kindOf reduces GeoNames' feature code to what geo tells apart: 'C' a
+// capital, 'A' the seat of an administrative division, 'X' a section of a
+// populated place (a city's district: no town to show a place at), 'P'
+// any other populated place.
+func kindOf(feature string) byte {
+	switch {
+	case feature == "PPLC":
+		return 'C'
+	case strings.HasPrefix(feature, "PPLA"):
+		return 'A'
+	case feature == "PPLX":
+		return 'X'
+	}
+	return 'P'
 }
