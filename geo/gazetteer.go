@@ -3,53 +3,27 @@ package geo
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
 
-// city is one gazetteer entry. Its strings are slices of two large strings
-// (the decompressed file and all folded names), so 135,000 cities cost a
-// handful of allocations rather than half a million.
+// city is one gazetteer entry; its names are in the name index.
 type city struct {
-	name, region, folded string
-	lat, lon             int32 // degrees × 1e5, as GeoNames' precision
-	population           uint32
-	country              [2]byte
-}
-
-// wordEntry points from one word of a folded name to its city; sorted by
-// word, the entries answer a prefix query with two binary searches.
-// The entry carries what ranking needs, so most candidates of a short
-// prefix are rejected without touching their city.
-type wordEntry struct {
-	word       string
-	city       int32
+	lat, lon   int32 // degrees × 1e5, as GeoNames' precision
 	population uint32
-	position   uint8 // of the word in the name, 0 for the first (capped at 255)
-	whole      bool  // word is the whole name
+	firstName  int32 // its own name; alternate names follow it
+	country    [2]byte
+	kind       byte // 'C' capital, 'A' seat, 'X' a city's district, 'P' other
 }
 
 type gazetteer struct {
 	cities []city
-	words  []wordEntry
-}
-
-func loadGazetteer(gz []byte) (*gazetteer, error) {
-	text, err := gunzip(gz)
-	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	cities, err := parseCities(text)
-	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	foldNames(cities)
-	return &gazetteer{cities: cities, words: indexWords(cities)}, nil
+	names  *nameIndex
+	towns  towns
 }
 
 func gunzip(gz []byte) (string, error) {
@@ -58,87 +32,79 @@ func gunzip(gz []byte) (string, error) {
 		return "", err
 	}
 	var b strings.Builder
+	if len(gz) >= 4 {
+		// gzip ends with the input's size (mod 4 GiB): one allocation.
+		b.Grow(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])))
+	}
 	if _, err := io.Copy(&b, zr); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
-// parseCities reads the generator's TSV: name, country, admin1,
-// population, latitude × 1e5, longitude × 1e5.
-func parseCities(text string) ([]city, error) {
+// readCities reads the generator's TSV (name, country, kind, population,
+// latitude × 1e5, longitude × 1e5, then alternate names) into cities and
+// their names.
+func readCities(text string, names *nameBuilder) ([]city, error) {
 	cities := make([]city, 0, strings.Count(text, "\n"))
 	for line := range strings.Lines(text) {
-		c, err := parseCity(strings.TrimSuffix(line, "\n"))
+		c, alternates, err := parseCity(strings.TrimSuffix(line, "\n"))
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", len(cities)+1, err)
+			return nil, fmt.Errorf("gazetteer: line %d: %w", len(cities)+1, err)
 		}
-		cities = append(cities, c)
+		i := int32(len(cities))
+		c.firstName = int32(len(names.refs))
+		names.add(i, c.name, c.population)
+		for a := range strings.SplitSeq(alternates, "\t") {
+			if a != "" {
+				names.add(i, a, c.population)
+			}
+		}
+		cities = append(cities, c.city)
 	}
 	return cities, nil
 }
 
-func parseCity(line string) (city, error) {
+// cityNames counts the names in the TSV and their bytes, to size the
+// name index: every field but the second to sixth is a name.
+func cityNames(text string) (n, size int) {
+	for line := range strings.Lines(text) {
+		line = strings.TrimSuffix(line, "\n")
+		name, rest, _ := strings.Cut(line, "\t")
+		n, size = n+1, size+len(name)
+		for range 5 {
+			_, rest, _ = strings.Cut(rest, "\t")
+		}
+		if rest != "" {
+			n += strings.Count(rest, "\t") + 1
+			size += len(rest) - strings.Count(rest, "\t")
+		}
+	}
+	return n, size
+}
+
+type parsedCity struct {
+	city
+	name string
+}
+
+func parseCity(line string) (parsedCity, string, error) {
 	var f [6]string
+	rest := line
 	for i := range f {
 		var ok bool
-		if f[i], line, ok = strings.Cut(line, "\t"); !ok && i < len(f)-1 {
-			return city{}, errors.New("too few fields")
+		if f[i], rest, ok = strings.Cut(rest, "\t"); !ok && i < len(f)-1 {
+			return parsedCity{}, "", errors.New("too few fields")
 		}
 	}
 	pop, err1 := strconv.ParseUint(f[3], 10, 32)
 	lat, err2 := strconv.ParseInt(f[4], 10, 32)
 	lon, err3 := strconv.ParseInt(f[5], 10, 32)
-	if err := errors.Join(err1, err2, err3); err != nil || len(f[1]) != 2 {
-		return city{}, fmt.Errorf("bad row %q: %v", f[0], err)
+	if err := errors.Join(err1, err2, err3); err != nil || len(f[1]) != 2 || len(f[2]) != 1 || f[0] == "" {
+		return parsedCity{}, "", fmt.Errorf("bad row %q: %v", f[0], err)
 	}
-	return city{
-		name: f[0], region: f[2], country: [2]byte{f[1][0], f[1][1]},
-		population: uint32(pop), lat: int32(lat), lon: int32(lon),
-	}, nil
+	c := city{country: [2]byte{f[1][0], f[1][1]}, kind: f[2][0], population: uint32(pop), lat: int32(lat), lon: int32(lon)}
+	return parsedCity{city: c, name: f[0]}, rest, nil
 }
 
-func foldNames(cities []city) {
-	var buf []byte
-	ends := make([]int, len(cities))
-	for i := range cities {
-		buf = appendFold(buf, cities[i].name)
-		ends[i] = len(buf)
-	}
-	all := string(buf)
-	start := 0
-	for i := range cities {
-		cities[i].folded = all[start:ends[i]]
-		start = ends[i]
-	}
-}
-
-func indexWords(cities []city) []wordEntry {
-	words := make([]wordEntry, 0, len(cities)*3/2)
-	for i, c := range cities {
-		n := 0
-		for w := range strings.FieldsSeq(c.folded) {
-			words = append(words, wordEntry{word: w, city: int32(i), population: c.population,
-				position: uint8(min(n, 255)), whole: w == c.folded})
-			n++
-		}
-	}
-	slices.SortFunc(words, func(a, b wordEntry) int {
-		if c := strings.Compare(a.word, b.word); c != 0 {
-			return c
-		}
-		return int(a.city - b.city)
-	})
-	return words
-}
-
-// prefixRange returns the entries whose word starts with prefix.
-func (g *gazetteer) prefixRange(prefix string) []wordEntry {
-	lo, _ := slices.BinarySearchFunc(g.words, prefix, func(e wordEntry, p string) int {
-		return strings.Compare(e.word, p)
-	})
-	hi := lo + sort.Search(len(g.words)-lo, func(i int) bool {
-		return !strings.HasPrefix(g.words[lo+i].word, prefix)
-	})
-	return g.words[lo:hi]
-}
+func (g *gazetteer) nameOf(c *city) string { return g.names.displayOf(c.firstName) }

@@ -44,6 +44,7 @@ type app struct {
 	// Countries and search (countries.go, search.go).
 	countries     countryCache
 	worldData     worldLayer
+	regionsData   regionLayer
 	searchLimiter *clientLimiter
 	// The change log reads GitHub for pages it has not seen: bounded per
 	// client like search.

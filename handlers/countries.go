@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
@@ -19,10 +20,15 @@ import (
 // simply has no countries (and caches keyed with that fact are rebuilt
 // later).
 
-// placeCountries are the countries of one snapshot's places.
+// placeCountries are the countries and regions of one snapshot's places.
 type placeCountries struct {
 	version string
+	ids     []string      // of snapshot.Places, to reuse their lookups in the next version
 	list    []geo.Country // in the order of snapshot.Places
+	// regions are the ISO 3166-2 codes of the places' regions, in the order
+	// of snapshot.Places, "" where none (geo.Index.RegionByCode names them):
+	// a code is a sixth of a geo.Region's size, at 100,000 places.
+	regions []string
 	byID    map[string]geo.Country
 	stats   geo.Stats
 
@@ -74,21 +80,63 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 	}
 	points := make([]geo.Point, len(snap.Places))
 	for i, p := range snap.Places {
-		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
+		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float(), Visited: visitStart(p.Visited)}
 	}
+	locs := locateReusing(ix, snap.Places, points, c.cur)
 	pc := &placeCountries{
 		version: snap.Version,
-		list:    ix.Countries(points),
+		ids:     make([]string, len(locs)),
+		list:    make([]geo.Country, len(locs)),
+		regions: make([]string, len(locs)),
 		byID:    make(map[string]geo.Country, len(snap.Places)),
-		stats:   ix.Stats(points),
+		stats:   ix.StatsOf(points, locs),
 	}
 	for i, p := range snap.Places {
+		pc.ids[i], pc.list[i], pc.regions[i] = p.ID, locs[i].Country, locs[i].Region.Code
 		if pc.list[i].Code != "" {
 			pc.byID[p.ID] = pc.list[i]
 		}
 	}
 	c.cur = pc
 	return pc
+}
+
+// visitStart is when a visit began as written ("2019-05" of
+// "2019-05/2019-07"): ISO 8601 dates of any precision sort in time order
+// as text, which is how geo finds a region's first visit.
+func visitStart(v store.Visited) string {
+	start, _, _ := strings.Cut(v.String(), "/")
+	return start
+}
+
+// locateReusing finds the countries and regions of places, taking those
+// of places the previous version had (an ID names a row's content, so its
+// point too) and looking up only the new ones: after an add to a map of
+// 100,000 places, one lookup rather than 100,000.
+func locateReusing(ix *geo.Index, places []store.Place, points []geo.Point, prev *placeCountries) []geo.Location {
+	if prev == nil {
+		return ix.Locate(points)
+	}
+	known := make(map[string]int, len(prev.ids))
+	for j, id := range prev.ids {
+		known[id] = j
+	}
+	locs := make([]geo.Location, len(places))
+	var todo []int
+	var todoPoints []geo.Point
+	for i, p := range places {
+		if j, ok := known[p.ID]; ok {
+			region, _ := ix.RegionByCode(prev.regions[j])
+			locs[i] = geo.Location{Country: prev.list[j], Region: region}
+			continue
+		}
+		todo = append(todo, i)
+		todoPoints = append(todoPoints, points[i])
+	}
+	for k, l := range ix.Locate(todoPoints) {
+		locs[todo[k]] = l
+	}
+	return locs
 }
 
 // countriesOf returns the countries of snap's places, or false while the
@@ -157,14 +205,27 @@ func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Count
 
 // statsBody is GET /stats.
 type statsBody struct {
-	Places     int         `json:"places"`
-	Countries  []geo.Count `json:"countries"`
-	Continents []geo.Count `json:"continents"`
+	Places     int           `json:"places"`
+	Countries  []countryStat `json:"countries"`
+	Continents []geo.Count   `json:"continents"`
+	// Regions are the visited regions, most places first.
+	Regions []geo.RegionCount `json:"regions"`
+	// World is "N of 195 countries": UN member and observer states,
+	// with the places elsewhere (territories, Taiwan, Kosovo) apart.
+	World *geo.WorldList `json:"world,omitempty"`
 	// Unplaced counts places in no country (mid-ocean).
 	Unplaced int `json:"unplaced"`
-	// Loading is true while the gazetteer is still loading: countries and
-	// continents are empty then.
+	// Loading is true while the gazetteer is still loading: countries,
+	// continents and regions are empty then.
 	Loading bool `json:"loading,omitempty"`
+}
+
+// countryStat is a country of /stats: its places, and how many of its
+// regions are visited.
+type countryStat struct {
+	geo.Count
+	RegionsVisited int `json:"regions_visited"`
+	RegionsTotal   int `json:"regions_total"`
 }
 
 func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
@@ -172,14 +233,28 @@ func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body := statsBody{Places: len(snap.Places), Countries: []geo.Count{}, Continents: []geo.Count{}}
+	body := statsBody{Places: len(snap.Places), Countries: []countryStat{}, Continents: []geo.Count{}, Regions: []geo.RegionCount{}}
 	if pc, ok := a.countriesOf(snap); ok {
-		body.Countries, body.Continents, body.Unplaced = pc.stats.Countries, pc.stats.Continents, pc.stats.Unplaced
+		body.Countries = countryStats(pc.stats)
+		body.Continents, body.Regions, body.Unplaced = pc.stats.Continents, pc.stats.Regions, pc.stats.Unplaced
+		body.World = &pc.stats.World
 	} else {
 		body.Loading = true
 	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	return writeJSON(w, http.StatusOK, body)
+}
+
+func countryStats(s geo.Stats) []countryStat {
+	lists := make(map[string]geo.Checklist, len(s.Checklists))
+	for _, c := range s.Checklists {
+		lists[c.Country] = c
+	}
+	out := make([]countryStat, len(s.Countries))
+	for i, c := range s.Countries {
+		out[i] = countryStat{Count: c, RegionsVisited: len(lists[c.Code].Visited), RegionsTotal: lists[c.Code].Total()}
+	}
+	return out
 }
 
 // worldLayer is geo's world layer as served at /world.geojson: compressed
@@ -264,6 +339,91 @@ func (a *app) worldGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	}
 	body.write(w, r, http.StatusOK)
 	return nil
+}
+
+// regionLayer keeps the outlines of the region sets the page asked for:
+// each map's visited regions are one set.
+type regionLayer struct {
+	mu      sync.Mutex
+	subsets map[string]*encoded // by the sorted list of codes
+}
+
+// maxRegionCodes bounds GET /regions.geojson: more regions than a
+// traveller visits, less than the world's 4,300 (10 MB of outlines).
+const maxRegionCodes = 500
+
+// regionsGeoJSON answers GET /regions.geojson?codes=AT-6,DE-BY: the
+// outlines of those regions, for the page's "Visited regions" shading.
+func (a *app) regionsGeoJSON(w http.ResponseWriter, r *http.Request) error {
+	codes, ok := regionCodes(r.URL.Query()["codes"])
+	if !ok {
+		return refuse(http.StatusBadRequest, "invalid_codes",
+			"codes must be ISO 3166-2 region codes (such as AT-6 or US-NY) separated by commas, at most 500.")
+	}
+	ix, ready := a.deps.Geo.Ready()
+	if !ready {
+		setRetryAfter(w, 5*time.Second)
+		return refuse(http.StatusServiceUnavailable, "loading", "Region outlines are still loading; try again in a moment.")
+	}
+	body := a.regionsData.subset(ix, codes)
+	h := w.Header()
+	h.Set("Content-Type", "application/geo+json")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "public, max-age=3600")
+	body.write(w, r, http.StatusOK)
+	return nil
+}
+
+// regionCodes reads the codes parameters, sorted and each once; ok is
+// false unless there are 1 to maxRegionCodes well-formed codes.
+func regionCodes(params []string) ([]string, bool) {
+	var list []string
+	for _, p := range params {
+		list = append(list, strings.Split(p, ",")...)
+	}
+	if len(list) == 0 || len(list) > maxRegionCodes {
+		return nil, false
+	}
+	for _, c := range list {
+		if !isRegionCode(c) {
+			return nil, false
+		}
+	}
+	slices.Sort(list)
+	return slices.Compact(list), true
+}
+
+// isRegionCode: two capital letters, a hyphen, one to three capitals or
+// digits ("AT-6", "US-NY", "FR-75C").
+func isRegionCode(c string) bool {
+	if len(c) < 4 || len(c) > 6 || c[2] != '-' {
+		return false
+	}
+	for i := range len(c) {
+		ch := c[i]
+		upper, digit := ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9'
+		if i != 2 && !(upper || digit && i > 2) {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *regionLayer) subset(ix *geo.Index, codes []string) *encoded {
+	key := strings.Join(codes, ",")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.subsets[key]; ok {
+		return e
+	}
+	body := ix.RegionsGeoJSON(codes)
+	if l.subsets == nil || len(l.subsets) >= maxWorldSubsets {
+		l.subsets = map[string]*encoded{}
+	}
+	sum := sha256.Sum256(body)
+	e := newCompactEncoded(body, `"regions-`+hex.EncodeToString(sum[:6])+`"`)
+	l.subsets[key] = e
+	return e
 }
 
 // markersURLCountries gives the page's immutable marker URL a variant of

@@ -11,6 +11,8 @@ import (
 
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
+	"github.com/whib/whib/privacy"
 )
 
 // talkCountry is where each of the talk's places is.
@@ -127,7 +129,7 @@ func TestCountriesAppearOnceTheGazetteerHasLoaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
-	if strings.Contains(body, `"loading"`) || !strings.Contains(body, `{"code":"AT","name":"Austria","places":1}`) {
+	if strings.Contains(body, `"loading"`) || !strings.Contains(body, `{"code":"AT","name":"Austria","places":1,`) {
 		t.Errorf("GET /stats after the load = %s, want Austria counted", body)
 	}
 	_, page = app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
@@ -291,5 +293,137 @@ func TestTheListCanBeGroupedByCountry(t *testing.T) {
 	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/?group=continent"})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "grouped") {
 		t.Errorf("GET /?group=continent = %d, want 400 saying what can be grouped", resp.StatusCode)
+	}
+}
+
+// /stats counts regions and the world's checklist besides the countries.
+func TestStatsCountRegionsAndTheWorld(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	var got struct {
+		Countries []struct {
+			Code           string `json:"code"`
+			RegionsVisited *int   `json:"regions_visited"`
+			RegionsTotal   *int   `json:"regions_total"`
+		} `json:"countries"`
+		Regions []struct {
+			Code, Name, Country string
+			Places              int
+			FirstVisited        *string `json:"first_visited"`
+		} `json:"regions"`
+		World struct {
+			Visited, Total int
+			List           string
+		} `json:"world"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	regions := map[string]int{}
+	for _, r := range got.Regions {
+		regions[r.Code+" "+r.Name+" "+r.Country] = r.Places
+		if r.FirstVisited == nil || *r.FirstVisited != "" {
+			t.Errorf("region %s: first_visited %v, want \"\" (the talk's places carry no dates)", r.Code, r.FirstVisited)
+		}
+	}
+	// The talk's places: Graz in Styria, Taipei, and Brazil's cities in
+	// São Paulo (2), Santa Catarina (Florianópolis, São José ×2), Bahia,
+	// Alagoas, Minas Gerais and the Federal District.
+	for want, places := range map[string]int{"AT-6 Styria AT": 1, "BR-SP São Paulo BR": 2, "BR-SC Santa Catarina BR": 3, "BR-DF Distrito Federal BR": 1} {
+		if regions[want] != places {
+			t.Errorf("GET /stats regions: %s has %d places, want %d\n%s", want, regions[want], places, body)
+		}
+	}
+	for _, c := range got.Countries {
+		if c.RegionsVisited == nil || c.RegionsTotal == nil || *c.RegionsVisited < 1 || *c.RegionsTotal < *c.RegionsVisited {
+			t.Errorf("country %s: regions %v of %v", c.Code, c.RegionsVisited, c.RegionsTotal)
+		}
+		if c.Code == "AT" && *c.RegionsTotal != 9 {
+			t.Errorf("Austria has %d regions, want its 9 states", *c.RegionsTotal)
+		}
+	}
+	// Taiwan is not on the UN's list: 2 of 195 (Austria, Brazil).
+	if got.World.Visited != 2 || got.World.Total != 195 || got.World.List == "" {
+		t.Errorf("world = %+v, want 2 of 195", got.World)
+	}
+
+	// A place added later has its region too; the others keep theirs.
+	if resp, body := app.PostJSON(app.MachineToken(apptest.Permission), `{"name":"Wien","latitude":48.20849,"longitude":16.37208}`); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("add Wien = %d %s", resp.StatusCode, body)
+	}
+	_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	if !strings.Contains(body, `{"code":"AT-9","name":"Vienna","country":"AT","places":1,`) || !strings.Contains(body, `{"code":"AT-6","name":"Styria","country":"AT","places":1,`) ||
+		!strings.Contains(body, `"code":"AT","name":"Austria","places":2,"regions_visited":2,"regions_total":9`) {
+		t.Errorf("GET /stats after adding Wien lacks Vienna beside Styria, or Austria's 2 of 9:\n%s", body)
+	}
+}
+
+// A region's first_visited is the earliest date its places carry.
+func TestStatsSayWhenARegionWasFirstVisited(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude,visited,note\n"+
+		"Graz,47.0707,15.4395,2019-05-17,\n"+
+		"Leoben,47.3765,15.0914,2018-07/2018-08,\n"+
+		"Bruck,47.4106,15.2686,2021,\n"+
+		"Wien,48.2085,16.3721,,\n")))
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	for _, want := range []string{
+		`{"code":"AT-6","name":"Styria","country":"AT","places":3,"first_visited":"2018-07"}`,
+		`{"code":"AT-9","name":"Vienna","country":"AT","places":1,"first_visited":""}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /stats lacks %s:\n%s", want, body)
+		}
+	}
+}
+
+func TestVisitedRegionsLayer(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/regions.geojson?codes=BR-SC,AT-6,AT-6"})
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/geo+json" || resp.Header.Get("ETag") == "" {
+		t.Fatalf("GET /regions.geojson = %d %v", resp.StatusCode, resp.Header)
+	}
+	var fc struct {
+		Features []struct {
+			Properties struct{ Code, Name, Country string } `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil || len(fc.Features) != 2 ||
+		fc.Features[0].Properties.Name != "Styria" || fc.Features[1].Properties.Code != "BR-SC" {
+		t.Fatalf("GET /regions.geojson?codes=BR-SC,AT-6: %v, %+v", err, fc.Features)
+	}
+	for _, bad := range []string{"", "AT", "at-6", "AT-6,", "AT-6;DE-BY", "AT-1234", strings.Repeat("AT-6,", 500) + "AT-6"} {
+		resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/regions.geojson?codes=" + bad, Header: map[string]string{"Accept": "application/json"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "invalid_codes") {
+			t.Errorf("codes=%.20q: %d %s, want 400 invalid_codes", bad, resp.StatusCode, body)
+		}
+	}
+
+	loading := apptest.New(t, apptest.WithGeo(geo.NewData()))
+	resp, body = loading.Do(nil, apptest.Request{Method: "GET", Path: "/regions.geojson?codes=AT-6", Header: map[string]string{"Accept": "application/json"}})
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "loading") {
+		t.Errorf("before the gazetteer loaded: %d %s, want 503 loading with Retry-After", resp.StatusCode, body)
+	}
+}
+
+// A hidden area in town mode shows its places at the nearest town of the
+// gazetteer once it has loaded: geo.Index is privacy's Towns.
+func TestATownAreaShowsItsPlacesAtTheTown(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude\nMy flat,47.0893,15.4721\n")),
+		apptest.WithConfig(func(c *whib.Config) { c.Handlers.Privacy.Areas, _ = privacy.ParseAreas("47.0893,15.4721,500m,town") }))
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+	var places []struct {
+		Name      string  `json:"name"`
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+	}
+	if err := json.Unmarshal([]byte(body), &places); err != nil {
+		t.Fatalf("GET /places: %v\n%s", err, body)
+	}
+	if len(places) != 1 || places[0].Name != "Graz" || places[0].Latitude == 47.0893 {
+		t.Errorf("GET /places = %s, want the flat shown at Graz, under Graz's name and point", body)
 	}
 }

@@ -124,6 +124,7 @@ func Routes(d Deps) http.Handler {
 	get("/places.kml", data(a.placesKML))
 	get("/stats", data(a.stats))
 	get("/world.geojson", data(a.worldGeoJSON))
+	get("/regions.geojson", data(a.regionsGeoJSON))
 	get("/embed", page(a.embed))
 	get("/preview.png", data(a.previewPNG))
 	// Search answers JSON, or the "Find a place" listbox for htmx.

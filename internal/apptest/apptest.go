@@ -179,6 +179,11 @@ func serveUntilCleanup(t *testing.T, app *whib.Server, listener net.Listener) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		// The tests' clients share http.DefaultTransport, which may have
+		// dialled a connection for a concurrent request that another one
+		// served: it never sends a request, and Shutdown waits five
+		// seconds for such a new connection before calling it idle.
+		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		if err := app.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}

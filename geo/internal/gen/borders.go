@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 type borderFeature struct {
@@ -29,6 +33,9 @@ type outCountry struct {
 	Code      string `json:"code"`
 	Name      string `json:"name"`
 	Continent string `json:"continent"`
+	// Names are what people call the country in other languages, for
+	// search: "Deutschland", "日本".
+	Names []string `json:"names,omitempty"`
 }
 
 type outShape struct {
@@ -50,16 +57,19 @@ var continentOfM49 = []struct{ m49, continent string }{
 	{"002", "AF"}, {"150", "EU"}, {"142", "AS"}, {"009", "OC"},
 }
 
-func convertBorders(path string) ([]byte, error) {
+// convertBorders writes the borders file and returns a lookup of the
+// country a point is in by the same borders, so that the generated
+// regions are filed under the country geo will give their places.
+func convertBorders(path string, names map[string][]string) ([]byte, locator, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var fc struct {
 		Features []borderFeature `json:"features"`
 	}
 	if err := json.Unmarshal(raw, &fc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byISO := map[string]*borderFeature{}
 	for i := range fc.Features {
@@ -67,7 +77,16 @@ func convertBorders(path string) ([]byte, error) {
 			byISO[code] = &fc.Features[i]
 		}
 	}
-	return json.Marshal(buildBorders(fc.Features, byISO))
+	out := buildBorders(fc.Features, byISO)
+	for i := range out.Countries {
+		out.Countries[i].Names = names[out.Countries[i].Code]
+	}
+	locate, err := newLocator(out.Shapes, parents(byISO))
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := json.Marshal(out)
+	return b, locate, err
 }
 
 func buildBorders(features []borderFeature, byISO map[string]*borderFeature) outBorders {
@@ -94,7 +113,7 @@ func buildBorders(features []borderFeature, byISO map[string]*borderFeature) out
 		if !isCountryLevel(f) {
 			continue
 		}
-		c := outCountry{Code: code, Name: f.Properties.NameEn, Continent: continentOf(f, byISO)}
+		c := outCountry{Code: code, Name: cmp.Or(shortNames[code], f.Properties.NameEn), Continent: continentOf(f, byISO)}
 		if c.Continent == "" {
 			c.Continent = continents.winner(code)
 		}
@@ -103,6 +122,10 @@ func buildBorders(features []borderFeature, byISO map[string]*borderFeature) out
 	sort.Slice(out.Countries, func(i, j int) bool { return out.Countries[i].Code < out.Countries[j].Code })
 	return out
 }
+
+// shortNames are the names people use where country-coder gives the
+// formal one (as CLDR's English short names do).
+var shortNames = map[string]string{"US": "United States"}
 
 // geonamesCountryOf names the code GeoNames files a feature's places under
 // where country-coder gives the feature no ISO code of its own, or one that
@@ -199,4 +222,64 @@ func (v continentVotes) winner(code string) string {
 		}
 	}
 	return best
+}
+
+// locator tells which of the codes a region's data offers (its ISO
+// 3166-2 prefix, Natural Earth's iso_a2) the borders give the land at a
+// point: "FR" or "GF" for French Guiana, "UA" or "RU" for Crimea. The
+// point's country counts when it is one of them or a territory of one;
+// else the first that is a country at all; "" if none is.
+type locator func(lat, lon float64, offered ...string) string
+
+// parents are the countries territories belong to (GF → FR).
+func parents(byISO map[string]*borderFeature) map[string]string {
+	out := map[string]string{}
+	for code, f := range byISO {
+		if p := f.Properties.Country; p != "" && p != code {
+			out[code] = p
+		}
+	}
+	return out
+}
+
+func newLocator(shapes []outShape, parent map[string]string) (locator, error) {
+	type located struct {
+		code    string
+		polygon orb.MultiPolygon
+		bound   orb.Bound
+	}
+	var all []located
+	for _, s := range shapes {
+		var mp orb.MultiPolygon
+		if err := json.Unmarshal(s.Polygons, &mp); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Code, err)
+		}
+		all = append(all, located{s.Code, mp, mp.Bound()})
+	}
+	known := map[string]bool{}
+	for _, s := range shapes {
+		known[s.Code] = true
+	}
+	at := func(pt orb.Point) string {
+		for _, l := range all {
+			if l.bound.Contains(pt) && planar.MultiPolygonContains(l.polygon, pt) {
+				return l.code
+			}
+		}
+		return ""
+	}
+	return func(lat, lon float64, offered ...string) string {
+		here := at(orb.Point{lon, lat})
+		for _, o := range offered {
+			if here != "" && (here == o || parent[here] == o) {
+				return here
+			}
+		}
+		for _, o := range offered {
+			if known[o] {
+				return o
+			}
+		}
+		return ""
+	}, nil
 }

