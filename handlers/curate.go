@@ -80,7 +80,9 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 
 func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	if err := boundBody(w, r, maxPlaceBody); err != nil {
+		return bodyError(err, "")
+	}
 	res, err := a.deps.Places.Delete(r.Context(), targetOf(r, id), author(r))
 	if err != nil {
 		return err
@@ -239,7 +241,9 @@ func (a *app) change(w http.ResponseWriter, r *http.Request) error {
 
 func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	if err := boundBody(w, r, maxPlaceBody); err != nil {
+		return bodyError(err, "")
+	}
 	res, err := a.deps.Places.Undo(r.Context(), id, author(r))
 	if err != nil {
 		return err

@@ -44,7 +44,9 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, formats.MaxImportBytes+importOverhead)
+	if err := boundBody(w, r, formats.MaxImportBytes+importOverhead); err != nil {
+		return nil, uploadError(err)
+	}
 	imp, filename, err := decodeUpload(r)
 	if err != nil {
 		return nil, err
