@@ -155,7 +155,7 @@ func importSummary(n int, filename string) string {
 }
 
 // decodeUpload reads the file: the body itself with its media type, or the
-// multipart field "file" a browser sends.
+// multipart field "file" a browser sends, once.
 func decodeUpload(r *http.Request) (formats.Import, string, error) {
 	media, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
@@ -185,7 +185,28 @@ func decodeUpload(r *http.Request) (formats.Import, string, error) {
 			filename = ""
 		}
 		imp, err := formats.Decode(part, part.Header.Get("Content-Type"), filename)
-		return imp, oneLineName(filename), uploadError(err)
+		if err != nil {
+			return formats.Import{}, "", uploadError(err)
+		}
+		return imp, oneLineName(filename), noOtherFile(mr)
+	}
+}
+
+// noOtherFile reads the rest of an upload whose file was read, refusing a
+// second "file" part: which of two files a person meant cannot be guessed.
+func noOtherFile(mr *multipart.Reader) error {
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return uploadError(bodyError(err, "The upload could not be read."))
+		}
+		if part.FormName() == "file" {
+			return refuse(http.StatusBadRequest, "more_than_one_file",
+				`The upload holds more than one file in the form field "file"; send one file at a time. Nothing was imported.`)
+		}
 	}
 }
 
