@@ -280,7 +280,8 @@
     // Not a Tab stop each: the map is one, and the list is the keyboard's
     // and screen reader's way to every place.
     var marker = L.marker([latitude, longitude], { alt: name, keyboard: false });
-    marker.place = { id: String(place.id || ""), name: name };
+    // etag: what the page saw of the place, sent back in If-Match (curate.js).
+    marker.place = { id: String(place.id || ""), name: name, etag: String(place.etag || "") };
     var where = String(place.latitude) + ", " + String(place.longitude);
     marker.bindPopup(function () {
       var popup = textElement("strong", "place-popup", name);

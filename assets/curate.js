@@ -61,12 +61,24 @@
       marker.closePopup();
       // The same request as the list's Delete button: the answer removes
       // the list entry and the marker, and offers Undo.
-      window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), { target: "#curate-status", swap: "none" });
+      window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), {
+        target: "#curate-status",
+        swap: "none",
+        headers: ifMatch(marker),
+      });
     });
     box.appendChild(edit);
     box.appendChild(document.createTextNode(" "));
     box.appendChild(del);
     return box;
+  }
+
+  // ifMatch is the header that makes a change apply to the place as the
+  // page saw it (its entity tag, from the marker data): a request sent
+  // twice, or after the place changed, is refused instead of touching
+  // another row.
+  function ifMatch(marker) {
+    return marker.place.etag ? { "If-Match": marker.place.etag } : {};
   }
 
   // move saves a dragged marker's new position; a failed save puts it back.
@@ -76,7 +88,7 @@
     var options = {
       method: "PATCH",
       credentials: "same-origin",
-      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      headers: Object.assign({ Accept: "application/json", "Content-Type": "application/json" }, ifMatch(marker)),
       body: JSON.stringify({ latitude: hook.sixDecimals(to.lat), longitude: hook.sixDecimals(to.lng) }),
     };
     if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {

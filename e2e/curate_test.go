@@ -146,3 +146,52 @@ func TestWriterImportsAFileAfterSeeingWhatItWouldDo(t *testing.T) {
 		t.Error("the import rewrote existing rows")
 	}
 }
+
+// The talk's file holds São José twice. Deleting one from the page sends
+// its entity tag, so the same DELETE sent again (a double click, a
+// network retry) is refused with 412 instead of deleting the twin, which
+// took the deleted row's id; the page learns the twin's new id and tag, so
+// it can still be deleted on purpose.
+func TestDeletingOneOfTwoTwinsFromThePageNeverDeletesTheOther(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	places := len(storedNames(t, app))
+	twins := func() int { return bytes.Count(app.GitHub.File("places.csv"), []byte("\nSão José,")) }
+	if twins() != 2 {
+		t.Fatalf("the talk's file holds %d São José rows", twins())
+	}
+
+	first := `document.querySelector('button[aria-label="Delete São José"]')`
+	sent := get(b, "read what the first Delete sends", chromedp.Evaluate[[]string](
+		`[`+first+`.getAttribute("hx-delete"), JSON.parse(`+first+`.getAttribute("hx-headers"))["If-Match"]]`))
+	if len(sent) != 2 || !strings.HasPrefix(sent[0], "/places/") || !strings.HasSuffix(sent[1], `.2"`) {
+		t.Fatalf("the first São José's Delete sends %q", sent)
+	}
+	b.do("delete the first São José", chromedp.Click(chromedp.CSS(`button[aria-label="Delete São José"]`), chromedp.NodeVisible))
+	b.until("one São José is left on the list and the map", `(n) =>
+		[...document.querySelectorAll("#place-list li .place-name")].filter(e => e.textContent === "São José").length === 1 &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelector("#curate-status .undo-button") !== null`, places-1)
+	if twins() != 1 {
+		t.Fatalf("after one Delete the file holds %d São José rows", twins())
+	}
+
+	// The same request again, as a retry sends it.
+	status := get(b, "send the same DELETE again", chromedp.Evaluate[int](
+		`fetch(`+jsString(sent[0])+`, {method: "DELETE", headers: {"If-Match": `+jsString(sent[1])+`, "Accept": "application/json"}}).then(r => r.status)`,
+		awaitPromise))
+	if status != http.StatusPreconditionFailed || twins() != 1 {
+		t.Errorf("the retried DELETE = %d and the file holds %d São José rows, want 412 and the twin kept", status, twins())
+	}
+
+	// The twin, renumbered, can still be deleted from the page.
+	b.do("delete the other São José", chromedp.Click(chromedp.CSS(`button[aria-label="Delete São José"]`), chromedp.NodeVisible))
+	b.until("no São José is left", `(n) =>
+		![...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "São José") &&
+		document.documentElement.dataset.markersReady === String(n)`, places-2)
+	if twins() != 0 {
+		t.Errorf("after deleting the twin too the file holds %d São José rows", twins())
+	}
+}

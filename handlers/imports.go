@@ -102,7 +102,7 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importRe
 		m := res.model()
 		if m.Committed {
 			var changed placesChanged
-			changed, m.Added = a.changedPlaces([]string{}, res.added)
+			changed, m.Added = a.changedPlaces(res.snap, []string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
 		}

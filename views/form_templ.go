@@ -346,7 +346,7 @@ func field(f Form, name, label, value string, in textInput) templ.Component {
 // says what happened, plus out-of-band updates (swapped by htmx 4 after the
 // form) that append the place to the list and bump the count. Values and errors
 // in f are ignored; f.Status overrides the default status text.
-func PlaceAdded(f Form, added Place, country Country, total int, g Geo) templ.Component {
+func PlaceAdded(f Form, added Place, etag string, country Country, total int, g Geo) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -371,7 +371,7 @@ func PlaceAdded(f Form, added Place, country Country, total int, g Geo) templ.Co
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = placeItem(added, country, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = placeItem(added, etag, country, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

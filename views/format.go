@@ -112,6 +112,13 @@ func fieldError(f Form, field string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// ifMatchHeaders is the hx-headers value that sends a place's entity tag
+// in If-Match: a change is made to the place as the page saw it.
+func ifMatchHeaders(etag string) string {
+	headers, _ := json.Marshal(map[string]string{"If-Match": etag})
+	return string(headers)
+}
+
 // markerData is the marker JSON block's content: always an array, so the
 // page script never meets null. templ escapes it for the script element.
 func markerData(m Map) json.RawMessage {

@@ -309,7 +309,7 @@ func ImportReport(m ImportModel) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, cp := range m.Added {
-				templ_7745c5c3_Err = placeItem(cp.Place, cp.Country, true).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = placeItem(cp.Place, cp.ETag, cp.Country, true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
