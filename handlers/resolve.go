@@ -37,31 +37,48 @@ type movedError struct {
 
 func (e *movedError) Error() string { return "the place has the id " + e.current + " now" }
 
-// findPlace is the place with this id on the map, with its entity tag. An
-// id the place had before edits is a *movedError naming its id now, a
-// deleted place a store.KindGone error naming the delete, and an id never
-// seen store.KindUnknownID. Following an id reads the history, so those
-// lookups count against the client's history rate.
+// findPlace is the place with this id on the map r may see, with its
+// entity tag. An id the place had before edits is a *movedError naming its
+// id now, a deleted place a store.KindGone error naming the delete, and an
+// id never seen store.KindUnknownID. Following an id reads the history, so
+// it counts against the client's history rate, and only those who may
+// read the history follow ids at all.
 func (a *app) findPlace(w http.ResponseWriter, r *http.Request, id string) (store.Place, string, error) {
-	snap, _, err := a.snapshot(r.Context())
+	snap, _, err := a.visible(r)
 	if err != nil {
 		return store.Place{}, "", err
 	}
 	if p, ok := snap.Place(id); ok {
 		return p, snap.ETag(p), nil
 	}
+	unknown := &store.Error{Kind: store.KindUnknownID, Op: "find place " + id}
+	if !a.cfg.PublicHistory && !a.isWriter(r) {
+		return store.Place{}, "", unknown
+	}
 	if err := a.allow(w, r, a.changesLimiter); err != nil {
 		return store.Place{}, "", err
 	}
 	res, err := a.deps.Places.Resolve(r.Context(), id)
 	if err != nil {
-		return store.Place{}, "", err
+		return store.Place{}, "", a.goneAsSeen(r, err)
 	}
-	// The place is followed only to where the map shows it.
+	// The place is followed only to where r sees it on the map.
 	if now, ok := snap.Place(res.Place.ID); ok && res.Moved {
 		return store.Place{}, "", &movedError{current: now.ID, by: res.By}
 	}
-	return store.Place{}, "", &store.Error{Kind: store.KindUnknownID, Op: "find place " + id}
+	return store.Place{}, "", unknown
+}
+
+// goneAsSeen is a store.KindGone error as r may read it: the delete is
+// named, but to anyone who may not write, not the place, which may have
+// been private.
+func (a *app) goneAsSeen(r *http.Request, err error) error {
+	var gone *store.Error
+	if !errors.As(err, &gone) || gone.Kind != store.KindGone || !a.cfg.Privacy.Active() || a.isWriter(r) {
+		return err
+	}
+	return &store.Error{Kind: store.KindGone, Op: gone.Op, Change: gone.Change,
+		Err: errors.New("the place was deleted by change " + gone.Change)}
 }
 
 // redirectIfMoved answers a *movedError with 301 to /places/<id now> and

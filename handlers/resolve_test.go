@@ -160,3 +160,31 @@ func TestTheEditPageSendsWhatItSaw(t *testing.T) {
 		t.Error("an edit from a stale form changed the file")
 	}
 }
+
+// GET /places/{id} is a public output like GET /places: a place that is
+// not public is not found by a visitor, and its delete does not name it.
+func TestOnePlaceKeepsPrivatePlacesPrivate(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV([]byte(privateSeed())), apptest.WithConfig(withPrivacy))
+	token := app.MachineToken(apptest.Permission)
+	writer := map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places", Header: writer})
+	var places []struct{ ID, Name string }
+	_ = json.Unmarshal([]byte(body), &places)
+	var home string
+	for _, p := range places {
+		if p.Name == "Secret Home" {
+			home = p.ID
+		}
+	}
+	if resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places/" + home, Header: writer}); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Secret Home") {
+		t.Fatalf("a writer's GET /places/<the hidden home> = %d %s", resp.StatusCode, body)
+	}
+	visitor := map[string]string{"Accept": "application/json"}
+	if resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places/" + home, Header: visitor}); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Secret") {
+		t.Errorf("a visitor's GET /places/<the hidden home> = %d %s, want 404", resp.StatusCode, body)
+	}
+	_, _ = app.Do(nil, api(token, "DELETE", "/places/"+home, ""))
+	if resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places/" + home, Header: visitor}); resp.StatusCode != http.StatusGone || strings.Contains(body, "Secret") {
+		t.Errorf("a visitor's GET /places/<the deleted hidden home> = %d %s, want 410 without its name", resp.StatusCode, body)
+	}
+}
