@@ -100,8 +100,8 @@
     });
     window.addEventListener("hashchange", function () {
       var id = placeFromHash();
-      if (id) {
-        showPlaceOnMap(state, id);
+      if (id && state.layer) {
+        followPlace(state, id);
       }
     });
 
@@ -230,7 +230,7 @@
       markersReady(state.count);
       var id = placeFromHash();
       if (id) {
-        showPlaceOnMap(state, id);
+        followPlace(state, id);
       }
     };
 
@@ -346,6 +346,37 @@
     }
     document.getElementById("map").scrollIntoView({ block: "nearest", behavior: state.calm ? "auto" : "smooth" });
     return true;
+  }
+
+  // followPlace shows the place an address names (#place=<id>). An edit
+  // gives a place a new id, so an id not on the map is asked of the server
+  // (GET /places/{id}), which follows an old id to the place now (301) or
+  // says that it was deleted, and by which change (410).
+  function followPlace(state, id) {
+    if (showPlaceOnMap(state, id)) {
+      return;
+    }
+    var options = { headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {
+      options.signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    }
+    fetch("/places/" + encodeURIComponent(id), options)
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, body: body || {} };
+        });
+      })
+      .then(function (answer) {
+        var now = String(answer.body.id || "");
+        if (answer.ok && now && showPlaceOnMap(state, now)) {
+          history.replaceState(null, "", "#place=" + now);
+          return;
+        }
+        setMapStatus(answer.ok || !answer.body.description ? "The place this address names is not on the map." : String(answer.body.description));
+      })
+      .catch(function (error) {
+        setMapStatus("The place this address names could not be looked up (" + error.message + ").");
+      });
   }
 
   function placeFromHash() {
