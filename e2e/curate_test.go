@@ -2,13 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"github.com/whib/whib/internal/apptest"
 )
 
 // dragMarker drags the named place's marker by (dx, dy) pixels with the
@@ -193,5 +197,65 @@ func TestDeletingOneOfTwoTwinsFromThePageNeverDeletesTheOther(t *testing.T) {
 		document.documentElement.dataset.markersReady === String(n)`, places-2)
 	if twins() != 0 {
 		t.Errorf("after deleting the twin too the file holds %d São José rows", twins())
+	}
+}
+
+// The change log shows times in the viewer's zone, and an Undo the history
+// refuses (someone undid the change meanwhile) is answered in the entry,
+// with the keyboard on the reason, not on an error page.
+func TestARefusedUndoIsAnsweredInTheLog(t *testing.T) {
+	app := startApp(t)
+	token := app.MachineToken(apptest.Permission)
+	_, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/places"}) // loaded
+	call := func(method, path string) map[string]any {
+		resp, body := app.Do(nil, apptest.Request{Method: method, Path: path, Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s %s = %d %s", method, path, resp.StatusCode, body)
+		}
+		return apptest.DecodeJSON(t, body)
+	}
+	snap, _, _ := app.Live.Current()
+	var graz string
+	for _, p := range snap.Places {
+		if p.Name == "Graz" {
+			graz = p.ID
+		}
+	}
+	undo := call("DELETE", "/places/"+graz)["undo"].(string)
+
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	b.call("be in Tokyo", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"})
+		return err
+	})
+	b.do("open the change log", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("#change-log"))
+	b.until("the times are in the viewer's zone", `() => {
+		const t = document.querySelector("#change-log time[data-local]");
+		return t && t.dataset.localised === "true" && t.title.endsWith(" UTC") && !t.textContent.endsWith("UTC");
+	}`)
+	inTokyo := get(b, "compare the time shown with Tokyo's", chromedp.Evaluate[bool](`(() => {
+		const t = document.querySelector("#change-log time[data-local]");
+		const when = new Date(t.getAttribute("datetime"));
+		const format = (zone) => when.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short", timeZone: zone});
+		return t.textContent === format("Asia/Tokyo") && t.textContent !== format("UTC");
+	})()`))
+	if !inTokyo {
+		t.Error("the change log does not show its times in the viewer's zone (Tokyo)")
+	}
+
+	// Someone else undoes the delete meanwhile.
+	call("POST", undo)
+	button := `#change-log form[action="` + undo + `"] button`
+	b.do("press Undo from the keyboard", chromedp.Focus(chromedp.CSS(button)), chromedp.KeyEvent("\r"))
+	b.until("the entry says why, and the keyboard is on it", `(sel) => {
+		const alert = document.querySelector("#change-log [role=alert]");
+		return alert && alert.textContent.startsWith("This change was undone already") &&
+			document.activeElement === alert && alert.closest("li").textContent.includes("Undone by") &&
+			document.querySelector(sel) === null;
+	}`, button)
+	if at := b.location(); at != app.URL+"/changes" {
+		t.Errorf("the refused undo left the log for %s", at)
 	}
 }

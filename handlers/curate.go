@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -180,131 +178,6 @@ func (a *app) placeItem(w http.ResponseWriter, r *http.Request) error {
 		return redirectIfMoved(w, r, err, "/item")
 	}
 	return a.render(w, r, http.StatusOK, views.PlaceEdited(p, etag, a.countryOf(p), ""))
-}
-
-// changeJSON is a change as GET /changes tells it.
-type changeJSON struct {
-	ID      string        `json:"id"`
-	Kind    string        `json:"kind"`
-	At      time.Time     `json:"at"`
-	By      string        `json:"by"`
-	Summary string        `json:"summary"`
-	Before  []store.Place `json:"before"`
-	After   []store.Place `json:"after"`
-	URL     *string       `json:"url"`
-	Undo    *string       `json:"undo"`
-	// Undoes and UndoneBy link an undo and what it undid, both ways.
-	Undoes   string `json:"undoes,omitempty"`
-	UndoneBy string `json:"undone_by,omitempty"`
-}
-
-func toChangeJSON(c store.Change) changeJSON {
-	out := changeJSON{ID: c.ID, Kind: string(c.Kind), At: c.At.UTC(), By: c.By, Summary: c.Summary,
-		Before: orEmpty(c.Before), After: orEmpty(c.After), Undoes: c.Undoes, UndoneBy: c.UndoneBy}
-	if c.URL != "" {
-		out.URL = &c.URL
-	}
-	if u := undoURL(c); u != "" {
-		out.Undo = &u
-	}
-	return out
-}
-
-func orEmpty(places []store.Place) []store.Place {
-	if places == nil {
-		return []store.Place{}
-	}
-	return places
-}
-
-func undoURL(c store.Change) string {
-	if !c.CanUndo || c.ID == "" {
-		return ""
-	}
-	return "/changes/" + c.ID + "/undo"
-}
-
-func changeURL(c store.Change) string {
-	if c.ID == "" {
-		return ""
-	}
-	return "/changes#change-" + c.ID
-}
-
-func (a *app) changes(w http.ResponseWriter, r *http.Request) error {
-	page := 1
-	if raw := r.URL.Query().Get("page"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > 100000 {
-			return refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up.")
-		}
-		page = n
-	}
-	h, err := a.history(r, page)
-	if err != nil {
-		return err
-	}
-	var next *string
-	if h.Next > 0 {
-		u := "/changes?page=" + strconv.Itoa(h.Next)
-		next = &u
-	}
-	if shapeOf(r) == shapeJSON {
-		list := make([]changeJSON, 0, len(h.Changes))
-		for _, ch := range h.Changes {
-			list = append(list, toChangeJSON(ch))
-		}
-		return writeJSON(w, http.StatusOK, struct {
-			Changes []changeJSON `json:"changes"`
-			Next    *string      `json:"next"`
-		}{list, next})
-	}
-	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
-	m := views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: page, Changes: h.Changes}
-	if next != nil {
-		m.Next = *next
-	}
-	return a.render(w, r, http.StatusOK, views.ChangesPage(m))
-}
-
-// change is one change of the history: JSON, or the change log's entry.
-func (a *app) change(w http.ResponseWriter, r *http.Request) error {
-	ch, err := a.changeFor(r, httprouter.ParamsFromContext(r.Context()).ByName("id"))
-	if err != nil {
-		return err
-	}
-	if shapeOf(r) == shapeJSON {
-		return writeJSON(w, http.StatusOK, toChangeJSON(ch))
-	}
-	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
-	return a.render(w, r, http.StatusOK, views.ChangesPage(views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: 1, Changes: []store.Change{ch}}))
-}
-
-func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
-	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	if err := boundBody(w, r, maxPlaceBody); err != nil {
-		return bodyError(err, "")
-	}
-	res, err := a.deps.Places.Undo(r.Context(), id, author(r))
-	if err != nil {
-		return err
-	}
-	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
-	message := res.Change.Summary + "."
-	switch shapeOf(r) {
-	case shapeJSON:
-		return writeJSON(w, http.StatusOK, struct {
-			Message string     `json:"message"`
-			Change  changeJSON `json:"change"`
-		}{message, toChangeJSON(res.Change)})
-	case shapeHTMX:
-		changed, restored := a.changedPlaces(res.Snapshot, idsOf(res.Change.Before), res.Change.After)
-		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
-		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
-	}
-	http.Redirect(w, r, "/changes", http.StatusSeeOther)
-	return nil
 }
 
 func idsOf(places []store.Place) []string {

@@ -78,6 +78,10 @@ func (a *app) answerProblem(w http.ResponseWriter, r *http.Request, sh shape, p 
 		if errors.As(err, &typed) && typed.refusesInput(p) {
 			return a.formPage(w, r, p, typed)
 		}
+		var inLog *logRefusal
+		if errors.As(err, &inLog) {
+			return a.refusedInLogPage(w, r, p, inLog)
+		}
 	}
 	if len(p.Fields) > 0 {
 		p.Description = describeFields(p.Fields)
