@@ -56,7 +56,7 @@ func TestWriterEditsDragsDeletesAndUndoesOnTheMap(t *testing.T) {
 	if !strings.Contains(string(app.GitHub.File("places.csv")), "\nTaipei 101,25.031224572388727,121.5683553927796\n") {
 		t.Errorf("the rename is not stored with Taipei's coordinates:\n%s", app.GitHub.File("places.csv"))
 	}
-	if got := b.text("#curate-status"); got != "Rename Taipei to Taipei 101." {
+	if got := b.text("#curate-message"); got != "Rename Taipei to Taipei 101." {
 		t.Errorf("the status says %q after the rename", got)
 	}
 
@@ -258,4 +258,51 @@ func TestARefusedUndoIsAnsweredInTheLog(t *testing.T) {
 	if at := b.location(); at != app.URL+"/changes" {
 		t.Errorf("the refused undo left the log for %s", at)
 	}
+}
+
+// Every change made on the page offers Undo in the status line until the
+// next change: an add, a drag (which asks nothing), a delete. The Undo is a
+// button in a live region, and where the control that made the change is
+// gone (a deleted entry's Delete), the keyboard is moved to it.
+func TestEveryChangeOnThePageOffersUndoUntilTheNext(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	places := len(storedNames(t, app))
+	original := app.GitHub.File("places.csv")
+	undoOffered := `(label) => {
+		const undo = document.querySelector("#curate-status[role=status] button#curate-undo");
+		return undo !== null && undo.getAttribute("aria-label") === label && !undo.hasAttribute("data-expires");
+	}`
+
+	// An add.
+	b.clickMap()
+	b.do("add a place", chromedp.SendKeys(chromedp.CSS(nameField), "Schöckl"), chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
+	b.until("the add offers Undo", undoOffered, "Undo: Add Schöckl")
+	b.do("undo the add", chromedp.Click(chromedp.CSS("#curate-undo"), chromedp.NodeVisible))
+	b.until("the place is gone again and the undo offers Redo", `(n) =>
+		![...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Schöckl") &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelector("#curate-undo")?.textContent.trim() === "Redo"`, places)
+	if !bytes.Equal(app.GitHub.File("places.csv"), original) {
+		t.Errorf("after undoing the add the file is\n%s", app.GitHub.File("places.csv"))
+	}
+
+	// A drag: nothing is asked, and Undo puts the place back, from the
+	// keyboard.
+	b.dragMarker("Graz", 60, 40)
+	b.until("the move offers Undo", `() => document.querySelector("#curate-message").textContent.startsWith("Move Graz to ") &&
+		document.querySelector("#curate-undo")?.getAttribute("aria-label")?.startsWith("Undo: Move Graz to ")`)
+	b.do("undo the move from the keyboard", chromedp.Focus(chromedp.CSS("#curate-undo")), chromedp.KeyEvent("\r"))
+	b.until("Graz is back", `() => document.querySelector("#curate-message").textContent.startsWith("Undo: Move Graz")`)
+	if !bytes.Equal(app.GitHub.File("places.csv"), original) {
+		t.Errorf("after undoing the move the file is\n%s", app.GitHub.File("places.csv"))
+	}
+
+	// A delete from the keyboard: its button goes with the entry, so the
+	// keyboard goes to Undo.
+	b.do("delete Salvador from the keyboard", chromedp.Focus(chromedp.CSS(`button[aria-label="Delete Salvador"]`)), chromedp.KeyEvent("\r"))
+	b.until("the keyboard is on Undo", `() => document.activeElement === document.querySelector("#curate-undo") &&
+		document.activeElement.getAttribute("aria-label") === "Undo: Delete Salvador"`)
 }

@@ -69,6 +69,12 @@ func undoURL(c store.Change) string {
 	return "/changes/" + c.ID + "/undo"
 }
 
+// undoOf is the Undo the status line offers for c, a change just made on
+// the page; focus moves the keyboard to it.
+func undoOf(c store.Change, focus bool) views.Undo {
+	return views.Undo{URL: undoURL(c), Summary: c.Summary, Redo: c.Kind == store.ChangeUndo, Focus: focus}
+}
+
 func changeURL(c store.Change) string {
 	if c.ID == "" {
 		return ""
@@ -180,7 +186,7 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
 		if fromLog {
 			return a.refusedInLog(r, id, err)
 		}
-		return err
+		return &statusRefusal{err: err, ofUndo: true}
 	}
 	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := res.Change.Summary + "."
@@ -197,7 +203,7 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
 		changed, restored := a.changedPlaces(res.Snapshot, idsOf(res.Change.Before), res.Change.After)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, undoOf(res.Change, true), changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	}
 	http.Redirect(w, r, "/changes", http.StatusSeeOther)
 	return nil
@@ -216,6 +222,22 @@ func (a *app) undoneInLog(w http.ResponseWriter, r *http.Request, id string, und
 	undone, _ = rowsPage(undone, 1)
 	undone.UndoneBy, undone.CanUndo = undo.ID, false
 	return a.render(w, r, http.StatusOK, views.UndoneInLog(undone, undo, true))
+}
+
+// statusRefusal is a change asked for in the map's status line or a
+// list entry (an Undo, a Delete) and refused: the status line says why
+// (htmx). A refused Undo goes from it, since it cannot apply; a passing
+// failure (5xx) leaves it to be tried again.
+type statusRefusal struct {
+	err    error
+	ofUndo bool
+}
+
+func (e *statusRefusal) Error() string { return e.err.Error() }
+func (e *statusRefusal) Unwrap() error { return e.err }
+
+func (e *statusRefusal) fragment(p problem) templ.Component {
+	return views.CurateRefused(withRequestID(p), e.ofUndo && p.Status < 500)
 }
 
 // logRefusal is an undo pressed in the change log and refused: the entry

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -152,5 +154,60 @@ func TestABigChangeListsEveryRowOnItsOwnPages(t *testing.T) {
 	_, page = app.Do(nil, apptest.Request{Method: "GET", Path: "/changes/" + id + "?page=2", Header: map[string]string{"Accept": "text/html"}})
 	if !strings.Contains(page, `href="/changes/`+id+`?page=1">Earlier rows`) || !strings.Contains(page, `href="/changes/`+id+`?page=3">Later rows`) || !strings.Contains(page, ">Spot 200 <") {
 		t.Errorf("the change's second page of rows:\n%s", between(page, `<nav class="pagination"`, "</nav>"))
+	}
+}
+
+// Every change made on the page offers Undo in the status line (no timer);
+// an Undo or a Delete refused there is told there too.
+func TestTheStatusLineOffersUndoForEveryChange(t *testing.T) {
+	app := apptest.New(t)
+	writer := app.SignIn("Jess", true)
+	htmx := map[string]string{"HX-Request": "true", "Origin": app.URL, "Content-Type": "application/x-www-form-urlencoded"}
+	undoIn := func(what, body string) string {
+		t.Helper()
+		status := between(body, `<div id="curate-status" hx-swap-oob="innerHTML">`, "</div>")
+		undo := between(status, `hx-post="`, `"`)
+		if !strings.HasPrefix(undo, "/changes/") || strings.Contains(status, "data-expires") {
+			t.Errorf("%s: the status line offers no lasting Undo:\n%s", what, body)
+		}
+		return undo
+	}
+
+	_, body := app.Do(writer, apptest.Request{Method: "POST", Path: "/places", Header: htmx,
+		Body: apptest.Form(map[string]string{"name": "Linz", "latitude": "48.3069", "longitude": "14.2858"})})
+	if undoIn("an add", body); strings.Contains(between(body, `id="curate-status"`, "</div>"), "autofocus") {
+		t.Error("an add takes the keyboard from the form to Undo")
+	}
+	_, body = app.Do(writer, apptest.Request{Method: "PATCH", Path: "/places/" + idOf(t, app, "Linz"), Header: htmx, Body: "name=Linz an der Donau"})
+	undoIn("an edit", body)
+	if !strings.Contains(between(body, `id="curate-status"`, "</div>"), "autofocus") {
+		t.Error("a saved inline edit does not move the keyboard to Undo")
+	}
+	var csv bytes.Buffer
+	mw := multipart.NewWriter(&csv)
+	part, _ := mw.CreateFormFile("file", "two.csv")
+	_, _ = part.Write([]byte("name,latitude,longitude\nWels,48.1575,14.0289\nSteyr,48.0427,14.4213\n"))
+	_ = mw.Close()
+	_, body = app.Do(writer, apptest.Request{Method: "POST", Path: "/places/import", Body: csv.String(),
+		Header: map[string]string{"HX-Request": "true", "Origin": app.URL, "Content-Type": mw.FormDataContentType()}})
+	importUndo := undoIn("an import", body)
+	resp, body := app.Do(writer, apptest.Request{Method: "POST", Path: importUndo, Header: htmx})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `aria-label="Redo: Import 2 places from two.csv"`) {
+		t.Errorf("undoing the import from the status line = %d, want it to offer Redo:\n%s", resp.StatusCode, body)
+	}
+
+	// The same Undo again (another tab undid it meanwhile): refused, said
+	// in the status line, and the Undo goes.
+	resp, body = app.Do(writer, apptest.Request{Method: "POST", Path: importUndo, Header: htmx})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `<span id="curate-message" class="form-error" role="alert" hx-swap-oob="true">This change was undone already`) ||
+		!strings.Contains(body, `<span id="curate-undo" hx-swap-oob="delete">`) {
+		t.Errorf("a refused Undo in the status line = %d:\n%s", resp.StatusCode, body)
+	}
+	// A Delete of a place changed since: refused there too, Undo kept.
+	graz := idOf(t, app, "Graz")
+	htmx["If-Match"] = `"` + graz + `.7"`
+	resp, body = app.Do(writer, apptest.Request{Method: "DELETE", Path: "/places/" + graz, Header: htmx})
+	if resp.StatusCode != http.StatusPreconditionFailed || !strings.Contains(body, `id="curate-message" class="form-error" role="alert"`) || strings.Contains(body, "curate-undo") {
+		t.Errorf("a refused Delete = %d:\n%s", resp.StatusCode, body)
 	}
 }

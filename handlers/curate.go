@@ -99,7 +99,7 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch want {
 	case shapeJSON:
-		return writeJSON(w, http.StatusOK, placeAnswer{a.stored(res.Snapshot, res.Place), answerNotes{Message: message, Change: changeURL(res.Change)}})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.stored(res.Snapshot, res.Place), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undoURL(res.Change)}})
 	case shapeHTMX:
 		if res.Changed {
 			// The markers of the place's twins, renumbered, come back too.
@@ -110,7 +110,8 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 		if onEditPage {
 			w.Header().Set("HX-Redirect", "/#places")
 		}
-		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message))
+		// The saved form goes: the keyboard goes to Undo.
+		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message, undoOf(res.Change, true)))
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
@@ -134,14 +135,13 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 	before, _, _ := a.snapshot(r.Context()) // what the page showed, for its twins
 	res, err := a.deps.Places.Delete(r.Context(), targetOf(r, id), author(r))
 	if err != nil {
-		return err
+		return &statusRefusal{err: err}
 	}
 	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := "Deleted " + res.Place.Name + "."
-	undo := undoURL(res.Change)
 	switch shapeOf(r) {
 	case shapeJSON:
-		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place, ""), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undo}})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place, ""), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undoURL(res.Change)}})
 	case shapeHTMX:
 		// Twins of the deleted place move up to the ids before theirs:
 		// every old id goes, the twins come back with their ids now, and
@@ -150,7 +150,7 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 		changed, twins := a.changedPlaces(res.Snapshot, old, twinsOf(res.Snapshot, res.Place))
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.PlaceDeleted(old[len(old)-1], twins, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
@@ -177,7 +177,7 @@ func (a *app) placeItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return redirectIfMoved(w, r, err, "/item")
 	}
-	return a.render(w, r, http.StatusOK, views.PlaceEdited(p, etag, a.countryOf(p), ""))
+	return a.render(w, r, http.StatusOK, views.PlaceEdited(p, etag, a.countryOf(p), "", views.Undo{}))
 }
 
 func idsOf(places []store.Place) []string {

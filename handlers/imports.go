@@ -73,7 +73,7 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 		res.committed = true
 		res.report.Added = len(written.Change.After)
 		res.report.Change = "/changes/" + written.Change.ID
-		res.added, res.snap = written.Change.After, written.Snapshot
+		res.added, res.snap, res.change = written.Change.After, written.Snapshot, written.Change
 		a.log.Info("places imported", "request_id", requestIDFrom(r.Context()), "places", res.report.Added,
 			"by", auth.FromContext(r.Context()).Who.String(), "version", written.Snapshot.Version)
 	}
@@ -88,6 +88,7 @@ type importResult struct {
 	committed bool // the places were written (201)
 	snap      store.Snapshot
 	added     []store.Place // as stored, after a commit
+	change    store.Change  // the commit's change, which an Undo takes back
 }
 
 func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importResult) error {
@@ -105,6 +106,7 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importRe
 			changed, m.Added = a.changedPlaces(res.snap, []string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
+			m.Undo = undoOf(res.change, false)
 		}
 		return a.render(w, r, status, views.ImportReport(m))
 	}
