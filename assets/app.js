@@ -100,8 +100,8 @@
     });
     window.addEventListener("hashchange", function () {
       var id = placeFromHash();
-      if (id) {
-        showPlaceOnMap(state, id);
+      if (id && state.layer) {
+        followPlace(state, id);
       }
     });
 
@@ -230,7 +230,7 @@
       markersReady(state.count);
       var id = placeFromHash();
       if (id) {
-        showPlaceOnMap(state, id);
+        followPlace(state, id);
       }
     };
 
@@ -280,7 +280,8 @@
     // Not a Tab stop each: the map is one, and the list is the keyboard's
     // and screen reader's way to every place.
     var marker = L.marker([latitude, longitude], { alt: name, keyboard: false });
-    marker.place = { id: String(place.id || ""), name: name };
+    // etag: what the page saw of the place, sent back in If-Match (curate.js).
+    marker.place = { id: String(place.id || ""), name: name, etag: String(place.etag || "") };
     var where = String(place.latitude) + ", " + String(place.longitude);
     marker.bindPopup(function () {
       var popup = textElement("strong", "place-popup", name);
@@ -345,6 +346,37 @@
     }
     document.getElementById("map").scrollIntoView({ block: "nearest", behavior: state.calm ? "auto" : "smooth" });
     return true;
+  }
+
+  // followPlace shows the place an address names (#place=<id>). An edit
+  // gives a place a new id, so an id not on the map is asked of the server
+  // (GET /places/{id}), which follows an old id to the place now (301) or
+  // says that it was deleted, and by which change (410).
+  function followPlace(state, id) {
+    if (showPlaceOnMap(state, id)) {
+      return;
+    }
+    var options = { headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {
+      options.signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    }
+    fetch("/places/" + encodeURIComponent(id), options)
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, body: body || {} };
+        });
+      })
+      .then(function (answer) {
+        var now = String(answer.body.id || "");
+        if (answer.ok && now && showPlaceOnMap(state, now)) {
+          history.replaceState(null, "", "#place=" + now);
+          return;
+        }
+        setMapStatus(answer.ok || !answer.body.description ? "The place this address names is not on the map." : String(answer.body.description));
+      })
+      .catch(function (error) {
+        setMapStatus("The place this address names could not be looked up (" + error.message + ").");
+      });
   }
 
   function placeFromHash() {

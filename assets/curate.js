@@ -1,6 +1,8 @@
-// whib for writers: Edit and Delete in each marker's popup, markers that can
-// be dragged to move a place (saved on drop, put back when the save fails),
-// and the 10-second life of the Undo button a deletion offers.
+// whib for writers: Edit and Delete in each marker's popup, and markers
+// that can be dragged to move a place: saved on drop without a question,
+// put back when the save fails, and offering Undo in the status line like
+// every other change made on the page (the server's answers put it there
+// for the others).
 //
 // Loaded only on pages of people who may write, after app.js and htmx. Place
 // names are text here too: they only ever reach the DOM through textContent.
@@ -8,7 +10,6 @@
   "use strict";
 
   var EVENTS = window.whibEvents; // events.js
-  var UNDO_MILLISECONDS = 10000;
   var FETCH_TIMEOUT_MS = 20000;
 
   var hook = null; // app.js's window.whib
@@ -19,7 +20,6 @@
     whib.places.then(function () {
       whib.eachMarker(decorate);
     });
-    watchUndo();
   }
 
   // decorate gives a marker a writer's controls: popup buttons and dragging.
@@ -61,12 +61,24 @@
       marker.closePopup();
       // The same request as the list's Delete button: the answer removes
       // the list entry and the marker, and offers Undo.
-      window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), { target: "#curate-status", swap: "none" });
+      window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), {
+        target: "#curate-status",
+        swap: "none",
+        headers: ifMatch(marker),
+      });
     });
     box.appendChild(edit);
     box.appendChild(document.createTextNode(" "));
     box.appendChild(del);
     return box;
+  }
+
+  // ifMatch is the header that makes a change apply to the place as the
+  // page saw it (its entity tag, from the marker data): a request sent
+  // twice, or after the place changed, is refused instead of touching
+  // another row.
+  function ifMatch(marker) {
+    return marker.place.etag ? { "If-Match": marker.place.etag } : {};
   }
 
   // move saves a dragged marker's new position; a failed save puts it back.
@@ -76,7 +88,7 @@
     var options = {
       method: "PATCH",
       credentials: "same-origin",
-      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      headers: Object.assign({ Accept: "application/json", "Content-Type": "application/json" }, ifMatch(marker)),
       body: JSON.stringify({ latitude: hook.sixDecimals(to.lat), longitude: hook.sixDecimals(to.lng) }),
     };
     if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {
@@ -94,6 +106,7 @@
       })
       .then(function (place) {
         setStatus(place.message || "Moved " + marker.place.name + ".");
+        offerUndo(place.undo, place.message);
         // The edit gave the place a new id: the marker and the list entry
         // are replaced by ones that carry it.
         document.dispatchEvent(new CustomEvent(EVENTS.PLACES_CHANGED, { detail: { removed: [id], added: [place] } }));
@@ -113,33 +126,39 @@
       });
   }
 
+  // setStatus says text in the status line (a live region that stays on
+  // the page, so that it is announced); the Undo it offers stays.
   function setStatus(text) {
-    var status = document.getElementById("curate-status");
-    if (status) {
-      status.replaceChildren(document.createTextNode(text));
+    var message = document.getElementById("curate-message");
+    if (message) {
+      message.className = "";
+      message.removeAttribute("role");
+      message.textContent = text;
     }
   }
 
-  // watchUndo retires the Undo button of a deletion after 10 seconds.
-  function watchUndo() {
+  // offerUndo puts the Undo of a change just made into the status line,
+  // in place of the last one, as the server's answers do (views.Undo):
+  // it posts to the change's undo URL, and the answer updates the page.
+  function offerUndo(url, summary) {
     var status = document.getElementById("curate-status");
-    if (!status || typeof MutationObserver === "undefined") {
+    var old = document.getElementById("curate-undo");
+    if (old) {
+      old.remove();
+    }
+    if (!status || !url || !window.htmx) {
       return;
     }
-    var arm = function () {
-      var current = document.getElementById("curate-status");
-      var button = current && current.querySelector(".undo-button[data-expires]");
-      if (!button || button.dataset.armed) {
-        return;
-      }
-      button.dataset.armed = "true";
-      setTimeout(function () {
-        if (button.isConnected) {
-          button.remove();
-        }
-      }, Number(button.dataset.expires) || UNDO_MILLISECONDS);
-    };
-    new MutationObserver(arm).observe(status.parentNode, { childList: true, subtree: true });
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "curate-undo";
+    button.className = "button undo-button";
+    button.textContent = "Undo";
+    button.setAttribute("aria-label", "Undo: " + String(summary || "").replace(/\.$/, ""));
+    button.addEventListener("click", function () {
+      window.htmx.ajax("POST", url, { target: "#curate-status", swap: "none" });
+    });
+    status.appendChild(button);
   }
 
   if (window.whib) {

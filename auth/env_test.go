@@ -206,6 +206,12 @@ func (e *env) routes(mux *http.ServeMux) {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 		_, _ = io.WriteString(w, "the same for everyone")
 	})
+	// Stored by any cache, but revalidated before each use (the map's
+	// data downloads).
+	mux.HandleFunc("GET /revalidated", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = io.WriteString(w, "the same for everyone, checked each time")
+	})
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "page "+r.URL.RequestURI())
 	})

@@ -11,9 +11,12 @@ import (
 // from ending a session in use. It also hands the decoded session to
 // Identify, so the cookie is opened once per request.
 //
-// The fresh cookie is not added to responses that shared caches may store
-// (Cache-Control: public), nor when the handler sets the session cookie
-// itself (sign-in, logout).
+// A response that carries the fresh cookie is never one a shared cache
+// may store: it is left without the cookie when it is meant for shared
+// caches (public, s-maxage), and otherwise marked private unless it is
+// private or no-store already (a no-cache response may be stored, and a
+// cache would hand the cookie to the next visitor). Nor is the cookie
+// added when the handler sets the session cookie itself (sign-in, logout).
 func (a *Authenticator) KeepSessionsAlive(next http.Handler) http.Handler {
 	if a.session == nil {
 		return next
@@ -35,16 +38,35 @@ func (a *Authenticator) KeepSessionsAlive(next http.Handler) http.Handler {
 	})
 }
 
-// reissue writes the same session with the last-seen time now.
+// reissue writes the same session with the last-seen time now, on a
+// response no shared cache keeps.
 func (a *Authenticator) reissue(w http.ResponseWriter, claims sessionClaims) {
 	h := w.Header()
-	if a.session.setIn(h) || strings.Contains(strings.ToLower(h.Get("Cache-Control")), "public") {
+	directives := cacheDirectives(h.Get("Cache-Control"))
+	if a.session.setIn(h) || directives["public"] || directives["s-maxage"] {
 		return
 	}
 	claims.LastSeen = a.cfg.Now()
 	if err := a.writeSession(w, claims); err != nil {
 		a.cfg.Logger.Warn("auth: could not re-issue the session cookie", "err", err)
+		return
 	}
+	if !directives["private"] && !directives["no-store"] {
+		h.Set("Cache-Control", strings.TrimSuffix("private, "+h.Get("Cache-Control"), ", "))
+	}
+}
+
+// cacheDirectives are the names of a Cache-Control value's directives
+// (RFC 9111 section 5.2), in lower case.
+func cacheDirectives(value string) map[string]bool {
+	names := map[string]bool{}
+	for d := range strings.SplitSeq(value, ",") {
+		name, _, _ := strings.Cut(d, "=")
+		if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+			names[name] = true
+		}
+	}
+	return names
 }
 
 // reissuingWriter runs reissue once, just before the headers go out: only

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,36 @@ func TestSessionReissueIsThrottled(t *testing.T) {
 	values := decodeSession(t, e.auth, b.cookie(e, sessionCookieName))
 	if seen, _ := values[sessLastSeen].(int64); seen != e.clock.Now().Unix() {
 		t.Errorf("last seen = %d, want now (%d)", seen, e.clock.Now().Unix())
+	}
+}
+
+// TestTheReissuedCookieIsNeverSharedByACache: a response that carries a
+// fresh session cookie is one no shared cache keeps. A no-cache response
+// may be stored (and revalidated), so it is marked private when the
+// cookie rides on it; a public one goes without the cookie.
+func TestTheReissuedCookieIsNeverSharedByACache(t *testing.T) {
+	e := newEnv(t)
+	b := e.newBrowser()
+	b.signIn(e, "Ada", true, "/")
+	reissued := func(resp *http.Response) bool {
+		return slices.ContainsFunc(resp.Header.Values("Set-Cookie"), func(line string) bool {
+			return strings.HasPrefix(line, sessionCookieName+"=")
+		})
+	}
+	for _, c := range []struct{ path, cacheControl string }{
+		{"/revalidated", "private, no-cache"},
+		{"/whoami", "private"},
+	} {
+		e.clock.Advance(2 * time.Minute)
+		resp, _ := b.get(e.app.URL + c.path)
+		if !reissued(resp) || resp.Header.Get("Cache-Control") != c.cacheControl {
+			t.Errorf("GET %s two minutes on: cookie re-issued %v with Cache-Control %q, want it re-issued with %q",
+				c.path, reissued(resp), resp.Header.Get("Cache-Control"), c.cacheControl)
+		}
+	}
+	e.clock.Advance(2 * time.Minute)
+	if resp, _ := b.get(e.app.URL + "/cached"); reissued(resp) || resp.Header.Get("Cache-Control") != "public, max-age=60" {
+		t.Errorf("a public response: cookie re-issued %v, Cache-Control %q", reissued(resp), resp.Header.Get("Cache-Control"))
 	}
 }
 

@@ -2,13 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"github.com/whib/whib/internal/apptest"
 )
 
 // dragMarker drags the named place's marker by (dx, dy) pixels with the
@@ -52,7 +56,7 @@ func TestWriterEditsDragsDeletesAndUndoesOnTheMap(t *testing.T) {
 	if !strings.Contains(string(app.GitHub.File("places.csv")), "\nTaipei 101,25.031224572388727,121.5683553927796\n") {
 		t.Errorf("the rename is not stored with Taipei's coordinates:\n%s", app.GitHub.File("places.csv"))
 	}
-	if got := b.text("#curate-status"); got != "Rename Taipei to Taipei 101." {
+	if got := b.text("#curate-message"); got != "Rename Taipei to Taipei 101." {
 		t.Errorf("the status says %q after the rename", got)
 	}
 
@@ -145,4 +149,160 @@ func TestWriterImportsAFileAfterSeeingWhatItWouldDo(t *testing.T) {
 	if after := app.GitHub.File("places.csv"); !bytes.HasPrefix(after, before) {
 		t.Error("the import rewrote existing rows")
 	}
+}
+
+// The talk's file holds São José twice. Deleting one from the page sends
+// its entity tag, so the same DELETE sent again (a double click, a
+// network retry) is refused with 412 instead of deleting the twin, which
+// took the deleted row's id; the page learns the twin's new id and tag, so
+// it can still be deleted on purpose.
+func TestDeletingOneOfTwoTwinsFromThePageNeverDeletesTheOther(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	places := len(storedNames(t, app))
+	twins := func() int { return bytes.Count(app.GitHub.File("places.csv"), []byte("\nSão José,")) }
+	if twins() != 2 {
+		t.Fatalf("the talk's file holds %d São José rows", twins())
+	}
+
+	first := `document.querySelector('button[aria-label="Delete São José"]')`
+	sent := get(b, "read what the first Delete sends", chromedp.Evaluate[[]string](
+		`[`+first+`.getAttribute("hx-delete"), JSON.parse(`+first+`.getAttribute("hx-headers"))["If-Match"]]`))
+	if len(sent) != 2 || !strings.HasPrefix(sent[0], "/places/") || !strings.HasSuffix(sent[1], `.2"`) {
+		t.Fatalf("the first São José's Delete sends %q", sent)
+	}
+	b.do("delete the first São José", chromedp.Click(chromedp.CSS(`button[aria-label="Delete São José"]`), chromedp.NodeVisible))
+	b.until("one São José is left on the list and the map", `(n) =>
+		[...document.querySelectorAll("#place-list li .place-name")].filter(e => e.textContent === "São José").length === 1 &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelector("#curate-status .undo-button") !== null`, places-1)
+	if twins() != 1 {
+		t.Fatalf("after one Delete the file holds %d São José rows", twins())
+	}
+
+	// The same request again, as a retry sends it.
+	status := get(b, "send the same DELETE again", chromedp.Evaluate[int](
+		`fetch(`+jsString(sent[0])+`, {method: "DELETE", headers: {"If-Match": `+jsString(sent[1])+`, "Accept": "application/json"}}).then(r => r.status)`,
+		awaitPromise))
+	if status != http.StatusPreconditionFailed || twins() != 1 {
+		t.Errorf("the retried DELETE = %d and the file holds %d São José rows, want 412 and the twin kept", status, twins())
+	}
+
+	// The twin, renumbered, can still be deleted from the page.
+	b.do("delete the other São José", chromedp.Click(chromedp.CSS(`button[aria-label="Delete São José"]`), chromedp.NodeVisible))
+	b.until("no São José is left", `(n) =>
+		![...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "São José") &&
+		document.documentElement.dataset.markersReady === String(n)`, places-2)
+	if twins() != 0 {
+		t.Errorf("after deleting the twin too the file holds %d São José rows", twins())
+	}
+}
+
+// The change log shows times in the viewer's zone, and an Undo the history
+// refuses (someone undid the change meanwhile) is answered in the entry,
+// with the keyboard on the reason, not on an error page.
+func TestARefusedUndoIsAnsweredInTheLog(t *testing.T) {
+	app := startApp(t)
+	token := app.MachineToken(apptest.Permission)
+	_, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/places"}) // loaded
+	call := func(method, path string) map[string]any {
+		resp, body := app.Do(nil, apptest.Request{Method: method, Path: path, Header: map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s %s = %d %s", method, path, resp.StatusCode, body)
+		}
+		return apptest.DecodeJSON(t, body)
+	}
+	snap, _, _ := app.Live.Current()
+	var graz string
+	for _, p := range snap.Places {
+		if p.Name == "Graz" {
+			graz = p.ID
+		}
+	}
+	undo := call("DELETE", "/places/"+graz)["undo"].(string)
+
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	b.call("be in Tokyo", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"})
+		return err
+	})
+	b.do("open the change log", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("#change-log"))
+	b.until("the times are in the viewer's zone", `() => {
+		const t = document.querySelector("#change-log time[data-local]");
+		return t && t.dataset.localised === "true" && t.title.endsWith(" UTC") && !t.textContent.endsWith("UTC");
+	}`)
+	inTokyo := get(b, "compare the time shown with Tokyo's", chromedp.Evaluate[bool](`(() => {
+		const t = document.querySelector("#change-log time[data-local]");
+		const when = new Date(t.getAttribute("datetime"));
+		const format = (zone) => when.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short", timeZone: zone});
+		return t.textContent === format("Asia/Tokyo") && t.textContent !== format("UTC");
+	})()`))
+	if !inTokyo {
+		t.Error("the change log does not show its times in the viewer's zone (Tokyo)")
+	}
+
+	// Someone else undoes the delete meanwhile.
+	call("POST", undo)
+	button := `#change-log form[action="` + undo + `"] button`
+	b.do("press Undo from the keyboard", chromedp.Focus(chromedp.CSS(button)), chromedp.KeyEvent("\r"))
+	b.until("the entry says why, and the keyboard is on it", `(sel) => {
+		const alert = document.querySelector("#change-log [role=alert]");
+		return alert && alert.textContent.startsWith("This change was undone already") &&
+			document.activeElement === alert && alert.closest("li").textContent.includes("Undone by") &&
+			document.querySelector(sel) === null;
+	}`, button)
+	if at := b.location(); at != app.URL+"/changes" {
+		t.Errorf("the refused undo left the log for %s", at)
+	}
+}
+
+// Every change made on the page offers Undo in the status line until the
+// next change: an add, a drag (which asks nothing), a delete. The Undo is a
+// button in a live region, and where the control that made the change is
+// gone (a deleted entry's Delete), the keyboard is moved to it.
+func TestEveryChangeOnThePageOffersUndoUntilTheNext(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	places := len(storedNames(t, app))
+	original := app.GitHub.File("places.csv")
+	undoOffered := `(label) => {
+		const undo = document.querySelector("#curate-status[role=status] button#curate-undo");
+		return undo !== null && undo.getAttribute("aria-label") === label && !undo.hasAttribute("data-expires");
+	}`
+
+	// An add.
+	b.clickMap()
+	b.do("add a place", chromedp.SendKeys(chromedp.CSS(nameField), "Schöckl"), chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
+	b.until("the add offers Undo", undoOffered, "Undo: Add Schöckl")
+	b.do("undo the add", chromedp.Click(chromedp.CSS("#curate-undo"), chromedp.NodeVisible))
+	b.until("the place is gone again and the undo offers Redo", `(n) =>
+		![...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Schöckl") &&
+		document.documentElement.dataset.markersReady === String(n) &&
+		document.querySelector("#curate-undo")?.textContent.trim() === "Redo"`, places)
+	if !bytes.Equal(app.GitHub.File("places.csv"), original) {
+		t.Errorf("after undoing the add the file is\n%s", app.GitHub.File("places.csv"))
+	}
+
+	// A drag: nothing is asked, and Undo puts the place back, from the
+	// keyboard.
+	b.dragMarker("Graz", 60, 40)
+	b.until("the move offers Undo", `() => document.querySelector("#curate-message").textContent.startsWith("Move Graz to ") &&
+		document.querySelector("#curate-undo")?.getAttribute("aria-label")?.startsWith("Undo: Move Graz to ")`)
+	b.do("undo the move from the keyboard", chromedp.Focus(chromedp.CSS("#curate-undo")), chromedp.KeyEvent("\r"))
+	b.until("Graz is back", `() => document.querySelector("#curate-message").textContent.startsWith("Undo: Move Graz")`)
+	if !bytes.Equal(app.GitHub.File("places.csv"), original) {
+		t.Errorf("after undoing the move the file is\n%s", app.GitHub.File("places.csv"))
+	}
+
+	// A delete from the keyboard: its button goes with the entry, so the
+	// keyboard goes to Undo.
+	b.do("delete Salvador from the keyboard", chromedp.Focus(chromedp.CSS(`button[aria-label="Delete Salvador"]`)), chromedp.KeyEvent("\r"))
+	b.until("the keyboard is on Undo", `() => document.activeElement === document.querySelector("#curate-undo") &&
+		document.activeElement.getAttribute("aria-label") === "Undo: Delete Salvador"`)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"math"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -306,4 +307,41 @@ func TestLargeMapFetchesItsMarkersAndClustersThem(t *testing.T) {
 	if got := b.listedNames(); !slices.Equal(got, want) {
 		t.Errorf("the list shows\n%q\nwant\n%q", got, want)
 	}
+}
+
+// An edit gives a place a new id, so a link to the old one (/#place=<id>)
+// is followed to the place now, and a link to a deleted place says so.
+func TestALinkToAPlaceSurvivesItsEdits(t *testing.T) {
+	app := startApp(t)
+	token := app.MachineToken(apptest.Permission)
+	_, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/places"}) // loaded
+	snap, _, _ := app.Live.Current()
+	var taipei, graz string
+	for _, p := range snap.Places {
+		switch p.Name {
+		case "Taipei":
+			taipei = p.ID
+		case "Graz":
+			graz = p.ID
+		}
+	}
+	call := func(method, path, body string) map[string]any {
+		h := map[string]string{"Accept": "application/json", "Authorization": "Bearer " + token, "Content-Type": "application/json"}
+		resp, answer := app.Do(nil, apptest.Request{Method: method, Path: path, Body: body, Header: h})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s %s = %d %s", method, path, resp.StatusCode, answer)
+		}
+		return apptest.DecodeJSON(t, answer)
+	}
+	renamed := call("PATCH", "/places/"+taipei, `{"name":"Taipei 101"}`)["id"].(string)
+	call("DELETE", "/places/"+graz, "")
+
+	b := openTab(t)
+	b.openMap(app.URL + "/#place=" + taipei)
+	b.until("the map opens Taipei 101 and the address names it", `(id) =>
+		document.querySelector(".leaflet-popup .place-popup")?.textContent === "Taipei 101" &&
+		location.hash === "#place=" + id`, renamed)
+
+	b.do("follow a link to Graz", chromedp.Evaluate[chromedp.Void](`location.hash = "#place=`+graz+`"`))
+	b.until("the map says Graz was deleted", `() => document.getElementById("map-status").textContent.startsWith("Graz was deleted by change ")`)
 }

@@ -3,9 +3,8 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -22,16 +21,51 @@ import (
 // or undo (views.PlacesChangedEvent).
 const placesChangedEvent = views.PlacesChangedEvent
 
-// changedPlaces tells the page what a change removed and added: the
-// HX-Trigger detail for the markers, and the added places for the list.
-func (a *app) changedPlaces(removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
+// changedPlaces tells the page what a change removed and added, as snap
+// (the file after the change) stores them: the HX-Trigger detail for the
+// markers, and the added places for the list.
+func (a *app) changedPlaces(snap store.Snapshot, removed []string, added []store.Place) (placesChanged, []views.CountryPlace) {
 	changed := placesChanged{Removed: removed, Added: make([]placeJSON, 0, len(added))}
 	items := make([]views.CountryPlace, 0, len(added))
 	for _, p := range added {
-		changed.Added = append(changed.Added, a.withCountry(p))
-		items = append(items, views.CountryPlace{Place: p, Country: a.countryOf(p)})
+		changed.Added = append(changed.Added, a.stored(snap, p))
+		items = append(items, a.listed(snap, p))
 	}
 	return changed, items
+}
+
+// listed is p as the list shows it from snap.
+func (a *app) listed(snap store.Snapshot, p store.Place) views.CountryPlace {
+	return views.CountryPlace{Place: p, ETag: snap.ETag(p), Country: a.countryOf(p)}
+}
+
+// twinsOf are the places snap stores as exactly the row p is stored as,
+// p among them when it is stored (the talk's file holds São José twice),
+// in the order of the file. Twins are numbered by position, so a change
+// to one gives the others new ids and entity tags.
+func twinsOf(snap store.Snapshot, p store.Place) []store.Place {
+	row := p
+	row.ID = ""
+	var twins []store.Place
+	for _, q := range snap.Places {
+		id := q.ID
+		if q.ID = ""; q == row {
+			q.ID = id
+			twins = append(twins, q)
+		}
+	}
+	return twins
+}
+
+// twinIDs are the ids of the place with this id and of its identical
+// twins in snap, in the order of the file; just id when it has none or
+// snap does not hold it.
+func twinIDs(snap store.Snapshot, id string) []string {
+	p, ok := snap.Place(id)
+	if !ok {
+		return []string{id}
+	}
+	return idsOf(twinsOf(snap, p))
 }
 
 // author is who asks for a change: a person's name or e-mail address, or a
@@ -48,13 +82,15 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 	if err == nil && len(typeErrs) > 0 {
 		err = &store.Error{Kind: store.KindInvalid, Op: "validate place", Fields: typeErrs}
 	}
+	t := targetOf(r, id)
 	onEditPage := r.PostForm.Get("from") == "page"
 	if err != nil {
-		return editFormError(err, id, in, onEditPage)
+		return editFormError(err, t, in, onEditPage)
 	}
-	res, err := a.deps.Places.Edit(r.Context(), targetOf(r, id), in.edit(), author(r))
+	before, _, _ := a.snapshot(r.Context()) // what the page showed, for its twins
+	res, err := a.deps.Places.Edit(r.Context(), t, in.edit(), author(r))
 	if err != nil {
-		return editFormError(err, id, in, onEditPage)
+		return editFormError(err, t, in, onEditPage)
 	}
 	message := "Nothing to change."
 	if res.Changed {
@@ -63,203 +99,85 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch want {
 	case shapeJSON:
-		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place), answerNotes{Message: message, Change: changeURL(res.Change)}})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.stored(res.Snapshot, res.Place), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undoURL(res.Change)}})
 	case shapeHTMX:
 		if res.Changed {
-			changed, _ := a.changedPlaces([]string{id}, res.Change.After)
+			// The markers of the place's twins, renumbered, come back too.
+			added := append(slices.Clone(res.Change.After), twinsOf(res.Snapshot, placeOr(before, id))...)
+			changed, _ := a.changedPlaces(res.Snapshot, twinIDs(before, id), added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		}
 		if onEditPage {
 			w.Header().Set("HX-Redirect", "/#places")
 		}
-		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, a.countryOf(res.Place), message))
+		// The saved form goes: the keyboard goes to Undo.
+		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message, undoOf(res.Change, true)))
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
+}
+
+// placeOr is the place with this id in snap; the zero Place, which no
+// stored place equals, when there is none.
+func placeOr(snap store.Snapshot, id string) store.Place {
+	p, ok := snap.Place(id)
+	if !ok {
+		return store.Place{}
+	}
+	return p
 }
 
 func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	if err := boundBody(w, r, maxPlaceBody); err != nil {
+		return bodyError(err, "")
+	}
+	before, _, _ := a.snapshot(r.Context()) // what the page showed, for its twins
 	res, err := a.deps.Places.Delete(r.Context(), targetOf(r, id), author(r))
 	if err != nil {
-		return err
+		return &statusRefusal{err: err}
 	}
 	a.log.Info("place deleted", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	message := "Deleted " + res.Place.Name + "."
-	undo := undoURL(res.Change)
 	switch shapeOf(r) {
 	case shapeJSON:
-		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undo}})
+		return writeJSON(w, http.StatusOK, placeAnswer{a.withCountry(res.Place, ""), answerNotes{Message: message, Change: changeURL(res.Change), Undo: undoURL(res.Change)}})
 	case shapeHTMX:
-		changed, _ := a.changedPlaces([]string{id}, nil)
+		// Twins of the deleted place move up to the ids before theirs:
+		// every old id goes, the twins come back with their ids now, and
+		// the list loses the entry of the last id.
+		old := twinIDs(before, id)
+		changed, twins := a.changedPlaces(res.Snapshot, old, twinsOf(res.Snapshot, res.Place))
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.PlaceDeleted(id, message, undo, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), len(res.Snapshot.Places), a.geoView(res.Snapshot)))
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
 }
 
-// editForm is the inline edit form (htmx), or a page with it.
+// editForm is the inline edit form (htmx), or a page with it. An id the
+// place had before an edit leads to its form now.
 func (a *app) editForm(w http.ResponseWriter, r *http.Request) error {
 	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	p, err := a.placeByID(r, id)
+	p, etag, err := a.findPlace(w, r, id)
 	if err != nil {
-		return err
+		return redirectIfMoved(w, r, err, "/edit")
 	}
 	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
 	if shapeOf(r) == shapeHTMX {
-		return a.render(w, r, http.StatusOK, views.PlaceEditItem(id, f, false))
+		return a.render(w, r, http.StatusOK, views.PlaceEditItem(id, etag, f, false))
 	}
-	return a.render(w, r, http.StatusOK, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: a.viewer(r.Context(), auth.FromContext(r.Context())), ID: id, Form: f}))
+	return a.render(w, r, http.StatusOK, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: a.viewer(r.Context(), auth.FromContext(r.Context())), ID: id, ETag: etag, Form: f}))
 }
 
 // placeItem is one list entry again (the edit form's Cancel).
 func (a *app) placeItem(w http.ResponseWriter, r *http.Request) error {
-	p, err := a.placeByID(r, httprouter.ParamsFromContext(r.Context()).ByName("id"))
+	p, etag, err := a.findPlace(w, r, httprouter.ParamsFromContext(r.Context()).ByName("id"))
 	if err != nil {
-		return err
+		return redirectIfMoved(w, r, err, "/item")
 	}
-	return a.render(w, r, http.StatusOK, views.PlaceEdited(p, a.countryOf(p), ""))
-}
-
-// placeByID is the stored place with this id; a store.KindUnknownID error
-// when there is none.
-func (a *app) placeByID(r *http.Request, id string) (store.Place, error) {
-	snap, _, err := a.snapshot(r.Context())
-	if err != nil {
-		return store.Place{}, err
-	}
-	for _, p := range snap.Places {
-		if p.ID == id {
-			return p, nil
-		}
-	}
-	return store.Place{}, &store.Error{Kind: store.KindUnknownID, Op: "find place"}
-}
-
-// changeJSON is a change as GET /changes tells it.
-type changeJSON struct {
-	ID      string        `json:"id"`
-	Kind    string        `json:"kind"`
-	At      time.Time     `json:"at"`
-	By      string        `json:"by"`
-	Summary string        `json:"summary"`
-	Before  []store.Place `json:"before"`
-	After   []store.Place `json:"after"`
-	URL     *string       `json:"url"`
-	Undo    *string       `json:"undo"`
-	// Undoes and UndoneBy link an undo and what it undid, both ways.
-	Undoes   string `json:"undoes,omitempty"`
-	UndoneBy string `json:"undone_by,omitempty"`
-}
-
-func toChangeJSON(c store.Change) changeJSON {
-	out := changeJSON{ID: c.ID, Kind: string(c.Kind), At: c.At.UTC(), By: c.By, Summary: c.Summary,
-		Before: orEmpty(c.Before), After: orEmpty(c.After), Undoes: c.Undoes, UndoneBy: c.UndoneBy}
-	if c.URL != "" {
-		out.URL = &c.URL
-	}
-	if u := undoURL(c); u != "" {
-		out.Undo = &u
-	}
-	return out
-}
-
-func orEmpty(places []store.Place) []store.Place {
-	if places == nil {
-		return []store.Place{}
-	}
-	return places
-}
-
-func undoURL(c store.Change) string {
-	if !c.CanUndo || c.ID == "" {
-		return ""
-	}
-	return "/changes/" + c.ID + "/undo"
-}
-
-func changeURL(c store.Change) string {
-	if c.ID == "" {
-		return ""
-	}
-	return "/changes#change-" + c.ID
-}
-
-func (a *app) changes(w http.ResponseWriter, r *http.Request) error {
-	page := 1
-	if raw := r.URL.Query().Get("page"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > 100000 {
-			return refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up.")
-		}
-		page = n
-	}
-	h, err := a.history(r, page)
-	if err != nil {
-		return err
-	}
-	var next *string
-	if h.Next > 0 {
-		u := "/changes?page=" + strconv.Itoa(h.Next)
-		next = &u
-	}
-	if shapeOf(r) == shapeJSON {
-		list := make([]changeJSON, 0, len(h.Changes))
-		for _, ch := range h.Changes {
-			list = append(list, toChangeJSON(ch))
-		}
-		return writeJSON(w, http.StatusOK, struct {
-			Changes []changeJSON `json:"changes"`
-			Next    *string      `json:"next"`
-		}{list, next})
-	}
-	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
-	m := views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: page, Changes: h.Changes}
-	if next != nil {
-		m.Next = *next
-	}
-	return a.render(w, r, http.StatusOK, views.ChangesPage(m))
-}
-
-// change is one change of the history: JSON, or the change log's entry.
-func (a *app) change(w http.ResponseWriter, r *http.Request) error {
-	ch, err := a.changeFor(r, httprouter.ParamsFromContext(r.Context()).ByName("id"))
-	if err != nil {
-		return err
-	}
-	if shapeOf(r) == shapeJSON {
-		return writeJSON(w, http.StatusOK, toChangeJSON(ch))
-	}
-	viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
-	return a.render(w, r, http.StatusOK, views.ChangesPage(views.ChangesModel{Assets: a.viewAssets(), Viewer: viewer, Page: 1, Changes: []store.Change{ch}}))
-}
-
-func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
-	id := httprouter.ParamsFromContext(r.Context()).ByName("id")
-	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
-	res, err := a.deps.Places.Undo(r.Context(), id, author(r))
-	if err != nil {
-		return err
-	}
-	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
-	message := res.Change.Summary + "."
-	switch shapeOf(r) {
-	case shapeJSON:
-		return writeJSON(w, http.StatusOK, struct {
-			Message string     `json:"message"`
-			Change  changeJSON `json:"change"`
-		}{message, toChangeJSON(res.Change)})
-	case shapeHTMX:
-		changed, restored := a.changedPlaces(idsOf(res.Change.Before), res.Change.After)
-		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
-		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
-	}
-	http.Redirect(w, r, "/changes", http.StatusSeeOther)
-	return nil
+	return a.render(w, r, http.StatusOK, views.PlaceEdited(p, etag, a.countryOf(p), "", views.Undo{}))
 }
 
 func idsOf(places []store.Place) []string {
@@ -279,7 +197,8 @@ func nearMessage(q store.Place, meters float64) string {
 
 // targetOf is the place a PATCH or DELETE names: its id, and the entity
 // tags of If-Match (RFC 9110 section 13.1.1), which the store checks
-// against the place as stored.
+// against the place as stored. A form sent without JavaScript cannot send
+// headers: the edit page's form carries the tag in the field if_match.
 func targetOf(r *http.Request, id string) store.Target {
 	t := store.Target{ID: id}
 	for _, v := range r.Header.Values("If-Match") {
@@ -288,6 +207,9 @@ func targetOf(r *http.Request, id string) store.Target {
 				t.IfMatch = append(t.IfMatch, tag)
 			}
 		}
+	}
+	if tag := strings.TrimSpace(r.PostForm.Get("if_match")); t.IfMatch == nil && tag != "" {
+		t.IfMatch = []string{tag}
 	}
 	return t
 }

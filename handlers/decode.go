@@ -47,7 +47,9 @@ func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string
 	if err != nil {
 		media = ""
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPlaceBody)
+	if err := boundBody(w, r, maxPlaceBody); err != nil {
+		return placeInput{}, nil, bodyError(err, "")
+	}
 	switch media {
 	case "application/json":
 		return decodePlaceJSON(r.Body)
@@ -76,6 +78,22 @@ func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string
 	}
 	return placeInput{}, nil, refuse(http.StatusUnsupportedMediaType, "unsupported_media_type",
 		"Send the place as application/json or as a form (application/x-www-form-urlencoded).")
+}
+
+// boundBody bounds r's body to limit bytes: every handler that reads a
+// body calls it first. A body whose Content-Length is over the limit is
+// refused from that header alone, before a byte of it is read: Go answers
+// "Expect: 100-continue" with "100 Continue" on the first read, so a
+// client that asked (curl does for large bodies) would otherwise start
+// sending what is refused and see the connection reset instead of its 413.
+// The error is an *http.MaxBytesError, which the callers answer as they
+// answer a body that runs past the limit while it is read.
+func boundBody(w http.ResponseWriter, r *http.Request, limit int64) error {
+	if r.ContentLength > limit {
+		return &http.MaxBytesError{Limit: limit}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return nil
 }
 
 func bodyError(err error, fallback string) error {

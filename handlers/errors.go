@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
 
@@ -77,6 +78,10 @@ func (a *app) answerProblem(w http.ResponseWriter, r *http.Request, sh shape, p 
 		if errors.As(err, &typed) && typed.refusesInput(p) {
 			return a.formPage(w, r, p, typed)
 		}
+		var inLog *logRefusal
+		if errors.As(err, &inLog) {
+			return a.refusedInLogPage(w, r, p, inLog)
+		}
 	}
 	if len(p.Fields) > 0 {
 		p.Description = describeFields(p.Fields)
@@ -98,8 +103,8 @@ type formError struct {
 	err error
 	in  placeInput
 	// editing is the id of the place whose edit form was sent; "" for the
-	// add-place form.
-	editing string
+	// add-place form. etag is the entity tag the form sent back.
+	editing, etag string
 	// onEditPage: the edit page's form, not a list entry's inline one.
 	onEditPage bool
 }
@@ -112,21 +117,33 @@ func addFormError(err error, in placeInput) error {
 	return &formError{err: err, in: in}
 }
 
-// editFormError is err as a refusal of an edit form's input.
-func editFormError(err error, id string, in placeInput, onEditPage bool) error {
+// editFormError is err as a refusal of an edit form's input for the
+// place t names.
+func editFormError(err error, t store.Target, in placeInput, onEditPage bool) error {
 	if err == nil {
 		return nil
 	}
-	return &formError{err: err, in: in, editing: id, onEditPage: onEditPage}
+	var etag string
+	if len(t.IfMatch) > 0 {
+		etag = t.IfMatch[0]
+	}
+	return &formError{err: err, in: in, editing: t.ID, etag: etag, onEditPage: onEditPage}
 }
 
 func (e *formError) Error() string { return e.err.Error() }
 func (e *formError) Unwrap() error { return e.err }
 
-// refusesInput: the problem is with what was typed (a wrong field, or an
-// edit onto another place), so the form is the place to say it.
+// refusesInput: the problem is with what was typed (a wrong field, an
+// edit onto another place, or onto a place changed since the form was
+// shown), so the form is the place to say it.
 func (e *formError) refusesInput(p problem) bool {
-	return p.Status == http.StatusUnprocessableEntity || (e.editing != "" && p.Status == http.StatusConflict)
+	switch p.Status {
+	case http.StatusUnprocessableEntity:
+		return true
+	case http.StatusConflict, http.StatusPreconditionFailed, http.StatusPreconditionRequired:
+		return e.editing != ""
+	}
+	return false
 }
 
 func (e *formError) fragment(p problem) templ.Component {
@@ -138,9 +155,9 @@ func (e *formError) fragment(p problem) templ.Component {
 	case !e.refusesInput(p):
 		return nil
 	case e.onEditPage:
-		return views.EditPageForm(e.editing, f)
+		return views.EditPageForm(e.editing, e.etag, f)
 	}
-	return views.PlaceEditItem(e.editing, f, false)
+	return views.PlaceEditItem(e.editing, e.etag, f, false)
 }
 
 // formPage shows the page that holds the refused form, for a browser
@@ -149,7 +166,7 @@ func (a *app) formPage(w http.ResponseWriter, r *http.Request, p problem, e *for
 	f := formWith(e.in, p)
 	if e.editing != "" {
 		viewer := a.viewer(r.Context(), auth.FromContext(r.Context()))
-		return a.render(w, r, p.Status, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: viewer, ID: e.editing, Form: f}))
+		return a.render(w, r, p.Status, views.EditPage(views.EditModel{Assets: a.viewAssets(), Viewer: viewer, ID: e.editing, ETag: e.etag, Form: f}))
 	}
 	snap, st, err := a.snapshot(r.Context())
 	if err != nil {

@@ -44,7 +44,9 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, formats.MaxImportBytes+importOverhead)
+	if err := boundBody(w, r, formats.MaxImportBytes+importOverhead); err != nil {
+		return nil, uploadError(err)
+	}
 	imp, filename, err := decodeUpload(r)
 	if err != nil {
 		return nil, err
@@ -71,7 +73,7 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 		res.committed = true
 		res.report.Added = len(written.Change.After)
 		res.report.Change = "/changes/" + written.Change.ID
-		res.added, res.snap = written.Change.After, written.Snapshot
+		res.added, res.snap, res.change = written.Change.After, written.Snapshot, written.Change
 		a.log.Info("places imported", "request_id", requestIDFrom(r.Context()), "places", res.report.Added,
 			"by", auth.FromContext(r.Context()).Who.String(), "version", written.Snapshot.Version)
 	}
@@ -86,6 +88,7 @@ type importResult struct {
 	committed bool // the places were written (201)
 	snap      store.Snapshot
 	added     []store.Place // as stored, after a commit
+	change    store.Change  // the commit's change, which an Undo takes back
 }
 
 func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importResult) error {
@@ -100,9 +103,10 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importRe
 		m := res.model()
 		if m.Committed {
 			var changed placesChanged
-			changed, m.Added = a.changedPlaces([]string{}, res.added)
+			changed, m.Added = a.changedPlaces(res.snap, []string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
+			m.Undo = undoOf(res.change, false)
 		}
 		return a.render(w, r, status, views.ImportReport(m))
 	}
@@ -153,7 +157,7 @@ func importSummary(n int, filename string) string {
 }
 
 // decodeUpload reads the file: the body itself with its media type, or the
-// multipart field "file" a browser sends.
+// multipart field "file" a browser sends, once.
 func decodeUpload(r *http.Request) (formats.Import, string, error) {
 	media, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
@@ -183,7 +187,28 @@ func decodeUpload(r *http.Request) (formats.Import, string, error) {
 			filename = ""
 		}
 		imp, err := formats.Decode(part, part.Header.Get("Content-Type"), filename)
-		return imp, oneLineName(filename), uploadError(err)
+		if err != nil {
+			return formats.Import{}, "", uploadError(err)
+		}
+		return imp, oneLineName(filename), noOtherFile(mr)
+	}
+}
+
+// noOtherFile reads the rest of an upload whose file was read, refusing a
+// second "file" part: which of two files a person meant cannot be guessed.
+func noOtherFile(mr *multipart.Reader) error {
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return uploadError(bodyError(err, "The upload could not be read."))
+		}
+		if part.FormName() == "file" {
+			return refuse(http.StatusBadRequest, "more_than_one_file",
+				`The upload holds more than one file in the form field "file"; send one file at a time. Nothing was imported.`)
+		}
 	}
 }
 

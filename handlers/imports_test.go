@@ -265,3 +265,32 @@ func countRows(t *testing.T, b []byte) int {
 	}
 	return len(records)
 }
+
+// A browser's upload holds one file; an upload with two is refused, saying
+// why, rather than importing whichever came first.
+func TestAnUploadWithTwoFilesIsRefused(t *testing.T) {
+	app := apptest.New(t)
+	before := app.GitHub.File("places.csv")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, name := range []string{"first.csv", "second.csv"} {
+		part, _ := mw.CreateFormFile("file", name)
+		_, _ = part.Write([]byte("name,latitude,longitude\nLinz,48.3069,14.2858\n"))
+	}
+	_ = mw.Close()
+
+	token := app.MachineToken(apptest.Permission)
+	resp, answer := app.Do(nil, importRequest(token, "", mw.FormDataContentType(), body.Bytes()))
+	if p := apptest.DecodeJSON(t, answer); resp.StatusCode != http.StatusBadRequest || p["code"] != "more_than_one_file" || !strings.Contains(p["description"].(string), "one file at a time") {
+		t.Errorf("an upload with two files = %d %s, want 400 saying to send one", resp.StatusCode, answer)
+	}
+	writer := app.SignIn("Jess", true)
+	h := map[string]string{"Content-Type": mw.FormDataContentType(), "HX-Request": "true", "Origin": app.URL}
+	resp, panel := app.Do(writer, apptest.Request{Method: "POST", Path: "/places/import?dry_run=true", Body: body.String(), Header: h})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(panel, "one file at a time") || !strings.Contains(panel, `role="alert"`) {
+		t.Errorf("the import panel after two files = %d\n%s", resp.StatusCode, panel)
+	}
+	if !bytes.Equal(app.GitHub.File("places.csv"), before) {
+		t.Error("an upload with two files changed the file")
+	}
+}

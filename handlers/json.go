@@ -14,32 +14,42 @@ import (
 // How whib writes JSON: answers, the one shape of a place, and the events
 // the page is sent in HX-Trigger headers.
 
-// placeJSON is a place as whib writes it everywhere: GET /places, the
-// answers of POST, PATCH and DELETE /places, the page's marker data and its
-// place-added and places-changed events. It is
+// placeJSON is a place as whib writes it everywhere: GET /places and
+// GET /places/{id}, the answers of POST, PATCH and DELETE /places, the
+// page's marker data and its place-added and places-changed events. It is
 //
 //	{"id", "name", "latitude", "longitude"}
 //
 // and, once the countries are known (the borders have loaded), "country"
-// (ISO 3166-1 alpha-2) and "country_name", both "" for a place at sea.
+// (ISO 3166-1 alpha-2) and "country_name", both "" for a place at sea;
+// then "etag", the place's entity tag as stored (the ETag of
+// GET /places/{id}, quotes included), which PATCH and DELETE take back in
+// If-Match. A DELETE's answer has no "etag": the place is no longer stored.
 // Every writer goes through appendPlaceJSON.
 type placeJSON struct {
 	place   store.Place
+	etag    string       // "" for a place no longer stored
 	country *geo.Country // nil while the countries are not known
 }
 
 func (p placeJSON) MarshalJSON() ([]byte, error) {
-	return appendPlaceJSON(nil, p.place, p.country)
+	return appendPlaceJSON(nil, p.place, p.etag, p.country)
 }
 
-// withCountry is p in the one shape, with its country once known.
-func (a *app) withCountry(p store.Place) placeJSON {
+// withCountry is p in the one shape, with its country once known and
+// etag, its entity tag in the snapshot it is stored in.
+func (a *app) withCountry(p store.Place, etag string) placeJSON {
 	ix, ok := a.deps.Geo.Ready()
 	if !ok {
-		return placeJSON{place: p}
+		return placeJSON{place: p, etag: etag}
 	}
 	c, _ := ix.CountryOf(p.Latitude.Float(), p.Longitude.Float())
-	return placeJSON{place: p, country: &c}
+	return placeJSON{place: p, etag: etag, country: &c}
+}
+
+// stored is p in the one shape as snap stores it.
+func (a *app) stored(snap store.Snapshot, p store.Place) placeJSON {
+	return a.withCountry(p, snap.ETag(p))
 }
 
 // appendPlaceJSON appends p in the one shape. It appends rather than
@@ -47,7 +57,7 @@ func (a *app) withCountry(p store.Place) placeJSON {
 // times faster, with a fraction of the garbage, than a slice of structs.
 // The name is escaped by encoding/json; coordinates keep their stored
 // digits where those are a JSON number (store.Coord.MarshalJSON).
-func appendPlaceJSON(buf []byte, p store.Place, c *geo.Country) ([]byte, error) {
+func appendPlaceJSON(buf []byte, p store.Place, etag string, c *geo.Country) ([]byte, error) {
 	name, err := json.Marshal(p.Name)
 	if err != nil {
 		return nil, err
@@ -63,6 +73,17 @@ func appendPlaceJSON(buf []byte, p store.Place, c *geo.Country) ([]byte, error) 
 	buf, err = appendCountryFields(buf, c)
 	if err != nil {
 		return nil, err
+	}
+	if etag != "" {
+		// `"<id>.<twins>"`: only its quotes need escaping.
+		buf = append(buf, `,"etag":"`...)
+		for i := range len(etag) {
+			if etag[i] == '"' {
+				buf = append(buf, '\\')
+			}
+			buf = append(buf, etag[i])
+		}
+		buf = append(buf, '"')
 	}
 	return append(buf, '}'), nil
 }
@@ -100,7 +121,7 @@ func countryAt(cs []geo.Country, i int) *geo.Country {
 // encodePlacesJSON is GET /places: every place in the one shape.
 func encodePlacesJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
 	return encodePlaces(s, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
-		return appendPlaceJSON(buf, p, countryAt(countries, i))
+		return appendPlaceJSON(buf, p, s.ETag(p), countryAt(countries, i))
 	})
 }
 

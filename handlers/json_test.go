@@ -12,8 +12,9 @@ import (
 	"github.com/whib/whib/internal/apptest"
 )
 
-// placeKeys is a place with its country, as every answer writes it.
-var placeKeys = []string{"country", "country_name", "id", "latitude", "longitude", "name"}
+// placeKeys is a stored place with its country and entity tag, as every
+// answer writes it.
+var placeKeys = []string{"country", "country_name", "etag", "id", "latitude", "longitude", "name"}
 
 // placesByID is GET /places, by id.
 func placesByID(t *testing.T, app *apptest.Site) map[string]map[string]any {
@@ -37,8 +38,8 @@ func samePlace(t *testing.T, what string, got, want map[string]any) {
 	for _, note := range []string{"message", "near", "change", "undo"} {
 		delete(place, note)
 	}
-	if keys := slices.Sorted(maps.Keys(place)); !slices.Equal(keys, placeKeys) {
-		t.Errorf("%s has the fields %v, want %v", what, keys, placeKeys)
+	if keys := slices.Sorted(maps.Keys(place)); !slices.Equal(keys, slices.Sorted(maps.Keys(want))) {
+		t.Errorf("%s has the fields %v, want %v", what, keys, slices.Sorted(maps.Keys(want)))
 	}
 	if !reflect.DeepEqual(place, want) {
 		t.Errorf("%s = %v, want it as GET /places has it: %v", what, place, want)
@@ -65,6 +66,11 @@ func TestAPlaceHasOneShapeEverywhere(t *testing.T) {
 	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
 	var fromList, fromPage any
 	_ = json.Unmarshal([]byte(list), &fromList)
+	for _, p := range placesByID(t, app) {
+		if keys := slices.Sorted(maps.Keys(p)); !slices.Equal(keys, placeKeys) {
+			t.Fatalf("GET /places has a place with the fields %v, want %v", keys, placeKeys)
+		}
+	}
 	if err := json.Unmarshal([]byte(between(page, `<script id="places-data" type="application/json">`, `</script>`)), &fromPage); err != nil || !reflect.DeepEqual(fromPage, fromList) {
 		t.Errorf("the page's marker data (%v) is not GET /places:\n%v", err, fromPage)
 	}
@@ -76,6 +82,12 @@ func TestAPlaceHasOneShapeEverywhere(t *testing.T) {
 	}
 	linz, _ := added["id"].(string)
 	samePlace(t, "POST /places's answer", added, placesByID(t, app)[linz])
+	resp, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/places/" + linz})
+	one := apptest.DecodeJSON(t, body)
+	samePlace(t, "GET /places/{id}", one, placesByID(t, app)[linz])
+	if resp.Header.Get("ETag") == "" || resp.Header.Get("ETag") != one["etag"] {
+		t.Errorf("GET /places/{id} has the ETag %q and the etag %v, want both the same", resp.Header.Get("ETag"), one["etag"])
+	}
 
 	writer := app.SignIn("Jess", true)
 	htmx := map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded", "Origin": app.URL}
@@ -109,6 +121,8 @@ func TestAPlaceHasOneShapeEverywhere(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || deleted["undo"] == nil {
 		t.Fatalf("DELETE = %d %s", resp.StatusCode, body)
 	}
+	// No entity tag: the place is no longer stored.
+	delete(before, "etag")
 	samePlace(t, "DELETE's answer", deleted, before)
 }
 

@@ -156,6 +156,9 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 		m.Groups = a.countryGroups(snap, from, to)
 	}
 	m.Private = a.privateMarks(snap, m.Places, viewer.CanWrite)
+	if viewer.CanWrite {
+		m.ETags = listedETags(snap, m)
+	}
 	m.Bounds = boundsOf(snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",
@@ -171,6 +174,21 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	var err error
 	m.MarkerData, err = encode(snap)
 	return m, err
+}
+
+// listedETags are the entity tags of the places the list of m shows, for
+// a writer's Edit and Delete.
+func listedETags(snap store.Snapshot, m views.Map) map[string]string {
+	tags := make(map[string]string, len(m.Places))
+	for _, p := range m.Places {
+		tags[p.ID] = snap.ETag(p)
+	}
+	for _, g := range m.Groups {
+		for _, p := range g.Places {
+			tags[p.ID] = snap.ETag(p)
+		}
+	}
+	return tags
 }
 
 // boundsOf is the places' south, west, north and east edges; nil for an

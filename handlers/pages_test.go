@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/whib/whib/internal/apptest"
 	"github.com/whib/whib/internal/whib"
@@ -261,5 +262,29 @@ func TestOopsNamesARequestID(t *testing.T) {
 	resp, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/oops?request_id=%3Cscript%3E", Header: map[string]string{"Accept": "text/html"}})
 	if id := resp.Header.Get("X-Request-Id"); id == "" || !strings.Contains(page, "<code>"+id+"</code>") || strings.Contains(page, "<script>") {
 		t.Error("/oops reached with a hostile id does not fall back to its own request id")
+	}
+}
+
+// The session cookie is re-issued (once a minute, to keep a session in use
+// alive) only on answers no shared cache keeps: the data downloads say
+// no-cache, which a cache may store, so with the cookie they say private.
+func TestTheSessionCookieIsNeverOnAnAnswerACacheShares(t *testing.T) {
+	clock := apptest.NewClock()
+	app := apptest.New(t, apptest.WithConfig(func(c *whib.Config) { c.Auth.Now = clock.Now }))
+	writer := app.SignIn("Jess", true)
+	_, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/places"}) // the places are loaded
+	snap, _, _ := app.Live.Current()
+	for _, path := range []string{"/places", "/places.csv", "/places.geojson", "/places.gpx", "/places.kml", "/preview.png", "/places?v=" + snap.Version} {
+		clock.Advance(2 * time.Minute)
+		resp, _ := app.Do(writer, apptest.Request{Method: "GET", Path: path})
+		cookie := resp.Header.Get("Set-Cookie") != ""
+		cc := resp.Header.Get("Cache-Control")
+		shared := strings.Contains(cc, "public") || !(strings.Contains(cc, "private") || strings.Contains(cc, "no-store"))
+		if resp.StatusCode != http.StatusOK || (cookie && shared) {
+			t.Errorf("GET %s = %d with Set-Cookie %v and Cache-Control %q: a shared cache could hand the session to others", path, resp.StatusCode, cookie, cc)
+		}
+		if !cookie && !strings.Contains(cc, "public") {
+			t.Errorf("GET %s two minutes on did not re-issue the session (Cache-Control %q)", path, cc)
+		}
 	}
 }

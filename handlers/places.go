@@ -84,20 +84,20 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
 
 	switch want {
 	case shapeJSON:
-		notes := answerNotes{Message: message}
+		notes := answerNotes{Message: message, Change: changeURL(res.Change), Undo: undoURL(res.Change)}
 		if isNear && res.Added {
 			notes.Near = &nearPlace{ID: near.ID, Name: near.Name, DistanceMeters: int(nearM + 0.5)}
 		}
-		return writeJSON(w, status, placeAnswer{a.withCountry(res.Place), notes})
+		return writeJSON(w, status, placeAnswer{a.stored(res.Snapshot, res.Place), notes})
 	case shapeHTMX:
 		if !res.Added {
 			// Not a success: nothing was added. Said as a notice, not in green.
 			return a.render(w, r, http.StatusOK, views.PlaceForm(views.Form{Notice: message}))
 		}
 		// The page's script puts the marker on the map (events.js).
-		w.Header().Set("HX-Trigger", triggerJSON(views.PlaceAddedEvent, a.withCountry(res.Place)))
+		w.Header().Set("HX-Trigger", triggerJSON(views.PlaceAddedEvent, a.stored(res.Snapshot, res.Place)))
 		country := a.countryOf(res.Place)
-		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, country, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, res.Snapshot.ETag(res.Place), country, len(res.Snapshot.Places), a.geoView(res.Snapshot), undoOf(res.Change, false)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 		return nil

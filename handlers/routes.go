@@ -66,6 +66,8 @@ type placesService interface {
 	Undo(ctx context.Context, changeID string, by store.Author) (store.ChangeResult, error)
 	History(ctx context.Context, page int) (store.HistoryPage, error)
 	Change(ctx context.Context, id string) (store.Change, error)
+	// Resolve follows an id a place had before edits to the place now.
+	Resolve(ctx context.Context, id string) (store.Resolution, error)
 }
 
 // Deps are the parts the handlers connect.
@@ -119,6 +121,7 @@ func Routes(d Deps) http.Handler {
 	get("/healthz", negotiated(a.healthz))
 	get("/places", data(a.placesJSON))
 	get("/places.geojson", data(a.placesGeoJSON))
+	get("/places/:id", negotiated(a.place)) // by the id it has or had (resolve.go)
 	get("/places.csv", data(a.placesCSV))
 	get("/places.gpx", data(a.placesGPX))
 	get("/places.kml", data(a.placesKML))

@@ -314,6 +314,11 @@ func (s *GitHubStore) Load(ctx context.Context) (Snapshot, error) {
 	if known != nil && st.sha == known.sha && st.pin == nil {
 		st.pin = known.pin
 	}
+	if st.index == nil {
+		// Its snapshots share one index (Snapshot.Place, ETag, Index):
+		// without it each call would work out every id again.
+		st.index = &sharedIndex{}
+	}
 	s.cacheMu.Lock()
 	if s.gen == gen { // an Add that finished meanwhile knows better
 		s.cache = st

@@ -123,7 +123,11 @@ func (l *Live) Add(ctx context.Context, p Place, by Author) (AddResult, error) {
 	if err != nil {
 		return AddResult{}, err
 	}
-	return AddResult{Snapshot: snap, Place: m.place, Added: !m.noop, Visits: m.visits}, nil
+	res := AddResult{Snapshot: snap, Place: m.place, Added: !m.noop, Visits: m.visits}
+	if !m.noop {
+		res.Change = m.change
+	}
+	return res, nil
 }
 
 // AddMany appends the places that are not stored yet as one change (an

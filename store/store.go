@@ -97,6 +97,9 @@ type AddResult struct {
 	// Visits is how many other visits of the place (same name and point,
 	// another date) were stored already: the add was one more visit.
 	Visits int
+	// Change is the change written, which an undo takes back; its ID is
+	// "" when nothing was written.
+	Change Change
 }
 
 // Backend is where the places file lives: a local file, a GitHub

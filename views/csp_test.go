@@ -26,7 +26,7 @@ func TestPagesNeedNoInlineScriptsOrStyles(t *testing.T) {
 		"map page, fetching": MapPage(fetched),
 		"oops page":          OopsPage(Oops{Assets: Assets{Prefix: "/assets/x"}, Status: 500, Title: "Oops", Message: "Broken.", RequestID: "r1"}),
 		"place form":         PlaceForm(Form{Error: "x", Errors: map[string]string{"latitude": "y"}}),
-		"place added":        PlaceAdded(Form{}, place("Graz", "47", "15"), Country{}, 3, Geo{}),
+		"place added":        PlaceAdded(Form{}, place("Graz", "47", "15"), `"x.1"`, Country{}, 3, Geo{}, Undo{URL: "/changes/c1/undo", Summary: "Add Graz"}),
 	}
 	for name, c := range components {
 		t.Run(name, func(t *testing.T) {

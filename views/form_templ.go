@@ -344,9 +344,10 @@ func field(f Form, name, label, value string, in textInput) templ.Component {
 
 // PlaceAdded answers a successful htmx add: a fresh form whose status region
 // says what happened, plus out-of-band updates (swapped by htmx 4 after the
-// form) that append the place to the list and bump the count. Values and errors
+// form) that append the place to the list, bump the count and offer Undo
+// in the status line. Values and errors
 // in f are ignored; f.Status overrides the default status text.
-func PlaceAdded(f Form, added Place, country Country, total int, g Geo) templ.Component {
+func PlaceAdded(f Form, added Place, etag string, country Country, total int, g Geo, u Undo) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -367,11 +368,15 @@ func PlaceAdded(f Form, added Place, country Country, total int, g Geo) templ.Co
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		templ_7745c5c3_Err = curateStatusOOB(addedStatus(f, added), u).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<ol hx-swap-oob=\"beforeend:#place-list[data-last-page]\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = placeItem(added, country, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = placeItem(added, etag, country, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -417,7 +422,7 @@ func FormAlert(message string) templ.Component {
 		var templ_7745c5c3_Var18 string
 		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(message)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/form.templ`, Line: 112, Col: 80}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/form.templ`, Line: 115, Col: 80}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 		if templ_7745c5c3_Err != nil {

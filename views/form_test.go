@@ -152,7 +152,7 @@ func TestEveryFieldCanCarryItsOwnError(t *testing.T) {
 
 func TestPlaceAddedResetsTheFormAndAppendsThePlaceOutOfBand(t *testing.T) {
 	added := place(evilName, "47.0707", "15.4395")
-	out := render(t, PlaceAdded(Form{Name: "left over", Errors: map[string]string{"name": "old"}}, added, Country{}, 10, Geo{}))
+	out := render(t, PlaceAdded(Form{Name: "left over", Errors: map[string]string{"name": "old"}}, added, `"x.1"`, Country{}, 10, Geo{}, Undo{}))
 	doc := parse(t, out)
 
 	form := mustID(t, doc, "add-place")
@@ -192,7 +192,7 @@ func TestPlaceAddedResetsTheFormAndAppendsThePlaceOutOfBand(t *testing.T) {
 }
 
 func TestPlaceAddedUsesTheHandlersStatusText(t *testing.T) {
-	out := render(t, PlaceAdded(Form{Status: "Graz was already on the map."}, place("Graz", "47", "15"), Country{}, 9, Geo{}))
+	out := render(t, PlaceAdded(Form{Status: "Graz was already on the map."}, place("Graz", "47", "15"), `"x.1"`, Country{}, 9, Geo{}, Undo{}))
 	if got := text(mustID(t, parse(t, out), "form-status")); got != "Graz was already on the map." {
 		t.Errorf("status %q", got)
 	}

@@ -112,6 +112,13 @@ func fieldError(f Form, field string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// ifMatchHeaders is the hx-headers value that sends a place's entity tag
+// in If-Match: a change is made to the place as the page saw it.
+func ifMatchHeaders(etag string) string {
+	headers, _ := json.Marshal(map[string]string{"If-Match": etag})
+	return string(headers)
+}
+
 // markerData is the marker JSON block's content: always an array, so the
 // page script never meets null. templ escapes it for the script element.
 func markerData(m Map) json.RawMessage {
@@ -121,7 +128,8 @@ func markerData(m Map) json.RawMessage {
 	return m.MarkerData
 }
 
-// changeKindLabel names a kind of change for people.
+// changeKindLabel names a kind of change for people. An undo is labelled
+// as what it is, not "Undone", which reads as if it had been undone.
 func changeKindLabel(k store.ChangeKind) string {
 	switch k {
 	case store.ChangeAdd:
@@ -131,9 +139,68 @@ func changeKindLabel(k store.ChangeKind) string {
 	case store.ChangeDelete:
 		return "Deleted"
 	case store.ChangeUndo:
-		return "Undone"
+		return "Undo"
+	case store.ChangeColumns:
+		return "Columns"
 	}
 	return "Changed outside whib"
+}
+
+// changeHref is the change's own page.
+func changeHref(id string) string { return "/changes/" + id }
+
+// shortID is a change's id as people read it: a commit SHA shortened as
+// git does.
+func shortID(id string) string {
+	if len(id) == 40 {
+		return id[:7]
+	}
+	return id
+}
+
+// redoneSummary is what undoing the undo c brings back.
+func redoneSummary(c Change) string {
+	return strings.TrimPrefix(c.Summary, "Undo: ")
+}
+
+// placeEdit is a change of one place told as what it did to the place.
+type placeEdit struct {
+	Label          string // "Renamed", "Moved", "Renamed and moved", "Changed"
+	From, To       Place
+	Renamed, Moved bool
+}
+
+// editOf is c as a placeEdit when it replaced one place with one other
+// (an edit, its undo, a hand edit of one row): a move shows as a move and
+// a rename as a rename, not as a place removed and one added.
+func editOf(c Change) (placeEdit, bool) {
+	if len(c.Before) != 1 || len(c.After) != 1 || c.BeforeCount > 1 || c.AfterCount > 1 {
+		return placeEdit{}, false
+	}
+	from, to := c.Before[0], c.After[0]
+	e := placeEdit{From: from, To: to, Renamed: from.Name != to.Name,
+		Moved: from.Latitude.String() != to.Latitude.String() || from.Longitude.String() != to.Longitude.String()}
+	switch {
+	case e.Renamed && e.Moved:
+		e.Label = "Renamed and moved"
+	case e.Renamed:
+		e.Label = "Renamed"
+	case e.Moved:
+		e.Label = "Moved"
+	default:
+		e.Label = "Changed"
+	}
+	return e, true
+}
+
+// rowsPageHref is page n of a change's rows.
+func rowsPageHref(c Change, n int) string {
+	return changeHref(c.ID) + "?page=" + itoa(n)
+}
+
+// rowsPosition says which rows of a change a page lists.
+func rowsPosition(m ChangeModel) string {
+	return "Page " + itoa(m.Page) + " of " + itoa(m.Pages)
 }
 
 // limitPlaces keeps a change entry short: an import adds thousands.

@@ -558,7 +558,7 @@ func orderedList(m Map) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		for _, p := range m.Places {
-			templ_7745c5c3_Err = markedPlaceItem(p, m.Geo.Countries[p.ID], m.Viewer.CanWrite, m.Private[p.ID]).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = markedPlaceItem(p, m.ETags[p.ID], m.Geo.Countries[p.ID], m.Viewer.CanWrite, m.Private[p.ID]).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -640,7 +640,7 @@ func groupedList(m Map) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, p := range g.Places {
-				templ_7745c5c3_Err = markedPlaceItem(p, g.Country, m.Viewer.CanWrite, m.Private[p.ID]).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = markedPlaceItem(p, m.ETags[p.ID], g.Country, m.Viewer.CanWrite, m.Private[p.ID]).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -658,7 +658,7 @@ func groupedList(m Map) templ.Component {
 	})
 }
 
-func placeItem(p Place, c Country, canWrite bool) templ.Component {
+func placeItem(p Place, etag string, c Country, canWrite bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -675,7 +675,7 @@ func placeItem(p Place, c Country, canWrite bool) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = markedPlaceItem(p, c, canWrite, "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = markedPlaceItem(p, etag, c, canWrite, "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -685,7 +685,7 @@ func placeItem(p Place, c Country, canWrite bool) templ.Component {
 
 // markedPlaceItem is a list entry; private says, to a writer, why the
 // place is not on the public map ("" when it is).
-func markedPlaceItem(p Place, c Country, canWrite bool, private string) templ.Component {
+func markedPlaceItem(p Place, etag string, c Country, canWrite bool, private string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -795,7 +795,7 @@ func markedPlaceItem(p Place, c Country, canWrite bool, private string) templ.Co
 			return templ_7745c5c3_Err
 		}
 		if canWrite {
-			templ_7745c5c3_Err = placeActions(p).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = placeActions(p, etag).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -95,6 +95,9 @@ type Map struct {
 	// while the countries are still being worked out.
 	GroupByCountry bool
 	Groups         []PlaceGroup
+	// ETags are the entity tags of the places the list shows, by id, for
+	// a writer's Edit and Delete (If-Match).
+	ETags map[string]string
 }
 
 // PlaceGroup is one country's places on a page of the grouped list.
