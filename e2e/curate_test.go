@@ -146,7 +146,9 @@ func TestWriterImportsAFileAfterSeeingWhatItWouldDo(t *testing.T) {
 	if got := len(storedNames(t, app)); got != places+newRows {
 		t.Errorf("the app holds %d places after the import, want %d", got, places+newRows)
 	}
-	if after := app.GitHub.File("places.csv"); !bytes.HasPrefix(after, before) {
+	// The file's first dates give it the visited and note columns: its
+	// header line may change, every row it held keeps its bytes.
+	if after := app.GitHub.File("places.csv"); !bytes.HasPrefix(afterHeader(after), afterHeader(before)) {
 		t.Error("the import rewrote existing rows")
 	}
 }
@@ -305,4 +307,10 @@ func TestEveryChangeOnThePageOffersUndoUntilTheNext(t *testing.T) {
 	b.do("delete Salvador from the keyboard", chromedp.Focus(chromedp.CSS(`button[aria-label="Delete Salvador"]`)), chromedp.KeyEvent("\r"))
 	b.until("the keyboard is on Undo", `() => document.activeElement === document.querySelector("#curate-undo") &&
 		document.activeElement.getAttribute("aria-label") === "Undo: Delete Salvador"`)
+}
+
+// afterHeader is a places file without its header line.
+func afterHeader(content []byte) []byte {
+	_, rows, _ := bytes.Cut(content, []byte("\n"))
+	return rows
 }

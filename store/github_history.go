@@ -283,7 +283,7 @@ func (s *GitHubStore) Change(ctx context.Context, id string) (Change, error) {
 		return Change{}, unknownChange(id)
 	}
 	if ch, ok := s.history.change(id); ok {
-		return ch, nil
+		return s.withUndo(ctx, ch)
 	}
 	t, err := s.resolve(ctx)
 	if err != nil {
@@ -300,7 +300,20 @@ func (s *GitHubStore) Change(ctx context.Context, id string) (Change, error) {
 	if !ch.touched {
 		return Change{}, unknownChange(id)
 	}
-	return ch.Change, nil
+	return s.withUndo(ctx, ch.Change)
+}
+
+// withUndo is c marked with the change that undid it, when one did: the
+// list says, from c's commit to the newest.
+func (s *GitHubStore) withUndo(ctx context.Context, c Change) (Change, error) {
+	undo, err := s.undoneBy(ctx, c)
+	if err != nil {
+		return Change{}, err
+	}
+	if undo.ID != "" {
+		c = markUndoneFrom(map[string]string{c.ID: undo.ID}, []Change{c})[0]
+	}
+	return c, nil
 }
 
 // findCommit finds the commit with this SHA in the file's list.

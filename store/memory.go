@@ -102,6 +102,9 @@ func (s *MemoryStore) Change(ctx context.Context, id string) (Change, error) {
 	defer s.mu.Unlock()
 	for _, c := range s.changes {
 		if c.ID == id {
+			if undo := findUndo(s.changes, id); undo.ID != "" {
+				c = markUndoneFrom(map[string]string{id: undo.ID}, []Change{c})[0]
+			}
 			return c, nil
 		}
 	}

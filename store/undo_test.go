@@ -50,6 +50,10 @@ func TestAChangeIsUndoneAtMostOnce(t *testing.T) {
 			if got := b.file(); len(got) >= len(restored) {
 				t.Errorf("after the refused redo the file is\n%s", got)
 			}
+			// The change itself says so, and offers no second undo.
+			if c, err := b.store.Change(ctx, del.Change.ID); err != nil || c.UndoneBy != undo.Change.ID || c.CanUndo {
+				t.Errorf("the undone delete read alone: undone by %q, can undo %v, %v", c.UndoneBy, c.CanUndo, err)
+			}
 			// The history says so, and offers Undo only where it applies.
 			h, err := b.store.History(ctx, 1)
 			if err != nil {
