@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/whib/whib/formats"
+	"github.com/whib/whib/geo"
+)
+
+// gazetteer adapts geo's offline index to formats.Geocoder, for the rows of
+// an import that have a place's name and no point ("Lisbon, Portugal", a
+// saved place's address). It asks geo's public Search only, so nothing
+// leaves the server, and keeps the country names of its answers for the
+// preview to say where each candidate is.
+type gazetteer struct {
+	ix        *geo.Index
+	countries map[string]string // ISO code → English name, of the answers given
+}
+
+func newGazetteer(ix *geo.Index) *gazetteer {
+	return &gazetteer{ix: ix, countries: map[string]string{}}
+}
+
+// Lookup reads the text as people write places: the place first, then
+// where it is, comma-separated ("Springfield, IL, USA"; "Café Central,
+// Herrengasse 14, 1010 Wien, Austria"). Each part is tried as the place,
+// left to right, the parts after it narrowing the gazetteer's places of
+// that name to the countries or regions they name: a café is put at its
+// town ("Café Central, Vienna"), and Lisbon, Portugal never becomes Lisbon,
+// Maine (a place whose qualifiers match none of its namesakes is not
+// proposed). Only places of exactly the name are candidates.
+func (g *gazetteer) Lookup(text string) []formats.Candidate {
+	if g.ix == nil {
+		return nil
+	}
+	parts := lookupParts(text)
+	for i, part := range parts {
+		results := g.search(part)
+		if i < len(parts)-1 {
+			results = within(results, parts[i+1:])
+		}
+		if len(results) > 0 {
+			return g.candidates(results)
+		}
+	}
+	return nil
+}
+
+// search asks the gazetteer for one part, without house numbers and
+// postcodes, and keeps the answers whose name is the part: "Porto" is
+// Porto, not Porto Alegre, and "Wien" is not Wiener Neustadt.
+func (g *gazetteer) search(part string) []geo.Result {
+	var words []string
+	for _, w := range strings.Fields(part) {
+		if !strings.ContainsFunc(w, unicode.IsDigit) {
+			words = append(words, w)
+		}
+	}
+	query := strings.Join(words, " ")
+	var named []geo.Result
+	for _, r := range g.ix.Search(query, geo.MaxResults) {
+		if r.Kind == geo.KindCity && foldText(r.Name) == foldText(query) {
+			named = append(named, r)
+		}
+	}
+	return named
+}
+
+// within keeps the results that match the most qualifiers (a country's
+// name or code, a region's code); none when no result matches any.
+func within(results []geo.Result, qualifiers []string) []geo.Result {
+	var best []geo.Result
+	bestScore := 0
+	for _, r := range results {
+		score := 0
+		for _, q := range qualifiers {
+			if qualifies(r, q) {
+				score++
+			}
+		}
+		switch {
+		case score > bestScore:
+			best, bestScore = []geo.Result{r}, score
+		case score == bestScore && score > 0:
+			best = append(best, r)
+		}
+	}
+	return best
+}
+
+func qualifies(r geo.Result, qualifier string) bool {
+	q := foldText(qualifier)
+	if code, ok := countryAliases[q]; ok {
+		return code == r.Country
+	}
+	return q == foldText(r.CountryName) || q == strings.ToLower(r.Country) || (r.Region != "" && q == strings.ToLower(r.Region))
+}
+
+// countryAliases are the countries' names as people write them that are
+// not geo's English ones, folded.
+var countryAliases = map[string]string{
+	"usa": "US", "u s a": "US", "united states": "US", "united states of america": "US",
+	"uk": "GB", "u k": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
+	"deutschland": "DE", "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "svizzera": "CH", "espana": "ES", "italia": "IT",
+	"nederland": "NL", "holland": "NL", "belgie": "BE", "belgique": "BE", "brasil": "BR", "mexico": "MX", "polska": "PL",
+	"cesko": "CZ", "czechia": "CZ", "sverige": "SE", "norge": "NO", "danmark": "DK", "suomi": "FI", "eire": "IE",
+	"hrvatska": "HR", "magyarorszag": "HU", "turkiye": "TR", "nippon": "JP", "uae": "AE",
+}
+
+func (g *gazetteer) candidates(results []geo.Result) []formats.Candidate {
+	out := make([]formats.Candidate, 0, len(results))
+	for _, r := range results {
+		if r.Country != "" && r.CountryName != "" {
+			g.countries[r.Country] = r.CountryName
+		}
+		out = append(out, formats.Candidate{Name: r.Name, Region: regionName(r), Country: r.Country, Latitude: r.Latitude, Longitude: r.Longitude})
+	}
+	return out
+}
+
+// regionName is the result's region as people write it in addresses:
+// geo's Region is a GeoNames admin1 code, which reads for some countries
+// ("ME", "IL") and is a number for most ("06"), which says nothing.
+func regionName(r geo.Result) string {
+	if r.Region == "" || strings.ContainsFunc(r.Region, func(c rune) bool { return !unicode.IsLetter(c) }) {
+		return ""
+	}
+	return r.Region
+}
+
+// countryName is the English name of a country the gazetteer answered.
+func (g *gazetteer) countryName(code string) string {
+	if name, ok := g.countries[code]; ok {
+		return name
+	}
+	return code
+}
+
+// lookupParts splits a place's text at its commas and semicolons.
+func lookupParts(text string) []string {
+	var parts []string
+	for _, p := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
+// foldText is text for comparing names: lower case, accents off, one
+// space between words.
+func foldText(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		default:
+			b.WriteRune(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
