@@ -113,3 +113,48 @@ func TestImportPreviewIsInTheCardAndGoesTheMomentAnotherFileIsChosen(t *testing.
 		t.Error("choosing files wrote to the places file")
 	}
 }
+
+// The preview's questions are a form like any other: labelled, in order,
+// and the answers read the file again.
+func TestImportPreviewQuestionsAreAccessibleAndAnswered(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	timeline, err := filepath.Abs(filepath.Join("..", "formats", "testdata", "timeline-android.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := filepath.Join(t.TempDir(), "Reisen.csv")
+	if err := os.WriteFile(sheet, []byte("Spot;A;B\nPorto;41,1579;-8,6291\nGraz;47,0707;15,4395\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	b.do("choose a Timeline export", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{timeline}))
+	b.until("the visits without names ask for them", `() => document.querySelectorAll('#import-report input[name^="name:"]').length === 3`)
+	b.noViolations("the preview of a Timeline")
+	b.do("name the first visit and ask again", chromedp.SendKeys(chromedp.CSS(`#import-report input[name="name:1:"]`), "Eiffel Tower\r"))
+	b.until("the named visit is to import", `() => [...document.querySelectorAll("#import-report tr.import-new td")].some(td => td.textContent === "Eiffel Tower")`)
+	b.do("ask for home and work too", chromedp.Click(chromedp.CSS("#import-home-and-work"), chromedp.NodeVisible))
+	b.until("home is among the visits", `() => {
+		const source = document.querySelector("#import-report .import-source");
+		return source !== null && source.textContent === "Google Timeline: 4 places, 2019–2023" &&
+			document.querySelector("#import-home-and-work").checked;
+	}`)
+
+	b.do("choose a spreadsheet of unknown columns", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{sheet}))
+	b.until("the column picker asks", `() => document.querySelector("#import-report #import-column_name") !== null`)
+	b.noViolations("the column picker")
+	if !get(b, "look at the header box", chromedp.Evaluate[bool](`document.querySelector("#import-header").checked`)) {
+		b.do("say row 1 holds the titles", chromedp.Click(chromedp.CSS("#import-header"), chromedp.NodeVisible))
+	}
+	b.do("say which column is which",
+		chromedp.SetValue(chromedp.CSS("#import-column_name"), "1"),
+		chromedp.SetValue(chromedp.CSS("#import-column_latitude"), "2"),
+		chromedp.SetValue(chromedp.CSS("#import-column_longitude"), "3"),
+		chromedp.Click(chromedp.CSS(".import-picker button"), chromedp.NodeVisible))
+	b.until("the sheet reads with those columns", `() => {
+		const source = document.querySelector("#import-report .import-source");
+		return source !== null && source.textContent === "Spreadsheet: 2 places" && document.querySelector("#import-report .import-commit") !== null;
+	}`)
+}

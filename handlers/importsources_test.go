@@ -83,6 +83,10 @@ func TestEverySourceIsNamedInThePreviewAndImportsAsOneCommit(t *testing.T) {
 		"checkins1.json": fixture(t, "swarm/checkins1.json"), "checkins2.json": fixture(t, "swarm/checkins2.json"),
 		"photos/readme.txt": []byte("no places here"),
 	})
+	takeout := zipOf(t, map[string][]byte{
+		"Takeout/Maps (your places)/Saved Places.json": fixture(t, "saved-places-older.json"),
+		"Takeout/archive_browser.html":                 []byte("<html></html>"),
+	})
 	for _, c := range []struct {
 		file           string
 		content        []byte
@@ -92,6 +96,7 @@ func TestEverySourceIsNamedInThePreviewAndImportsAsOneCommit(t *testing.T) {
 	}{
 		{"Saved Places.json", fixture(t, "saved-places-current.json"), "Google Saved Places: 4 places, 2021–2024", 2, 2, "Lisbon,38.7222524,-9.1393366,2023-04-02\n"},
 		{"Saved Places.json", fixture(t, "saved-places-older.json"), "Google Saved Places: 3 places, 2017–2019", 2, 1, "Eiffel Tower,48.8583701,2.2944813,2018-07-14\n"},
+		{"takeout-20240101T000000Z-001.zip", takeout, "Google Saved Places: 3 places, 2017–2019", 2, 1, "Praça do Comércio,38.7075,-9.1364,2017-05-01\n"},
 		{"2019_JULY.json", fixture(t, "takeout/2019_JULY.json"), "Google Timeline: 1 place, 2019", 1, 0, "Praça do Comércio,38.7075,-9.1364,2019-07-20\n"},
 		{"Timeline.json", fixture(t, "timeline-android.json"), "Google Timeline: 3 visits at 2 places, 2019–2023", 0, 3, ""},
 		{"location-history.json", fixture(t, "timeline-ios.json"), "Google Timeline: 2 visits at 1 place, 2024", 0, 2, ""},
