@@ -50,8 +50,9 @@ func (g *gazetteer) Lookup(text string) []formats.Candidate {
 }
 
 // search asks the gazetteer for one part, without house numbers and
-// postcodes, and keeps the answers whose name is the part: "Porto" is
-// Porto, not Porto Alegre, and "Wien" is not Wiener Neustadt.
+// postcodes, and keeps the towns whose name, or another name of theirs,
+// is the part: "Porto" is Porto, not Porto Alegre; "Wien" is Vienna, not
+// Wiener Neustadt.
 func (g *gazetteer) search(part string) []geo.Result {
 	var words []string
 	for _, w := range strings.Fields(part) {
@@ -60,9 +61,10 @@ func (g *gazetteer) search(part string) []geo.Result {
 		}
 	}
 	query := strings.Join(words, " ")
+	folded := foldText(query)
 	var named []geo.Result
 	for _, r := range g.ix.Search(query, geo.MaxResults) {
-		if r.Kind == geo.KindCity && foldText(r.Name) == foldText(query) {
+		if r.Kind == geo.KindCity && (foldText(r.Name) == folded || foldText(r.Matched) == folded) {
 			named = append(named, r)
 		}
 	}
@@ -70,7 +72,7 @@ func (g *gazetteer) search(part string) []geo.Result {
 }
 
 // within keeps the results that match the most qualifiers (a country's
-// name or code, a region's code); none when no result matches any.
+// name or code, a region's name or code); none when no result matches any.
 func within(results []geo.Result, qualifiers []string) []geo.Result {
 	var best []geo.Result
 	bestScore := 0
@@ -91,12 +93,22 @@ func within(results []geo.Result, qualifiers []string) []geo.Result {
 	return best
 }
 
+// qualifies: the qualifier names the result's country (by name or code)
+// or its region (by name, or by its code with or without the country's:
+// "Maine", "ME", "US-ME").
 func qualifies(r geo.Result, qualifier string) bool {
 	q := foldText(qualifier)
 	if code, ok := countryAliases[q]; ok {
 		return code == r.Country
 	}
-	return q == foldText(r.CountryName) || q == strings.ToLower(r.Country) || (r.Region != "" && q == strings.ToLower(r.Region))
+	if q == foldText(r.CountryName) || q == strings.ToLower(r.Country) {
+		return true
+	}
+	if r.Region == "" {
+		return false
+	}
+	_, subdivision, _ := strings.Cut(r.Region, "-")
+	return q == foldText(r.RegionName) || q == foldText(r.Region) || q == foldText(subdivision)
 }
 
 // countryAliases are the countries' names as people write them that are
@@ -116,19 +128,9 @@ func (g *gazetteer) candidates(results []geo.Result) []formats.Candidate {
 		if r.Country != "" && r.CountryName != "" {
 			g.countries[r.Country] = r.CountryName
 		}
-		out = append(out, formats.Candidate{Name: r.Name, Region: regionName(r), Country: r.Country, Latitude: r.Latitude, Longitude: r.Longitude})
+		out = append(out, formats.Candidate{Name: r.Name, Region: r.RegionName, Country: r.Country, Latitude: r.Latitude, Longitude: r.Longitude})
 	}
 	return out
-}
-
-// regionName is the result's region as people write it in addresses:
-// geo's Region is a GeoNames admin1 code, which reads for some countries
-// ("ME", "IL") and is a number for most ("06"), which says nothing.
-func regionName(r geo.Result) string {
-	if r.Region == "" || strings.ContainsFunc(r.Region, func(c rune) bool { return !unicode.IsLetter(c) }) {
-		return ""
-	}
-	return r.Region
 }
 
 // countryName is the English name of a country the gazetteer answered.

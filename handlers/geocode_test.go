@@ -12,20 +12,21 @@ import (
 // of them proposes none.
 func TestQualifiersNarrowTheNamesakes(t *testing.T) {
 	lisbons := []geo.Result{
-		{Name: "Lisbon", Country: "PT", CountryName: "Portugal", Region: "14"},
-		{Name: "Lisbon", Country: "US", CountryName: "United States of America", Region: "ME"},
-		{Name: "Lisbon", Country: "US", CountryName: "United States of America", Region: "OH"},
+		{Name: "Lisbon", Country: "PT", CountryName: "Portugal", Region: "PT-11", RegionName: "Lisbon"},
+		{Name: "Lisbon", Country: "US", CountryName: "United States", Region: "US-ME", RegionName: "Maine"},
+		{Name: "Lisbon", Country: "US", CountryName: "United States", Region: "US-OH", RegionName: "Ohio"},
 	}
 	for _, c := range []struct {
 		qualifiers []string
 		want       []string // countries and regions of the results kept
 	}{
-		{[]string{"Portugal"}, []string{"PT 14"}},
-		{[]string{"pt"}, []string{"PT 14"}},
-		{[]string{"USA"}, []string{"US ME", "US OH"}},
-		{[]string{"Maine"}, nil},
-		{[]string{"ME", "United States"}, []string{"US ME"}},
-		{[]string{"United States"}, []string{"US ME", "US OH"}},
+		{[]string{"Portugal"}, []string{"PT PT-11"}},
+		{[]string{"pt"}, []string{"PT PT-11"}},
+		{[]string{"USA"}, []string{"US US-ME", "US US-OH"}},
+		{[]string{"Maine"}, []string{"US US-ME"}},
+		{[]string{"ME", "United States"}, []string{"US US-ME"}},
+		{[]string{"US-OH"}, []string{"US US-OH"}},
+		{[]string{"United States of America"}, []string{"US US-ME", "US US-OH"}},
 		{[]string{"Spain"}, nil},
 	} {
 		var got []string
@@ -38,8 +39,5 @@ func TestQualifiersNarrowTheNamesakes(t *testing.T) {
 	}
 	if parts := lookupParts(" Café Central ;Herrengasse 14,, 1010 Wien\nAustria "); !slices.Equal(parts, []string{"Café Central", "Herrengasse 14", "1010 Wien", "Austria"}) {
 		t.Errorf("lookupParts = %q", parts)
-	}
-	if got := regionName(geo.Result{Region: "06"}) + "|" + regionName(geo.Result{Region: "ME"}); got != "|ME" {
-		t.Errorf("regions named %q, want none for a number and ME for Maine", got)
 	}
 }

@@ -277,13 +277,19 @@ func TestNamesWithoutCoordinatesAreMatchedInTheGazetteer(t *testing.T) {
 	resp, html := app.Do(writer, panelRequest(app, "?dry_run=true", form, contentType))
 	for _, want := range []string{
 		"Spreadsheet: 3 places, 2019–2023",
-		"point of Graz, Austria, from the gazetteer</span></td><td>47.0667° N, 15.4500° E</td>",
-		"Which Springfield is it?", `name="point:3:" value="1"`, "Springfield, MO, United States",
+		"point of Graz, Styria, Austria, from the gazetteer</span></td><td>47.0667° N, 15.4500° E</td>",
+		"Which Springfield is it?", `name="point:3:" value="1"`, "Springfield, Missouri, United States",
 		"The file has no coordinates for it: put it on the map.",
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the preview of names without coordinates (%d) lacks %q:\n%s", resp.StatusCode, want, html)
 		}
+	}
+
+	// A saved place Google gives no point for is matched by its address.
+	form, contentType = multipartUpload(t, "Saved Places.json", fixture(t, "saved-places-current.json"))
+	if _, html := app.Do(writer, panelRequest(app, "?dry_run=true&skip_invalid=true", form, contentType)); !strings.Contains(html, "point of Vienna, Austria, from the gazetteer") {
+		t.Errorf("Google's Café Central, Wien without coordinates was not put at Vienna:\n%s", html)
 	}
 
 	form, contentType = multipartUpload(t, "cities.csv", sheet, "point:3:", "1")

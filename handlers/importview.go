@@ -118,6 +118,9 @@ func duplicateRow(row formats.Row) views.ImportRow {
 // several places of its name.
 func (res *importResult) invalidModel(inv formats.Invalid, row formats.Row) views.ImportInvalid {
 	out := views.ImportInvalid{Invalid: inv}
+	if c, ok := pointFromGazetteer(row); ok {
+		out.From = res.candidateLabel(c)
+	}
 	key := rowKey{row: inv.Row, file: inv.File}
 	typed, named := res.choices.names[key]
 	if (named || strings.TrimSpace(row.Name) == "") && validWithAName(row) {

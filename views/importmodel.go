@@ -64,6 +64,9 @@ type ImportInvalid struct {
 	// unless there are several.
 	PointField string
 	Candidates []ImportCandidate
+	// From is the gazetteer's place the row's point was taken from, as in
+	// ImportRow.
+	From string
 }
 
 // ImportCandidate is one of the gazetteer's places a row may be.
