@@ -12,7 +12,8 @@ import (
 
 // gazetteer adapts geo's offline index to formats.Geocoder, for the rows of
 // an import that have a place's name and no point ("Lisbon, Portugal", a
-// saved place's address). It asks geo's public Search only, so nothing
+// saved place's address), and to formats.Namer, for those that have a
+// point and no name. It asks geo's public Search only, so nothing
 // leaves the server, and keeps the country names of its answers for the
 // preview to say where each candidate is.
 type gazetteer struct {
@@ -131,6 +132,24 @@ func (g *gazetteer) candidates(results []geo.Result) []formats.Candidate {
 		out = append(out, formats.Candidate{Name: r.Name, Region: r.RegionName, Country: r.Country, Latitude: r.Latitude, Longitude: r.Longitude})
 	}
 	return out
+}
+
+// Nearest names a point by the gazetteer's town nearest to it, for rows a
+// file gives a point and no name (Google's on-device Timeline names no
+// place): formats proposes it, and the preview lets the person rename it.
+func (g *gazetteer) Nearest(lat, lon float64) (formats.Candidate, bool) {
+	if g.ix == nil {
+		return formats.Candidate{}, false
+	}
+	name, townLat, townLon, ok := g.ix.NearestTown(lat, lon)
+	if !ok {
+		return formats.Candidate{}, false
+	}
+	where := g.ix.LocationOf(townLat, townLon)
+	if where.Country.Code != "" {
+		g.countries[where.Country.Code] = where.Country.Name
+	}
+	return formats.Candidate{Name: name, Region: where.Region.Name, Country: where.Country.Code, Latitude: townLat, Longitude: townLon}, true
 }
 
 // countryName is the English name of a country the gazetteer answered.

@@ -171,17 +171,56 @@ func (c importChoices) decodeOptions(geocoder formats.Geocoder) formats.DecodeOp
 	return formats.DecodeOptions{HomeAndWork: c.homeAndWork, Groups: c.groups, Columns: c.columns, Geocoder: geocoder}
 }
 
-// apply gives the rows what the person chose for them: a name for a row
-// without one, a candidate's point for a row without a point.
-func (c importChoices) apply(imp *formats.Import) {
+// naming is how the rows a person may name are grouped into places: a
+// name typed for a place's first row names every row of it, so a place
+// visited five times is named once.
+type naming struct {
+	first     map[rowKey]rowKey // each renamable row's place's first row
+	renamable map[rowKey]bool
+}
+
+// namingOf groups the renamable rows (no name, or the town the gazetteer
+// proposed) by name and point, as the file read before any answer.
+func namingOf(rows []formats.Row) naming {
+	n := naming{first: map[rowKey]rowKey{}, renamable: map[rowKey]bool{}}
+	firsts := map[[3]string]rowKey{}
+	for _, row := range rows {
+		if !renamable(row) {
+			continue
+		}
+		key, place := keyOf(row), [3]string{row.Name, row.Latitude, row.Longitude}
+		if _, seen := firsts[place]; !seen {
+			firsts[place] = key
+		}
+		n.first[key], n.renamable[key] = firsts[place], true
+	}
+	return n
+}
+
+// renamable: the file gives the row no name, or only the town nearest its
+// point that the gazetteer proposed.
+func renamable(row formats.Row) bool {
+	return strings.TrimSpace(row.Name) == "" || nameFromGazetteer(row)
+}
+
+// nameFromGazetteer: the row's name is the gazetteer's town nearest its
+// point (formats.Namer), not the file's.
+func nameFromGazetteer(row formats.Row) bool {
+	_, pointFrom := pointFromGazetteer(row)
+	return row.Proposed && len(row.Candidates) == 1 && !row.NeedsPoint() && row.Name == row.Candidates[0].Name && !pointFrom
+}
+
+// apply gives the rows what the person chose for them: the name typed for
+// their place, and a candidate's point for a row without a point.
+func (c importChoices) apply(imp *formats.Import, n naming) {
 	for i := range imp.Rows {
 		row := &imp.Rows[i]
 		key := keyOf(*row)
-		if name, ok := c.names[key]; ok && strings.TrimSpace(row.Name) == "" {
+		if name, ok := c.names[n.first[key]]; ok && n.renamable[key] {
 			row.Name = name
 		}
-		if n, ok := c.points[key]; ok && row.NeedsPoint() && n <= len(row.Candidates) {
-			chosen := row.Candidates[n-1]
+		if k, ok := c.points[key]; ok && row.NeedsPoint() && k <= len(row.Candidates) {
+			chosen := row.Candidates[k-1]
 			row.Latitude = strconv.FormatFloat(chosen.Latitude, 'f', -1, 64)
 			row.Longitude = strconv.FormatFloat(chosen.Longitude, 'f', -1, 64)
 			row.Candidates, row.Proposed = []formats.Candidate{chosen}, true

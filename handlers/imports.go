@@ -78,23 +78,24 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 // writes nothing.
 func (a *app) planImport(ctx context.Context, up upload, choices importChoices) (*importResult, error) {
 	var geocoder formats.Geocoder
-	names, ready := a.importGazetteer()
+	towns, ready := a.importGazetteer()
 	if ready {
-		geocoder = names
+		geocoder = towns
 	}
 	imp, err := up.decode(choices.decodeOptions(geocoder))
 	if err != nil {
 		return nil, err
 	}
-	choices.apply(&imp)
+	names := namingOf(imp.Rows)
+	choices.apply(&imp, names)
 	snap, _, err := a.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	plan := formats.ClassifyVisits(imp, snap.Index())
 	return &importResult{
-		imp: imp, report: plan.Report, plan: plan, choices: choices, dryRun: choices.dryRun, snap: snap,
-		names: names, namesLoading: !ready && slices.ContainsFunc(imp.Rows, formats.Row.NeedsPoint),
+		imp: imp, report: plan.Report, plan: plan, choices: choices, naming: names, dryRun: choices.dryRun, snap: snap,
+		gazetteer: towns, namesLoading: !ready && slices.ContainsFunc(imp.Rows, formats.Row.NeedsPoint),
 	}, nil
 }
 
@@ -114,10 +115,11 @@ type importResult struct {
 	report  formats.Report
 	plan    formats.Plan
 	choices importChoices
+	naming  naming // the rows a person may name, by place
 	dryRun  bool
-	// names is the gazetteer the rows were matched with; namesLoading says
+	// gazetteer is the one the rows were matched with; namesLoading says
 	// rows needed it before it had loaded.
-	names        *gazetteer
+	gazetteer    *gazetteer
 	namesLoading bool
 	committed    bool // the places were written (201)
 	snap         store.Snapshot

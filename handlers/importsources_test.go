@@ -159,7 +159,8 @@ func TestTimelineVisitsAreNamedInThePreviewAndHomeIsLeftOutUnlessAsked(t *testin
 	resp, html := app.Do(writer, panelRequest(app, "?dry_run=true", body, contentType))
 	for _, want := range []string{
 		"Google Timeline: 3 visits at 2 places, 2019–2023",
-		`name="name:1:"`, `name="name:4:"`, `name="name:6:"`, "Name for row 1", "The file gives this place no name",
+		`name="name:1:"`, `name="name:4:"`, "Name for the place of row 1", "The file gives this place no name",
+		"name it at row 1, its first visit", // row 6 is the same place
 		`name="home_and_work"`, "Include the places Google marked as home or work (1 visit)",
 		"3 rows are not valid places",
 	} {
@@ -171,7 +172,11 @@ func TestTimelineVisitsAreNamedInThePreviewAndHomeIsLeftOutUnlessAsked(t *testin
 		t.Fatal("a preview with nothing valid offers to import, or wrote")
 	}
 
-	body, contentType = multipartUpload(t, "Timeline.json", timeline, "name:1:", "Eiffel Tower", "name:4:", "Paris", "name:6:", "Eiffel Tower", "home_and_work", "true")
+	if strings.Contains(html, `name="name:6:"`) {
+		t.Error("the second visit of a place asks for the place's name again")
+	}
+
+	body, contentType = multipartUpload(t, "Timeline.json", timeline, "name:1:", "Eiffel Tower", "name:4:", "Paris", "home_and_work", "true")
 	resp, html = app.Do(writer, panelRequest(app, "?dry_run=true", body, contentType))
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html, "Google Timeline: 4 visits at 3 places, 2019–2023") ||
 		!strings.Contains(html, "Import the 3 valid places") || !strings.Contains(html, `value="true" checked`) || !strings.Contains(html, `name="name:7:"`) {
@@ -265,8 +270,9 @@ func TestTheColumnPickerAsksAndItsAnswerReadsTheFile(t *testing.T) {
 }
 
 // Rows with a place's name and no coordinates are matched against the
-// offline gazetteer: one match is proposed with its country, several are
-// offered as a choice, none leaves the row needing a point.
+// offline gazetteer: one match is proposed with its region and country,
+// several are offered as a choice, none leaves the row needing a point.
+// Rows with a point and no name are proposed the nearest town's.
 func TestNamesWithoutCoordinatesAreMatchedInTheGazetteer(t *testing.T) {
 	apptest.LoadGeo(t)
 	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude\n")))
@@ -290,6 +296,25 @@ func TestNamesWithoutCoordinatesAreMatchedInTheGazetteer(t *testing.T) {
 	form, contentType = multipartUpload(t, "Saved Places.json", fixture(t, "saved-places-current.json"))
 	if _, html := app.Do(writer, panelRequest(app, "?dry_run=true&skip_invalid=true", form, contentType)); !strings.Contains(html, "point of Vienna, Austria, from the gazetteer") {
 		t.Errorf("Google's Café Central, Wien without coordinates was not put at Vienna:\n%s", html)
+	}
+
+	// Google's on-device Timeline names no place: each is proposed the
+	// nearest town's name, which the person may change on its first visit.
+	timeline := fixture(t, "timeline-android.json")
+	form, contentType = multipartUpload(t, "Timeline.json", timeline)
+	resp, html = app.Do(writer, panelRequest(app, "?dry_run=true", form, contentType))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(html, "Google Timeline: 3 visits at 2 places, 2019–2023") || !strings.Contains(html, "Import 3 places") ||
+		!strings.Contains(html, `name="name:4:" value="Paris"`) || !strings.Contains(html, "the nearest town, from the gazetteer: rename it if you like") ||
+		!strings.Contains(html, "the nearest town, from the gazetteer: rename it at row 1") || strings.Contains(html, `name="name:6:"`) {
+		t.Errorf("a Timeline without names, with the gazetteer = %d, want its visits proposed the nearest town, renamable once a place:\n%s", resp.StatusCode, html)
+	}
+	form, contentType = multipartUpload(t, "Timeline.json", timeline, "name:1:", "Eiffel Tower", "name:4:", "Paris")
+	if resp, _ := app.Do(writer, panelRequest(app, "", form, contentType)); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("import of the Timeline = %d", resp.StatusCode)
+	}
+	if stored := string(app.GitHub.File("places.csv")); !strings.Contains(stored, "\nEiffel Tower,48.8583701,2.2944813,2019-07-14\n") ||
+		!strings.Contains(stored, "\nEiffel Tower,48.8583701,2.2944813,2023-05-02\n") || !strings.Contains(stored, "\nParis,48.8566,2.3522,2019-07-14/2019-07-16\n") {
+		t.Errorf("the Timeline's places renamed on their first visit, stored:\n%s", stored)
 	}
 
 	form, contentType = multipartUpload(t, "cities.csv", sheet, "point:3:", "1")

@@ -33,7 +33,7 @@ func (res *importResult) model() views.ImportModel {
 		m.Columns = &c
 	}
 	res.page(&m)
-	m.Kept = res.kept(m.Invalid)
+	m.Kept = res.kept(m)
 	return m
 }
 
@@ -87,12 +87,33 @@ func (w *pageWindow) next(n int) (lo, hi int) {
 func (res *importResult) placeRow(row formats.Row, p store.Place) views.ImportRow {
 	r := views.ImportRow{
 		Row: row.Index, File: row.File, Name: p.Name, Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float(),
-		Visited: p.Visited.String(), Note: p.Note,
+		Visited: p.Visited.String(), Note: p.Note, NearestTown: nameFromGazetteer(row),
 	}
 	if c, ok := pointFromGazetteer(row); ok {
 		r.From = res.candidateLabel(c)
 	}
+	r.NameField, r.NamedAt = res.nameField(keyOf(row))
 	return r
+}
+
+// nameField is the field that names a row's place, on its first row;
+// the place's other rows say where it is named.
+func (res *importResult) nameField(key rowKey) (field, namedAt string) {
+	if !res.naming.renamable[key] {
+		return "", ""
+	}
+	first := res.naming.first[key]
+	if first != key {
+		return "", importRowNumber(first)
+	}
+	return key.field("name"), ""
+}
+
+func importRowNumber(k rowKey) string {
+	if k.file == "" {
+		return strconv.Itoa(k.row)
+	}
+	return k.file + ", " + strconv.Itoa(k.row)
 }
 
 // pointFromGazetteer is the candidate a row's point was taken from, when
@@ -122,9 +143,9 @@ func (res *importResult) invalidModel(inv formats.Invalid, row formats.Row) view
 		out.From = res.candidateLabel(c)
 	}
 	key := rowKey{row: inv.Row, file: inv.File}
-	typed, named := res.choices.names[key]
-	if (named || strings.TrimSpace(row.Name) == "") && validWithAName(row) {
-		out.NameField, out.Typed = key.field("name"), typed
+	if validWithAName(row) {
+		out.NameField, out.NamedAt = res.nameField(key)
+		out.Typed = res.choices.names[key]
 	}
 	if inv.NeedsPoint && len(inv.Candidates) > 1 {
 		out.PointField = key.field("point")
@@ -148,17 +169,20 @@ func (res *importResult) candidateLabel(c formats.Candidate) string {
 		parts = append(parts, c.Region)
 	}
 	if c.Country != "" {
-		parts = append(parts, res.names.countryName(c.Country))
+		parts = append(parts, res.gazetteer.countryName(c.Country))
 	}
 	return strings.Join(parts, ", ")
 }
 
 // kept are the names and candidates chosen for rows that have no field on
 // this page, sent again as hidden fields so that no answer is lost.
-func (res *importResult) kept(shown []views.ImportInvalid) []views.ImportField {
+func (res *importResult) kept(m views.ImportModel) []views.ImportField {
 	onPage := map[string]bool{}
-	for _, inv := range shown {
+	for _, inv := range m.Invalid {
 		onPage[inv.NameField], onPage[inv.PointField] = true, true
+	}
+	for _, r := range slices.Concat(m.New, m.Near) {
+		onPage[r.NameField] = true
 	}
 	var kept []views.ImportField
 	for key, name := range res.choices.names {

@@ -52,14 +52,21 @@ type ImportRow struct {
 	// From is the gazetteer's place the point was taken from ("Graz,
 	// Austria"), "" when the file gave the point.
 	From string
+	// NameField is the form field that names the row's place, when the
+	// file gave it no name (the first row of the place has it; NamedAt
+	// says which row that is on the others). NearestTown: the name is the
+	// gazetteer's town nearest the point, a proposal.
+	NameField, NamedAt string
+	NearestTown        bool
 }
 
 // ImportInvalid is a row that is not a valid place, with what would fix it.
 type ImportInvalid struct {
 	formats.Invalid
-	// NameField is the form field that names the row in place, "" unless
-	// the row lacks only its name; Typed is what was typed there.
-	NameField, Typed string
+	// NameField is the form field that names the row's place, "" unless
+	// the row lacks only its name and is its place's first row (NamedAt
+	// says which row that is on the others); Typed is what was typed there.
+	NameField, NamedAt, Typed string
 	// PointField is the form field of the choice among Candidates, ""
 	// unless there are several.
 	PointField string
@@ -347,8 +354,11 @@ func whichPlace(inv ImportInvalid) string {
 // invalidReason is why a row is not a place, in the words of the fix the
 // preview offers for it.
 func invalidReason(inv ImportInvalid) string {
-	if inv.NameField != "" {
+	switch {
+	case inv.NameField != "":
 		return "The file gives this place no name: name it here, or leave it out."
+	case inv.NamedAt != "":
+		return "The file gives this place no name: name it at row " + inv.NamedAt + ", its first visit."
 	}
 	return inv.Reason
 }
@@ -358,4 +368,22 @@ func newCaption(m ImportModel) string {
 		return "Imported"
 	}
 	return "To import"
+}
+
+// importRowNoteText says where a row's point or name came from, when not from
+// the file.
+func importRowNoteText(p ImportRow) string {
+	switch {
+	case p.From != "":
+		return "point of " + p.From + ", from the gazetteer"
+	case p.NearestTown && p.NameField != "":
+		return "the nearest town, from the gazetteer: rename it if you like"
+	case p.NearestTown && p.NamedAt != "":
+		return "the nearest town, from the gazetteer: rename it at row " + p.NamedAt
+	case p.NearestTown:
+		return "the nearest town, from the gazetteer"
+	case p.NamedAt != "":
+		return "named at row " + p.NamedAt
+	}
+	return ""
 }
