@@ -1,16 +1,15 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
-	"path"
+	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
+	"github.com/julienschmidt/httprouter"
 
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/formats"
@@ -18,12 +17,9 @@ import (
 	"github.com/whib/whib/views"
 )
 
-// importOverhead is what a multipart upload adds around the file: the
-// boundary and part headers.
-const importOverhead = 64 << 10
-
-// importPlaces is POST /places/import: a GPX, KML, KMZ, GeoJSON or CSV file
-// as the body (or as the multipart field "file" from a browser), checked
+// importPlaces is POST /places/import: a file as the body (or as the
+// multipart field "file" from a browser, with the preview's answers as the
+// form's other fields: importChoices), recognised by its content, checked
 // row by row like single adds and written as one commit. Its failures are
 // told in the import panel (importError).
 func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) error {
@@ -38,33 +34,30 @@ func (a *app) importPlaces(w http.ResponseWriter, r *http.Request) error {
 // dry run. A file with invalid rows is refused with its result, unless the
 // client said to skip them.
 func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, error) {
-	q := r.URL.Query()
-	dryRun, err1 := queryBool(q.Get("dry_run"), "dry_run")
-	skipInvalid, err2 := queryBool(q.Get("skip_invalid"), "skip_invalid")
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, err
-	}
 	if err := boundBody(w, r, formats.MaxImportBytes+importOverhead); err != nil {
 		return nil, uploadError(err)
 	}
-	imp, filename, err := decodeUpload(r)
+	up, err := readUpload(r)
 	if err != nil {
 		return nil, err
 	}
-	snap, _, err := a.snapshot(r.Context())
+	choices, err := parseChoices(up.choices)
 	if err != nil {
 		return nil, err
 	}
-	plan := formats.ClassifyVisits(imp, snap.Index())
-	res := &importResult{report: plan.Report, plan: plan, dryRun: dryRun, snap: snap}
+	res, err := a.planImport(r.Context(), up, choices)
+	if err != nil {
+		return nil, err
+	}
+	plan := res.plan
 	switch {
-	case len(res.report.Invalid) > 0 && !skipInvalid:
+	case len(res.report.Invalid) > 0 && !choices.skipInvalid:
 		return res, refuse(http.StatusUnprocessableEntity, "invalid_rows", invalidRowsDescription(len(res.report.Invalid)))
-	case dryRun || len(plan.Add) == 0:
+	case choices.dryRun || len(plan.Add) == 0:
 		return res, nil
 	}
 	res.dryRun = false
-	written, err := a.deps.Places.AddMany(r.Context(), plan.Add, importSummary(len(plan.Add), filename), author(r))
+	written, err := a.deps.Places.AddMany(r.Context(), plan.Add, importSummary(len(plan.Add), oneLineName(up.filename)), author(r))
 	if err != nil {
 		return nil, err
 	}
@@ -80,15 +73,67 @@ func (a *app) runImport(w http.ResponseWriter, r *http.Request) (*importResult, 
 	return res, nil
 }
 
+// planImport reads the file with the person's choices, gives its rows the
+// names and points chosen for them, and sorts them against the map. It
+// writes nothing.
+func (a *app) planImport(ctx context.Context, up upload, choices importChoices) (*importResult, error) {
+	var geocoder formats.Geocoder
+	towns, ready := a.importGazetteer()
+	if ready {
+		geocoder = towns
+	}
+	imp, err := up.decode(choices.decodeOptions(geocoder))
+	if err != nil {
+		return nil, err
+	}
+	names := namingOf(imp.Rows)
+	choices.apply(&imp, names)
+	snap, _, err := a.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan := formats.ClassifyVisits(imp, snap.Index())
+	return &importResult{
+		imp: imp, report: plan.Report, plan: plan, choices: choices, naming: names, dryRun: choices.dryRun, snap: snap,
+		gazetteer: towns, namesLoading: !ready && slices.ContainsFunc(imp.Rows, formats.Row.NeedsPoint),
+	}, nil
+}
+
+// importGazetteer is the gazetteer for rows without a point, when it has
+// loaded; an import never waits for it (the preview says it is loading).
+func (a *app) importGazetteer() (*gazetteer, bool) {
+	ix, ok := a.deps.Geo.Ready()
+	if !ok {
+		return newGazetteer(nil), false
+	}
+	return newGazetteer(ix), true
+}
+
 // importResult is what an import answer shows.
 type importResult struct {
-	report    formats.Report
-	plan      formats.Plan
-	dryRun    bool
-	committed bool // the places were written (201)
-	snap      store.Snapshot
-	added     []store.Place // as stored, after a commit
-	change    store.Change  // the commit's change, which an Undo takes back
+	imp     formats.Import // as read, with the person's choices applied
+	report  formats.Report
+	plan    formats.Plan
+	choices importChoices
+	naming  naming // the rows a person may name, by place
+	dryRun  bool
+	// gazetteer is the one the rows were matched with; namesLoading says
+	// rows needed it before it had loaded.
+	gazetteer    *gazetteer
+	namesLoading bool
+	committed    bool // the places were written (201)
+	snap         store.Snapshot
+	added        []store.Place // as stored, after a commit
+	change       store.Change  // the commit's change, which an Undo takes back
+}
+
+// importAnswer is the JSON answer: the report, and which source the file
+// is with its summary ("Google Timeline: 214 visits at 61 places,
+// 2019–2024").
+type importAnswer struct {
+	formats.Report
+	Source  string `json:"source"`
+	Summary string `json:"summary"`
 }
 
 func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importResult) error {
@@ -98,7 +143,7 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importRe
 	}
 	switch shapeOf(r) {
 	case shapeJSON:
-		return writeJSON(w, status, res.report)
+		return writeJSON(w, status, importAnswer{Report: res.report, Source: res.imp.Source, Summary: res.imp.Summary().String()})
 	case shapeHTMX:
 		m := res.model()
 		if m.Committed {
@@ -114,13 +159,10 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importRe
 	return nil
 }
 
-func (res *importResult) model() views.ImportModel {
-	return views.ImportModel{Report: res.report, New: res.plan.Add, Near: res.plan.Near, DryRun: res.dryRun, Committed: res.committed}
-}
-
 // importError is an import refused before anything was written. The
 // import panel says why (htmx): the report of the rows when they were the
-// reason, else the problem; API clients get that report with the problem
+// reason, the column picker when a spreadsheet's columns could not be
+// told, else the problem; API clients get that report with the problem
 // (problemFor).
 type importError struct {
 	err    error
@@ -134,7 +176,29 @@ func (e *importError) fragment(p problem) templ.Component {
 	if e.result != nil {
 		return views.ImportReport(e.result.model())
 	}
+	var unread *formats.Error
+	if errors.As(e.err, &unread) && unread.Kind == formats.KindNeedsColumns && unread.Spreadsheet != nil {
+		return views.ImportNeedsColumns(columnsModel(*unread.Spreadsheet, p.Description))
+	}
 	return views.ImportProblem(withRequestID(p))
+}
+
+// importOrEdit is POST /places/:id: the import when the id is "import",
+// whose failures, those of the write checks before it too, are told in
+// the import panel (a person whose session ended, or who sent too many
+// files, reads why next to the file); else the edit.
+func importOrEdit(importing, editing endpoint) endpoint {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if httprouter.ParamsFromContext(r.Context()).ByName("id") != "import" {
+			return editing(w, r)
+		}
+		err := importing(w, r)
+		var told *importError
+		if err != nil && !errors.As(err, &told) {
+			return &importError{err: err}
+		}
+		return err
+	}
 }
 
 func invalidRowsDescription(n int) string {
@@ -154,71 +218,6 @@ func importSummary(n int, filename string) string {
 		s += " from " + filename
 	}
 	return s
-}
-
-// decodeUpload reads the file: the body itself with its media type, or the
-// multipart field "file" a browser sends, once.
-func decodeUpload(r *http.Request) (formats.Import, string, error) {
-	media, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		media = ""
-	}
-	if media != "multipart/form-data" {
-		imp, err := formats.Decode(r.Body, media, "")
-		return imp, "", uploadError(err)
-	}
-	if params["boundary"] == "" {
-		return formats.Import{}, "", refuse(http.StatusBadRequest, "malformed_body", "The multipart upload has no boundary.")
-	}
-	mr := multipart.NewReader(r.Body, params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return formats.Import{}, "", refuse(http.StatusBadRequest, "no_file", `Send the file in the form field "file".`)
-		}
-		if err != nil {
-			return formats.Import{}, "", uploadError(bodyError(err, "The upload could not be read."))
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		filename := path.Base(part.FileName())
-		if filename == "." || filename == "/" {
-			filename = ""
-		}
-		imp, err := formats.Decode(part, part.Header.Get("Content-Type"), filename)
-		if err != nil {
-			return formats.Import{}, "", uploadError(err)
-		}
-		return imp, oneLineName(filename), noOtherFile(mr)
-	}
-}
-
-// noOtherFile reads the rest of an upload whose file was read, refusing a
-// second "file" part: which of two files a person meant cannot be guessed.
-func noOtherFile(mr *multipart.Reader) error {
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return uploadError(bodyError(err, "The upload could not be read."))
-		}
-		if part.FormName() == "file" {
-			return refuse(http.StatusBadRequest, "more_than_one_file",
-				`The upload holds more than one file in the form field "file"; send one file at a time. Nothing was imported.`)
-		}
-	}
-}
-
-// uploadError turns a body that ran past the limit into a 413.
-func uploadError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return &formats.Error{Kind: formats.KindTooLarge, Err: fmt.Errorf("the file is larger than %d MB", formats.MaxImportBytes>>20)}
-	}
-	return err
 }
 
 // oneLineName keeps a file name fit for a commit message's first line.
@@ -256,7 +255,19 @@ func formatsProblem(e *formats.Error) problem {
 		return problem{Status: http.StatusUnprocessableEntity, Code: "too_many_places", Description: msg + " Nothing was imported."}
 	case formats.KindUnsupportedType:
 		return problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Description: msg + " Send GPX, KML, KMZ, GeoJSON or CSV."}
+			Description: msg + " Send GPX, KML, KMZ, GeoJSON or CSV, or the JSON or ZIP file an app exports."}
+	case formats.KindNeedsColumns:
+		// The file is fine; whib needs to be told which column is which
+		// (the column picker, or the column_… query parameters).
+		if e.Err != nil {
+			msg = sentence(e.Err.Error())
+		}
+		p := problem{Status: http.StatusUnprocessableEntity, Code: "choose_columns", Description: msg}
+		if e.Spreadsheet != nil {
+			sheet := pickerSheet(*e.Spreadsheet)
+			p.Spreadsheet = &sheet
+		}
+		return p
 	}
 	return problem{Status: http.StatusBadRequest, Code: "unreadable_file", Description: msg + " Nothing was imported."}
 }

@@ -38,6 +38,9 @@ type problem struct {
 	// Report is an import's account of its rows, when the import was
 	// refused for them: API clients see which rows to fix.
 	*formats.Report
+	// Spreadsheet is how an import read a spreadsheet whose columns it
+	// could not tell (choose_columns), for the client to choose them.
+	Spreadsheet *formats.Spreadsheet `json:"spreadsheet,omitempty"`
 }
 
 // problemFor is the one place that maps a domain error to what the client

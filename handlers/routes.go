@@ -147,12 +147,8 @@ func Routes(d Deps) http.Handler {
 	// POST /places/import, and POST /places/{id}: the edit page without
 	// JavaScript, as a form cannot send PATCH. httprouter cannot hold a
 	// fixed segment beside a parameter, so one route takes both.
-	r.Handler(http.MethodPost, "/places/:id", write(func(w http.ResponseWriter, r *http.Request) error {
-		if httprouter.ParamsFromContext(r.Context()).ByName("id") == "import" {
-			return a.importPlaces(w, r)
-		}
-		return a.editPlace(w, r)
-	}))
+	r.Handler(http.MethodPost, "/places/:id", a.serve(shapeOf, importOrEdit(
+		a.limited(a.writeLimiter, a.requireWriter(a.importPlaces)), a.limited(a.writeLimiter, a.requireWriter(a.editPlace)))))
 	r.Handler(http.MethodDelete, "/places/:id", write(a.deletePlace))
 	r.Handler(http.MethodGet, "/places/:id/edit", negotiated(a.requireWriter(a.editForm)))
 	r.Handler(http.MethodGet, "/places/:id/item", negotiated(a.requireWriter(a.placeItem)))

@@ -203,56 +203,6 @@ func rowsPosition(m ChangeModel) string {
 	return "Page " + itoa(m.Page) + " of " + itoa(m.Pages)
 }
 
-// limitPlaces keeps a change entry short: an import adds thousands.
-func limitPlaces(places []Place) []Place {
-	const shown = 20
-	if len(places) > shown {
-		return places[:shown]
-	}
-	return places
-}
-
-// importSummary says what an import did or would do.
-func importSummary(m ImportModel) string {
-	r := m.Report
-	var s string
-	switch {
-	case m.Committed:
-		s = "Imported " + plural(r.Added, "place", "places") + "."
-	case m.DryRun:
-		s = plural(len(m.New), "new place", "new places") + " to import."
-	default:
-		s = "Nothing was imported."
-		if len(r.Invalid) == 0 && len(m.New) == 0 {
-			s = "Nothing new to import."
-		}
-	}
-	var notes []string
-	if r.Duplicates > 0 {
-		notes = append(notes, plural(r.Duplicates, "is", "are")+" already on the map")
-	}
-	if r.Near > 0 {
-		notes = append(notes, plural(r.Near, "is", "are")+" near a place of the same name")
-	}
-	if len(r.Invalid) > 0 {
-		notes = append(notes, plural(len(r.Invalid), "row is", "rows are")+" not valid")
-	}
-	if r.Skipped.Tracks > 0 {
-		notes = append(notes, plural(r.Skipped.Tracks, "track or route was", "tracks or routes were")+" skipped")
-	}
-	if len(notes) > 0 {
-		s += " " + strings.Join(notes, "; ") + "."
-	}
-	return s
-}
-
-func newLabel(m ImportModel) string {
-	if m.Committed {
-		return "Added"
-	}
-	return "New"
-}
-
 // boundsAttr is "south,west,north,east" for the map's data-bounds.
 func boundsAttr(b [4]float64) string {
 	parts := make([]string, 4)
