@@ -143,8 +143,8 @@ func TestMapPageShowsCountriesAndCreditsGeoNames(t *testing.T) {
 	app := apptest.New(t)
 	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
 	for _, want := range []string{
-		`<span class="place-country" data-country="AT">Austria 🇦🇹</span>`,
-		`<span class="place-country" data-country="TW">Taiwan 🇹🇼</span>`,
+		`<span class="place-country" data-country="AT" data-region="AT-6">Styria, Austria 🇦🇹</span>`,
+		`<span class="place-country" data-country="TW" data-region="TW-TPE">Taipei, Taiwan 🇹🇼</span>`,
 		`"country":"BR","country_name":"Brazil"`, // the marker data, for the popups
 		`Place names from <a href="https://www.geonames.org/">GeoNames</a>, <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>`,
 		`data-world-url="/world.geojson?v=`,

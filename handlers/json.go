@@ -110,24 +110,16 @@ func appendCountryFields(buf []byte, c *geo.Country) ([]byte, error) {
 	return append(buf, name...), nil
 }
 
-// countryAt is the country of place i when countries are known (cs non-nil).
-func countryAt(cs []geo.Country, i int) *geo.Country {
-	if cs == nil {
-		return nil
-	}
-	return &cs[i]
-}
-
 // encodePlacesJSON is GET /places: every place in the one shape.
-func encodePlacesJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+func encodePlacesJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
 	return encodePlaces(s, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
-		return appendPlaceJSON(buf, p, s.ETag(p), countryAt(countries, i))
+		return appendPlaceJSON(buf, p, s.ETag(p), countries.countryAt(i))
 	})
 }
 
 // encodePlacesGeoJSON is GET /places.geojson: the same fields as feature
 // properties, the coordinates as an RFC 7946 point (longitude first).
-func encodePlacesGeoJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+func encodePlacesGeoJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
 	return encodePlaces(s, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
 		name, err := json.Marshal(p.Name)
 		if err != nil {
@@ -141,7 +133,7 @@ func encodePlacesGeoJSON(s store.Snapshot, countries []geo.Country) ([]byte, err
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
-		if buf, err = appendCountryFields(buf, countryAt(countries, i)); err != nil {
+		if buf, err = appendCountryFields(buf, countries.countryAt(i)); err != nil {
 			return nil, err
 		}
 		return append(buf, `}}`...), nil

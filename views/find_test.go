@@ -77,7 +77,7 @@ func TestListShowsCountriesOnceKnown(t *testing.T) {
 	if strings.Contains(before, "place-country") || strings.Contains(before, `"country"`) || !strings.Contains(before, "<p>3 places</p>") {
 		t.Error("a page rendered before the gazetteer loaded shows countries, or no count")
 	}
-	at := Country{Code: "AT", Name: "Austria", Flag: "🇦🇹"}
+	at := Country{Country: geo.Country{Code: "AT", Name: "Austria", Flag: "🇦🇹"}, Region: geo.Region{Code: "AT-6", Name: "Styria", Country: "AT"}}
 	m.Geo = Geo{Ready: true, Countries: map[string]Country{"id0": at}, Stats: geo.Stats{
 		Countries:  []geo.Count{{Code: "BR", Name: "Brazil", Places: 9}, {Code: "AT", Name: "Austria", Places: 1}, {Code: "TW", Name: "Taiwan", Places: 1}},
 		Continents: []geo.Count{{Code: "SA", Places: 9}, {Code: "EU", Places: 1}},
@@ -86,8 +86,8 @@ func TestListShowsCountriesOnceKnown(t *testing.T) {
 	out := render(t, MapPage(m))
 	doc := parse(t, out)
 	item := all(doc, "li", func(n *html.Node) bool { return attr(n, "data-place-id") == "id0" })[0]
-	if got := text(item); !strings.Contains(got, "Austria 🇦🇹") {
-		t.Errorf("Graz's list item says %q, want its country", got)
+	if got := text(item); !strings.Contains(got, "Styria, Austria 🇦🇹") {
+		t.Errorf("Graz's list item says %q, want its region and country", got)
 	}
 	if !strings.Contains(out, "11 places in 3 countries on 2 continents") {
 		t.Error("no summary line")

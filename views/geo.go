@@ -6,14 +6,21 @@ import (
 	"github.com/whib/whib/geo"
 )
 
-// Country is a place's country as geo tells it: code, English name, flag.
-type Country = geo.Country
+// Country is where a place is, as geo tells it: its country (code,
+// English name, flag) and, where known, the region of it the place lies
+// in (Region.Code "" otherwise). A list entry reads "Styria, Austria 🇦🇹".
+type Country struct {
+	geo.Country
+	Region geo.Region
+}
 
 // Geo is what the map page shows of countries. Until the gazetteer has
 // loaded, Ready is false and the page shows no countries (it never waits).
 type Geo struct {
-	Ready     bool
-	Countries map[string]Country // by place ID; places at sea are missing
+	Ready bool
+	// Countries are those of the places the list shows, by place ID;
+	// places at sea are missing.
+	Countries map[string]Country
 	Stats     geo.Stats
 	// WorldURL is the versioned world outline layer (GeoJSON) that app.js
 	// draws under the tiles and uses to shade the visited countries.
@@ -33,6 +40,15 @@ func countryLabel(c Country) string {
 		return c.Name
 	}
 	return c.Name + " " + c.Flag
+}
+
+// whereLabel is "Styria, Austria 🇦🇹", or the country alone when the
+// region is not known.
+func whereLabel(c Country) string {
+	if c.Region.Name == "" {
+		return countryLabel(c)
+	}
+	return c.Region.Name + ", " + countryLabel(c)
 }
 
 // resultWhere is what a search result says besides its name.
