@@ -67,13 +67,49 @@ func TestTravellerFindsACityByTypingAndPicksItWithTheKeyboard(t *testing.T) {
 	b.until("the new place is in the list with its country", `(name, markers) =>
 		[...document.querySelectorAll("#place-list li")].some(li =>
 			li.querySelector(".place-name").textContent === name &&
-			(li.querySelector(".place-country") || {}).textContent === "Austria 🇦🇹") &&
+			(li.querySelector(".place-country") || {}).textContent === "Vienna, Austria 🇦🇹") &&
 		document.documentElement.dataset.markersReady === String(markers)`, name, places+1)
 	if got := b.text("#places-summary p"); got != "12 places in 3 countries on 3 continents" {
 		t.Errorf("the summary says %q after adding, want 12 places in 3 countries on 3 continents", got)
 	}
 	if !strings.Contains(string(app.GitHub.File("places.csv")), "Vienna Stephansplatz,48.2") {
 		t.Errorf("places.csv lacks the place:\n%s", app.GitHub.File("places.csv"))
+	}
+}
+
+// The names travellers type find the place they mean, which says which
+// one it is; a region is not a place to add: picking it shows it.
+func TestTravellerFindsMunichByItsGermanNameAndFliesToBavaria(t *testing.T) {
+	loadGeo(t)
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	b.do("see the find field", chromedp.WaitVisible(chromedp.CSS(findField)))
+
+	b.do("type München", chromedp.Focus(chromedp.CSS(findField)), chromedp.SendKeys(chromedp.CSS(findField), "München"))
+	b.until("Munich is suggested, saying which one it is and the name typed", `() =>
+		document.querySelector("#place-find").getAttribute("aria-expanded") === "true" &&
+		(document.querySelector('#place-find-results [role="option"]') || {}).textContent === "Munich (München), Bavaria, Germany"`)
+
+	b.do("type Bavaria instead", chromedp.Evaluate[chromedp.Void](`document.querySelector("#place-find").value = ""`),
+		chromedp.SendKeys(chromedp.CSS(findField), "Bavaria"))
+	const bavaria = `#place-find-results [role="option"][data-kind="region"][data-name="Bavaria"]`
+	b.until("Bavaria is suggested as a region", `() => document.querySelector('`+bavaria+`') !== null`)
+	if got := b.text(bavaria); got != "Bavaria, state of Germany" {
+		t.Errorf("the region's option reads %q, want Bavaria, state of Germany", got)
+	}
+	b.do("pick it", chromedp.Click(chromedp.CSS(bavaria), chromedp.NodeVisible))
+	b.until("the map shows Bavaria", `() => {
+		const map = window.whib.map, c = map.getCenter();
+		return map.getZoom() >= 5 && c.lat > 47.27 && c.lat < 50.57 && c.lng > 8.97 && c.lng < 13.84;
+	}`)
+	b.until("it says so", `() => document.querySelector("#place-find-status").textContent.startsWith("Showing Bavaria, state of Germany on the map")`)
+	if got := b.value(nameField); got != "" {
+		t.Errorf("picking a region filled in the name %q; it is not a place to add", got)
+	}
+	if b.exists(".draft-marker") {
+		t.Error("picking a region put down a pending pin")
 	}
 }
 

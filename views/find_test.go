@@ -68,6 +68,41 @@ func TestSearchResultsAreOptionsWithTheirPlaceAsText(t *testing.T) {
 	}
 }
 
+// An option reads as the result's label: the name and the name matched,
+// then where it is; a region or a country carries the box to fly to.
+func TestSearchResultsReadAsTheirLabels(t *testing.T) {
+	out := render(t, SearchResults(Search{Results: []geo.Result{
+		{Name: "Munich", Matched: "München", Label: "Munich (München), Bavaria, Germany", Country: "DE", CountryName: "Germany",
+			Region: "DE-BY", RegionName: "Bavaria", Latitude: 48.137, Longitude: 11.575, Kind: geo.KindCity},
+		{Name: "Bavaria", Label: "Bavaria, state of Germany", Country: "DE", CountryName: "Germany", Region: "DE-BY", RegionName: "Bavaria",
+			Latitude: 48.9, Longitude: 11.4, Kind: geo.KindRegion, Bounds: &geo.Bounds{West: 8.97, South: 47.27, East: 13.84, North: 50.56}},
+		{Name: "Japan", Label: "Japan", Country: "JP", CountryName: "Japan", Latitude: 36, Longitude: 138, Kind: geo.KindCountry,
+			Bounds: &geo.Bounds{West: 129.4, South: 31, East: 145.5, North: 45.5}},
+	}}))
+	doc := parse(t, out)
+	options := all(doc, "li", func(n *html.Node) bool { return attr(n, "role") == "option" })
+	if len(options) != 3 {
+		t.Fatalf("%d options, want 3:\n%s", len(options), out)
+	}
+	for i, want := range []string{"Munich (München), Bavaria, Germany", "Bavaria, state of Germany", "Japan, Country"} {
+		if got := strings.TrimSpace(text(options[i])); got != want {
+			t.Errorf("option %d reads %q, want %q", i, got, want)
+		}
+		if got := attr(options[i], "data-label"); got != want {
+			t.Errorf("option %d has data-label %q, want %q", i, got, want)
+		}
+	}
+	if attr(options[0], "data-name") != "Munich" || hasAttr(options[0], "data-bounds") {
+		t.Errorf("Munich: name %q, bounds %q", attr(options[0], "data-name"), attr(options[0], "data-bounds"))
+	}
+	if attr(options[1], "data-kind") != "region" || attr(options[1], "data-bounds") != "8.97,47.27,13.84,50.56" {
+		t.Errorf("Bavaria: kind %q, bounds %q", attr(options[1], "data-kind"), attr(options[1], "data-bounds"))
+	}
+	if attr(options[2], "data-kind") != "country" || attr(options[2], "data-bounds") != "129.4,31,145.5,45.5" {
+		t.Errorf("Japan: kind %q, bounds %q", attr(options[2], "data-kind"), attr(options[2], "data-bounds"))
+	}
+}
+
 func TestListShowsCountriesOnceKnown(t *testing.T) {
 	m := mapModel()
 	for i := range m.Places {

@@ -2,6 +2,7 @@ package views
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/whib/whib/geo"
 )
@@ -51,15 +52,46 @@ func whereLabel(c Country) string {
 	return c.Region.Name + ", " + countryLabel(c)
 }
 
-// resultWhere is what a search result says besides its name.
-func resultWhere(r geo.Result) string {
-	if r.Kind == geo.KindCoordinates {
-		if r.CountryName == "" {
-			return "Coordinates"
-		}
-		return "Coordinates in " + r.CountryName
+// resultParts are what a search result's option says: its name, with the
+// name matched when it is another ("Munich (München)"), and where it is
+// ("Bavaria, Germany"), both from its label.
+func resultParts(r geo.Result) (name, where string) {
+	name = r.Name
+	if r.Matched != "" {
+		name += " (" + r.Matched + ")"
 	}
-	return r.CountryName
+	where = r.CountryName
+	if r.Label != "" {
+		rest, ok := strings.CutPrefix(r.Label, name)
+		if !ok {
+			return r.Label, ""
+		}
+		where = strings.TrimPrefix(rest, ", ")
+	}
+	switch r.Kind {
+	case geo.KindCoordinates:
+		if where == "" {
+			return name, "Coordinates"
+		}
+		return name, "Coordinates in " + where
+	case geo.KindCountry:
+		return name, strings.TrimSpace("Country " + where)
+	}
+	return name, where
+}
+
+// resultLabel is the result in words, for what find.js announces.
+func resultLabel(r geo.Result) string {
+	name, where := resultParts(r)
+	if where == "" {
+		return name
+	}
+	return name + ", " + where
+}
+
+// boundsOf is "west,south,east,north", for find.js to fly to.
+func boundsOf(b geo.Bounds) string {
+	return degrees(b.West) + "," + degrees(b.South) + "," + degrees(b.East) + "," + degrees(b.North)
 }
 
 func resultOptionID(i int) string { return "place-find-option-" + strconv.Itoa(i) }
