@@ -1,6 +1,8 @@
 // whib world layer: the visited countries shaded above the map tiles as a
 // layer people can switch off (only their shapes are loaded:
-// GET /world.geojson?codes=…), and Natural Earth's country outlines
+// GET /world.geojson?codes=…), the visited regions as a layer people can
+// switch on (their outlines, GET /regions.geojson?codes=…, load only then,
+// so a visitor's first load does not carry them), and Natural Earth's country outlines
 // (GET /world.geojson, versioned and cached for good) in a pane under the
 // tiles, loaded when the tiles cannot be.
 // When tiles cannot be loaded (Leaflet's tileerror, counted by app.js), the
@@ -29,7 +31,8 @@
     var outlineStyle = { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 };
     var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
     var visited = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle }).addTo(map);
-    L.control.layers(null, { "Visited countries": visited }, { collapsed: false, position: "topright" }).addTo(map);
+    var regions = visitedRegions(element, map);
+    L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { collapsed: false, position: "topright" }).addTo(map);
 
     // The whole world (about 75 KB) is only loaded when the tiles cannot
     // be: under working tiles it would never be seen.
@@ -89,6 +92,7 @@
       if (code && /^[A-Z]{2}$/.test(code)) {
         shade([code]);
       }
+      regions.add([event.detail]);
     });
     // Edits and imports (curate.js, htmx) can bring new countries too.
     document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
@@ -98,7 +102,78 @@
       }).filter(function (code) {
         return /^[A-Z]{2}$/.test(code);
       }));
+      regions.add(added);
     });
+  }
+
+  var REGION_CODE = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+
+  // visitedRegions is the "Visited regions" layer. Its outlines (the
+  // map's data-regions-urls, sorted codes) load the first time it is
+  // switched on; regions of places added later load then, or at once
+  // while it is on.
+  function visitedRegions(element, map) {
+    var style = { className: "world-region", color: "#7a3e9d", weight: 1, fillColor: "#7a3e9d", fillOpacity: 0.25 };
+    var layer = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
+    var urls = String(element.dataset.regionsUrls || "").split(/\s+/).filter(Boolean);
+    var known = {}; // codes asked for, or to be
+    var later = []; // codes of places added before the layer was first shown
+    var requested = false;
+    urls.forEach(function (url) {
+      var codes = new URL(url, window.location.href).searchParams.get("codes") || "";
+      codes.split(",").forEach(function (code) {
+        known[code] = true;
+      });
+    });
+    var fetchInto = function (list) {
+      return Promise.all(list.map(load)).then(function (collections) {
+        collections.forEach(function (data) {
+          layer.addData(data);
+        });
+      });
+    };
+    var codesURL = function (codes) {
+      return "/regions.geojson?codes=" + codes.sort().join(",");
+    };
+    map.on("overlayadd", function (event) {
+      if (event.layer !== layer || requested) {
+        return;
+      }
+      requested = true;
+      var list = urls.slice();
+      if (later.length > 0) {
+        list.push(codesURL(later));
+        later = [];
+      }
+      fetchInto(list)
+        .then(function () {
+          document.documentElement.dataset.regionsReady = "true";
+        })
+        .catch(function () {
+          document.documentElement.dataset.regionsError = "true";
+        });
+    });
+    var add = function (places) {
+      var fresh = [];
+      (places || []).forEach(function (place) {
+        var code = String((place && place.region) || "");
+        if (REGION_CODE.test(code) && !known[code]) {
+          known[code] = true;
+          fresh.push(code);
+        }
+      });
+      if (fresh.length === 0) {
+        return;
+      }
+      if (!requested) {
+        later = later.concat(fresh);
+        return;
+      }
+      fetchInto([codesURL(fresh)]).catch(function () {
+        document.documentElement.dataset.regionsError = "true";
+      });
+    };
+    return { layer: layer, add: add };
   }
 
   function load(url) {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -138,4 +139,35 @@ func TestMapShowsOutlinesWhenTilesCannotBeLoaded(t *testing.T) {
 	b.do("switch off the visited countries", chromedp.WaitVisible(chromedp.CSS(".leaflet-control-layers-overlays input")),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector(".leaflet-control-layers-overlays input").click()`))
 	b.until("the shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 0`)
+}
+
+// The visited regions are a layer of their own, beside the countries: off
+// at first, and their outlines are loaded only when it is switched on.
+func TestVisitedRegionsLoadWhenTheirLayerIsSwitchedOn(t *testing.T) {
+	loadGeo(t)
+	app := startApp(t)
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	var stats struct {
+		Regions []struct{ Code string } `json:"regions"`
+	}
+	if err := json.Unmarshal([]byte(body), &stats); err != nil || len(stats.Regions) == 0 {
+		t.Fatalf("GET /stats = %s (%v), want visited regions", body, err)
+	}
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.until("the visited countries are shaded", `() => document.documentElement.dataset.worldReady === "true"`)
+	const regionRequests = `performance.getEntriesByType("resource").filter(e => e.name.includes("/regions.geojson")).length`
+	if n := get(b, "count region requests", chromedp.Evaluate[int](regionRequests)); n != 0 || b.exists(".world-region") {
+		t.Fatalf("the page loaded the regions' outlines %d times before their layer was switched on", n)
+	}
+	b.do("switch on the visited regions", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	b.until("the visited regions are shaded", `(n) => document.documentElement.dataset.regionsReady === "true" &&
+		document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions))
+	if n := get(b, "count region requests", chromedp.Evaluate[int](regionRequests)); n != 1 {
+		t.Errorf("the regions' outlines took %d requests, want 1", n)
+	}
+	b.do("switch them off", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	b.until("the regions' shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === 0`)
 }

@@ -192,6 +192,9 @@ func TestTheAnonymousPageWeighsUnder100KB(t *testing.T) {
 	if b.exists("#map.map-offline") || get(b, "look for the outline", chromedp.Evaluate[bool](`document.documentElement.dataset.outlineReady === "true"`)) {
 		t.Error("with working tiles the page loaded the whole world's outline")
 	}
+	if get(b, "look for the regions", chromedp.Evaluate[bool](`performance.getEntriesByType("resource").some(e => e.name.includes("/regions.geojson"))`)) {
+		t.Error("the page loaded the visited regions' outlines, whose layer is off")
+	}
 	n := get(b, "add up what the page loaded", chromedp.Evaluate[int](firstLoadBytes+"("+jsString(tiles.URL)+")"))
 	if n > 100_000 {
 		t.Errorf("the anonymous page loaded %d bytes on first load, want at most 100 KB", n)

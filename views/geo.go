@@ -26,6 +26,10 @@ type Geo struct {
 	// WorldURL is the versioned world outline layer (GeoJSON) that app.js
 	// draws under the tiles and uses to shade the visited countries.
 	WorldURL string
+	// RegionsURLs outline the visited regions (GET /regions.geojson):
+	// world.js loads them only when the "Visited regions" layer is
+	// switched on.
+	RegionsURLs []string
 }
 
 // Search is the model of SearchResults, the "Find a place" listbox.
@@ -93,6 +97,9 @@ func resultLabel(r geo.Result) string {
 func boundsOf(b geo.Bounds) string {
 	return degrees(b.West) + "," + degrees(b.South) + "," + degrees(b.East) + "," + degrees(b.North)
 }
+
+// spaced is a list for a data attribute, separated by spaces.
+func spaced(list []string) string { return strings.Join(list, " ") }
 
 func resultOptionID(i int) string { return "place-find-option-" + strconv.Itoa(i) }
 
