@@ -196,6 +196,7 @@ func (a *app) geoView(snap store.Snapshot) views.Geo {
 	g.Ready = true
 	g.Stats = pc.stats
 	g.RegionsURLs = pc.regionsURLs
+	g.ChecklistsInline = checklistNames(pc.stats) <= maxInlineChecklistNames
 	return g
 }
 

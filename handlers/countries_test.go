@@ -430,6 +430,24 @@ func TestThePageNamesItsVisitedRegionsOutlines(t *testing.T) {
 	}
 }
 
+// The page's checklists are those of /stats: the world's, with the list
+// it counts, and each visited country's regions.
+func TestThePageShowsTheChecklists(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	for _, want := range []string{
+		`<summary>Checklists: 2 of 195 countries</summary>`,
+		`counting the UN member and observer states. Counted apart: Taiwan (1 place).`,
+		`<summary>Austria: 1 of 9 states</summary>`,
+		`Visited: Styria</p>`,
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(page), " "), want) {
+			t.Errorf("the map page lacks %s", want)
+		}
+	}
+}
+
 // A hidden area in town mode shows its places at the nearest town of the
 // gazetteer once it has loaded: geo.Index is privacy's Towns.
 func TestATownAreaShowsItsPlacesAtTheTown(t *testing.T) {

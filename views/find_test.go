@@ -138,3 +138,44 @@ func TestFooterCreditsGeoNames(t *testing.T) {
 		t.Error("the footer does not credit GeoNames")
 	}
 }
+
+// The checklists read as a traveller says them: the world's, naming the
+// list it counts, and each visited country's regions, visited and missing.
+func TestChecklistsSayWhatIsVisitedAndWhatIsMissing(t *testing.T) {
+	m := mapModel()
+	by, be, hh := geo.Region{Code: "DE-BY", Name: "Bavaria", Country: "DE"}, geo.Region{Code: "DE-BE", Name: "Berlin", Country: "DE"}, geo.Region{Code: "DE-HH", Name: "Hamburg", Country: "DE"}
+	m.Geo = Geo{Ready: true, ChecklistsInline: true, Stats: geo.Stats{
+		Countries: []geo.Count{{Code: "DE", Name: "Germany", Places: 3}, {Code: "PR", Name: "Puerto Rico", Places: 1}},
+		Checklists: []geo.Checklist{{Country: "DE", CountryName: "Germany", Level: "states",
+			Visited: []geo.Region{by, be}, Missing: []geo.Region{hh}}},
+		World: geo.WorldList{Visited: 1, Total: 195, List: "UN member and observer states",
+			Elsewhere: []geo.Count{{Code: "PR", Name: "Puerto Rico", Places: 1}}},
+	}}
+	doc := parse(t, render(t, MapPage(m)))
+	block := all(doc, "details", func(n *html.Node) bool { return attr(n, "class") == "checklists" })
+	if len(block) != 1 {
+		t.Fatal("no checklists on the page")
+	}
+	got := strings.Join(strings.Fields(text(block[0])), " ")
+	for _, want := range []string{
+		"Checklists: 1 of 195 countries",
+		"1 of 195 countries, counting the UN member and observer states. Counted apart: Puerto Rico (1 place).",
+		"Germany: 2 of 3 states",
+		"Visited: Bavaria, Berlin",
+		"Still to visit: Hamburg",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the checklists lack %q:\n%s", want, got)
+		}
+	}
+	// A map with too many regions for the page leads to them instead.
+	m.Geo.ChecklistsInline = false
+	out := render(t, MapPage(m))
+	if !strings.Contains(out, `<a href="/checklists#DE">Germany: 2 of 3 states</a>`) || strings.Contains(out, "Hamburg") {
+		t.Errorf("without its lists the checklist does not lead to them:\n%s", out)
+	}
+	m.Geo.Ready = false
+	if strings.Contains(render(t, MapPage(m)), `class="checklists"`) {
+		t.Error("checklists before the countries are known")
+	}
+}

@@ -26,11 +26,17 @@ type Geo struct {
 	// WorldURL is the versioned world outline layer (GeoJSON) that app.js
 	// draws under the tiles and uses to shade the visited countries.
 	WorldURL string
+	// ChecklistsInline: the regions of the checklists are few enough to
+	// ride along on the page (ChecklistsPage always has them).
+	ChecklistsInline bool
 	// RegionsURLs outline the visited regions (GET /regions.geojson):
 	// world.js loads them only when the "Visited regions" layer is
 	// switched on.
 	RegionsURLs []string
 }
+
+// Checklist is one country's regions, visited and not.
+type Checklist = geo.Checklist
 
 // Search is the model of SearchResults, the "Find a place" listbox.
 type Search struct {
@@ -96,6 +102,27 @@ func resultLabel(r geo.Result) string {
 // boundsOf is "west,south,east,north", for find.js to fly to.
 func boundsOf(b geo.Bounds) string {
 	return degrees(b.West) + "," + degrees(b.South) + "," + degrees(b.East) + "," + degrees(b.North)
+}
+
+// regionNames is "Bavaria, Berlin", or "none".
+func regionNames(rs []geo.Region) string {
+	if len(rs) == 0 {
+		return "none"
+	}
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// countNames is "Puerto Rico (2 places), Taiwan (1 place)".
+func countNames(cs []geo.Count) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name + " (" + plural(c.Places, "place", "places") + ")"
+	}
+	return strings.Join(names, ", ")
 }
 
 // spaced is a list for a data attribute, separated by spaces.
