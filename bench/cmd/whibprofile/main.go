@@ -116,8 +116,8 @@ func exercise(ctx context.Context, out io.Writer, app *whib.Server, views, adds 
 	}
 	stage(out, "loaded")
 
-	_, page := get(h, "/")
-	stage(out, fmt.Sprintf("first GET / (%d bytes HTML)", len(page)))
+	wirePage, page := get(h, "/")
+	stage(out, fmt.Sprintf("first GET / (%d bytes HTML, %d gzip)", len(page), len(wirePage)))
 	if m := regexp.MustCompile(`data-markers-url="([^"]*)"`).FindSubmatch(page); m != nil {
 		u := strings.ReplaceAll(string(m[1]), "&amp;", "&")
 		wire, body := get(h, u)
