@@ -31,7 +31,7 @@
     var outlineStyle = { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 };
     var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
     var visited = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle }).addTo(map);
-    var regions = visitedRegions(element, map);
+    var regions = visitedRegions(map, hook.places);
     L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { collapsed: false, position: "topright" }).addTo(map);
 
     // The whole world (about 75 KB) is only loaded when the tiles cannot
@@ -107,45 +107,56 @@
   }
 
   var REGION_CODE = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+  // GET /regions.geojson takes at most this many codes.
+  var REGIONS_PER_REQUEST = 500;
 
-  // visitedRegions is the "Visited regions" layer. Its outlines (the
-  // map's data-regions-urls, sorted codes) load the first time it is
-  // switched on; regions of places added later load then, or at once
-  // while it is on.
-  function visitedRegions(element, map) {
+  // visitedRegions is the "Visited regions" layer. The first time it is
+  // switched on it loads the outlines of the places' regions (their
+  // "region" codes, sorted, as the countries' shading does); regions of
+  // places added later load then, or at once while it is on.
+  function visitedRegions(map, placesLoaded) {
     var style = { className: "world-region", color: "#7a3e9d", weight: 1, fillColor: "#7a3e9d", fillOpacity: 0.25 };
     var layer = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
-    var urls = String(element.dataset.regionsUrls || "").split(/\s+/).filter(Boolean);
-    var known = {}; // codes asked for, or to be
+    var known = {}; // codes loaded or to be
     var later = []; // codes of places added before the layer was first shown
     var requested = false;
-    urls.forEach(function (url) {
-      var codes = new URL(url, window.location.href).searchParams.get("codes") || "";
-      codes.split(",").forEach(function (code) {
-        known[code] = true;
+    var fresh = function (places) {
+      var codes = [];
+      (places || []).forEach(function (place) {
+        var code = String((place && place.region) || "");
+        if (REGION_CODE.test(code) && !known[code]) {
+          known[code] = true;
+          codes.push(code);
+        }
       });
-    });
-    var fetchInto = function (list) {
-      return Promise.all(list.map(load)).then(function (collections) {
+      return codes;
+    };
+    var fetchCodes = function (codes) {
+      codes.sort();
+      var requests = [];
+      for (var i = 0; i < codes.length; i += REGIONS_PER_REQUEST) {
+        requests.push(load("/regions.geojson?codes=" + codes.slice(i, i + REGIONS_PER_REQUEST).join(",")));
+      }
+      return Promise.all(requests).then(function (collections) {
         collections.forEach(function (data) {
           layer.addData(data);
         });
       });
-    };
-    var codesURL = function (codes) {
-      return "/regions.geojson?codes=" + codes.sort().join(",");
     };
     map.on("overlayadd", function (event) {
       if (event.layer !== layer || requested) {
         return;
       }
       requested = true;
-      var list = urls.slice();
-      if (later.length > 0) {
-        list.push(codesURL(later));
-        later = [];
-      }
-      fetchInto(list)
+      placesLoaded
+        .catch(function () {
+          return [];
+        })
+        .then(function (places) {
+          var codes = fresh(places).concat(later);
+          later = [];
+          return fetchCodes(codes);
+        })
         .then(function () {
           document.documentElement.dataset.regionsReady = "true";
         })
@@ -154,22 +165,15 @@
         });
     });
     var add = function (places) {
-      var fresh = [];
-      (places || []).forEach(function (place) {
-        var code = String((place && place.region) || "");
-        if (REGION_CODE.test(code) && !known[code]) {
-          known[code] = true;
-          fresh.push(code);
-        }
-      });
-      if (fresh.length === 0) {
+      var codes = fresh(places);
+      if (codes.length === 0) {
         return;
       }
       if (!requested) {
-        later = later.concat(fresh);
+        later = later.concat(codes);
         return;
       }
-      fetchInto([codesURL(fresh)]).catch(function () {
+      fetchCodes(codes).catch(function () {
         document.documentElement.dataset.regionsError = "true";
       });
     };

@@ -30,8 +30,6 @@ type placeCountries struct {
 	ids     []string   // of snapshot.Places, to reuse their spots in the next version
 	spots   []geo.Spot // in the order of snapshot.Places
 	stats   geo.Stats
-	// regionsURLs outline the visited regions, for the page's layer.
-	regionsURLs []string
 
 	byCountryOnce sync.Once
 	byCountry     []int32        // indexes into snapshot.Places, grouped by country name
@@ -112,7 +110,6 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 		spots:   spotsReusing(ix, snap.Places, points, c.cur),
 	}
 	pc.stats = ix.StatsOfSpots(points, pc.spots)
-	pc.regionsURLs = regionsURLs(pc.stats.Regions)
 	for i, p := range snap.Places {
 		pc.ids[i] = p.ID
 	}
@@ -195,27 +192,8 @@ func (a *app) geoView(snap store.Snapshot) views.Geo {
 	}
 	g.Ready = true
 	g.Stats = pc.stats
-	g.RegionsURLs = pc.regionsURLs
 	g.ChecklistsInline = checklistNames(pc.stats) <= maxInlineChecklistNames
 	return g
-}
-
-// regionsURLs are the addresses of the visited regions' outlines (GET
-// /regions.geojson), codes sorted so that a map's address stays the same
-// while its regions do, at most maxRegionCodes each.
-func regionsURLs(regions []geo.RegionCount) []string {
-	codes := make([]string, len(regions))
-	for i, r := range regions {
-		codes[i] = r.Code
-	}
-	slices.Sort(codes)
-	var urls []string
-	for len(codes) > 0 {
-		n := min(len(codes), maxRegionCodes)
-		urls = append(urls, "/regions.geojson?codes="+strings.Join(codes[:n], ","))
-		codes = codes[n:]
-	}
-	return urls
 }
 
 // shownCountries are the countries and regions of the places a page of

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 
@@ -406,27 +405,6 @@ func TestVisitedRegionsLayer(t *testing.T) {
 	resp, body = loading.Do(nil, apptest.Request{Method: "GET", Path: "/regions.geojson?codes=AT-6", Header: map[string]string{"Accept": "application/json"}})
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "loading") {
 		t.Errorf("before the gazetteer loaded: %d %s, want 503 loading with Retry-After", resp.StatusCode, body)
-	}
-}
-
-// The page names the outlines of its visited regions, codes sorted, and
-// the address answers them.
-func TestThePageNamesItsVisitedRegionsOutlines(t *testing.T) {
-	loadGeo(t)
-	app := apptest.New(t)
-	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
-	_, rest, ok := strings.Cut(page, `data-regions-urls="`)
-	if !ok {
-		t.Fatal("the map page does not name its regions' outlines")
-	}
-	url, _, _ := strings.Cut(rest, `"`)
-	codes, ok := strings.CutPrefix(url, "/regions.geojson?codes=")
-	if !ok || strings.Contains(url, " ") || !slices.IsSorted(strings.Split(codes, ",")) || !strings.Contains(codes, "AT-6") {
-		t.Fatalf("data-regions-urls = %q, want one address of sorted codes with AT-6", url)
-	}
-	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: url})
-	if resp.StatusCode != http.StatusOK || strings.Count(body, `"type":"Feature"`) != strings.Count(codes, ",")+1 {
-		t.Errorf("GET %s = %d with %d features", url, resp.StatusCode, strings.Count(body, `"type":"Feature"`))
 	}
 }
 

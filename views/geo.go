@@ -29,10 +29,6 @@ type Geo struct {
 	// ChecklistsInline: the regions of the checklists are few enough to
 	// ride along on the page (ChecklistsPage always has them).
 	ChecklistsInline bool
-	// RegionsURLs outline the visited regions (GET /regions.geojson):
-	// world.js loads them only when the "Visited regions" layer is
-	// switched on.
-	RegionsURLs []string
 }
 
 // Checklist is one country's regions, visited and not.
@@ -124,9 +120,6 @@ func countNames(cs []geo.Count) string {
 	}
 	return strings.Join(names, ", ")
 }
-
-// spaced is a list for a data attribute, separated by spaces.
-func spaced(list []string) string { return strings.Join(list, " ") }
 
 func resultOptionID(i int) string { return "place-find-option-" + strconv.Itoa(i) }
 
