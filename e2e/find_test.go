@@ -167,7 +167,27 @@ func TestVisitedRegionsLoadWhenTheirLayerIsSwitchedOn(t *testing.T) {
 	if n := get(b, "count region requests", chromedp.Evaluate[int](regionRequests)); n != 1 {
 		t.Errorf("the regions' outlines took %d requests, want 1", n)
 	}
+	// A place in a region not visited before brings its outline.
+	b.signIn(app, "Ada Lovelace", true)
+	b.do("switch the regions on", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	b.until("the visited regions are shaded again", `(n) => document.documentElement.dataset.regionsReady === "true" &&
+		document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions))
+	b.do("add Linz, in Upper Austria",
+		chromedp.SendKeys(chromedp.CSS(nameField), "Linz"),
+		chromedp.SendKeys(chromedp.CSS(latitudeField), "48.3069"),
+		chromedp.SendKeys(chromedp.CSS(longitudeField), "14.2858"),
+		chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
+	b.until("its region is shaded too", `(n) => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions)+1)
+	b.until("its list entry names its region", `() => [...document.querySelectorAll("#place-list li")].some(li =>
+		li.querySelector(".place-name").textContent === "Linz" && li.querySelector(".place-country").textContent === "Upper Austria, Austria 🇦🇹")`)
+
 	b.do("switch them off", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
 		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
 	b.until("the regions' shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === 0`)
+
+	// A place's popup names its region and country.
+	b.do("show Linz", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#place-list li")].find(li =>
+		li.querySelector(".place-name").textContent === "Linz").querySelector(".place-name").click()`))
+	b.until("its popup says where it is", `() => (document.querySelector(".leaflet-popup-content") || {}).textContent?.startsWith("Linz · Upper Austria, Austria 🇦🇹")`)
 }

@@ -45,14 +45,14 @@ func (pc *placeCountries) where(i int) views.Country {
 	return views.Country{Country: l.Country, Region: l.Region}
 }
 
-// countryAt is the country of place i when countries are known (pc
-// non-nil), for the data bodies.
-func (pc *placeCountries) countryAt(i int) *geo.Country {
+// locationAt is the country and region of place i when countries are
+// known (pc non-nil), for the data bodies.
+func (pc *placeCountries) locationAt(i int) *geo.Location {
 	if pc == nil {
 		return nil
 	}
-	c := pc.country(i)
-	return &c
+	l := pc.ix.Location(pc.spots[i])
+	return &l
 }
 
 // groupedOrder is the list order grouped by country: countries by English

@@ -67,6 +67,41 @@ func TestPlacesCarryTheirCountries(t *testing.T) {
 	}
 }
 
+// Every place says its region, derived from its point as its country is:
+// GET /places, /places/{id} and the GeoJSON properties; "" at sea.
+func TestPlacesCarryTheirRegion(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude\nGraz,47.0707,15.4395\nTaipei,25.033,121.5654\nMid-Atlantic,30,-40\n")))
+	want := map[string][2]string{"Graz": {"AT-6", "Styria"}, "Taipei": {"TW-TPE", "Taipei"}, "Mid-Atlantic": {"", ""}}
+	check := func(what string, p map[string]any) {
+		t.Helper()
+		name, _ := p["name"].(string)
+		if w := want[name]; p["region"] != w[0] || p["region_name"] != w[1] {
+			t.Errorf("%s: %s is in region %v (%v), want %q (%q)", what, name, p["region"], p["region_name"], w[0], w[1])
+		}
+	}
+	for id, p := range placesByID(t, app) {
+		check("GET /places", p)
+		_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places/" + id})
+		check("GET /places/{id}", apptest.DecodeJSON(t, body))
+	}
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.geojson"})
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil || len(fc.Features) != 3 {
+		t.Fatalf("GET /places.geojson: %v\n%s", err, body)
+	}
+	for _, f := range fc.Features {
+		check("GeoJSON", f.Properties)
+	}
+	if bytes.Contains(app.GitHub.File("places.csv"), []byte("Styria")) {
+		t.Error("a region was written to the file")
+	}
+}
+
 func TestStatsCountTheTalksPlaces(t *testing.T) {
 	loadGeo(t)
 	app := apptest.New(t)
