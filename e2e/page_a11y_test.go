@@ -59,11 +59,17 @@ func (b *tab) noViolations(page string) {
 }
 
 func TestPagesPassTheWCAGChecks(t *testing.T) {
+	loadGeo(t)
 	app := startApp(t)
 	b := openTab(t)
 
 	b.openMap(app.URL + "/")
 	b.noViolations("the anonymous map")
+	b.do("open the checklists", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".checklists, .checklists details").forEach(d => d.open = true)`))
+	b.until("the checklists are open", `() => document.querySelector(".checklists .regions-missing")?.getClientRects().length > 0`)
+	b.noViolations("the map with its checklists open")
+	b.do("open /checklists", chromedp.Navigate(app.URL+"/checklists"), chromedp.WaitReady("main"))
+	b.noViolations("/checklists")
 
 	b.do("open the change log", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("main"))
 	b.noViolations("the change log")
