@@ -289,7 +289,7 @@
       var box = document.createElement("span");
       box.appendChild(popup);
       if (country) {
-        box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Austria 🇦🇹"
+        box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria 🇦🇹"
       }
       box.appendChild(coordinatesLine(where));
       if (extras) {
@@ -384,15 +384,17 @@
     return match ? match[1] : "";
   }
 
-  // countryLabel is "Austria 🇦🇹" from a place's country and country_name.
+  // countryLabel is "Styria, Austria 🇦🇹" from a place's region_name,
+  // country and country_name.
   function countryLabel(place) {
     var code = String(place.country || "");
     var name = String(place.country_name || "");
-    if (!/^[A-Z]{2}$/.test(code)) {
-      return name;
+    var region = String(place.region_name || "");
+    if (/^[A-Z]{2}$/.test(code)) {
+      var flag = String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
+      name = name ? name + " " + flag : flag;
     }
-    var flag = String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
-    return name ? name + " " + flag : flag;
+    return region && name ? region + ", " + name : name;
   }
 
   function textElement(tag, className, text) {

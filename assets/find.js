@@ -4,7 +4,9 @@
 // file moves the active option with ↑/↓, picks it with Enter or a click,
 // closes the list with Esc, and fills the form from the pick: the name (which
 // stays editable) and the coordinates, moving the pending pin and flying the
-// map there through app.js's window.whib hook.
+// map there through app.js's window.whib hook. A region or a country is
+// not a place to add: picking one flies the map to it (its data-bounds) and
+// leaves the form as it was.
 //
 // It also lets a coordinate pair pasted into the latitude field fill both
 // fields. Names reach the DOM as text only (values and textContent).
@@ -106,6 +108,11 @@
   }
 
   function pick(option, byKey) {
+    var kind = option.dataset.kind;
+    if (kind === "region" || kind === "country") {
+      showArea(option);
+      return;
+    }
     var form = option.closest("form") || document.getElementById("add-place");
     var name = option.dataset.name || "";
     var latitude = option.dataset.latitude || "";
@@ -136,6 +143,27 @@
         hook.map.flyTo(target, Math.max(hook.map.getZoom(), FLY_ZOOM));
       }
     }
+  }
+
+  // showArea flies the map to a region or a country: west, south, east
+  // and north in data-bounds.
+  function showArea(option) {
+    var field = input();
+    if (field) {
+      field.value = option.dataset.name || "";
+    }
+    setOpen(false);
+    var edges = String(option.dataset.bounds || "").split(",").map(Number);
+    var hook = window.whib;
+    if (hook && edges.length === 4 && edges.every(isFinite)) {
+      var bounds = L.latLngBounds([edges[1], edges[0]], [edges[3], edges[2]]);
+      if (hook.calm) {
+        hook.map.fitBounds(bounds, { animate: false });
+      } else {
+        hook.map.flyToBounds(bounds);
+      }
+    }
+    announce("Showing " + (option.dataset.label || option.dataset.name || "") + " on the map. A region or a country is not added as a place.");
   }
 
   function setValue(form, name, value) {

@@ -1,6 +1,8 @@
 // whib world layer: the visited countries shaded above the map tiles as a
 // layer people can switch off (only their shapes are loaded:
-// GET /world.geojson?codes=…), and Natural Earth's country outlines
+// GET /world.geojson?codes=…), the visited regions as a layer people can
+// switch on (their outlines, GET /regions.geojson?codes=…, load only then,
+// so a visitor's first load does not carry them), and Natural Earth's country outlines
 // (GET /world.geojson, versioned and cached for good) in a pane under the
 // tiles, loaded when the tiles cannot be.
 // When tiles cannot be loaded (Leaflet's tileerror, counted by app.js), the
@@ -29,7 +31,8 @@
     var outlineStyle = { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 };
     var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
     var visited = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle }).addTo(map);
-    L.control.layers(null, { "Visited countries": visited }, { collapsed: false, position: "topright" }).addTo(map);
+    var regions = visitedRegions(map, hook.places);
+    L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { collapsed: false, position: "topright" }).addTo(map);
 
     // The whole world (about 75 KB) is only loaded when the tiles cannot
     // be: under working tiles it would never be seen.
@@ -89,6 +92,7 @@
       if (code && /^[A-Z]{2}$/.test(code)) {
         shade([code]);
       }
+      regions.add([event.detail]);
     });
     // Edits and imports (curate.js, htmx) can bring new countries too.
     document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
@@ -98,7 +102,82 @@
       }).filter(function (code) {
         return /^[A-Z]{2}$/.test(code);
       }));
+      regions.add(added);
     });
+  }
+
+  var REGION_CODE = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+  // GET /regions.geojson takes at most this many codes.
+  var REGIONS_PER_REQUEST = 500;
+
+  // visitedRegions is the "Visited regions" layer. The first time it is
+  // switched on it loads the outlines of the places' regions (their
+  // "region" codes, sorted, as the countries' shading does); regions of
+  // places added later load then, or at once while it is on.
+  function visitedRegions(map, placesLoaded) {
+    var style = { className: "world-region", color: "#7a3e9d", weight: 1, fillColor: "#7a3e9d", fillOpacity: 0.25 };
+    var layer = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
+    var known = {}; // codes loaded or to be
+    var later = []; // codes of places added before the layer was first shown
+    var requested = false;
+    var fresh = function (places) {
+      var codes = [];
+      (places || []).forEach(function (place) {
+        var code = String((place && place.region) || "");
+        if (REGION_CODE.test(code) && !known[code]) {
+          known[code] = true;
+          codes.push(code);
+        }
+      });
+      return codes;
+    };
+    var fetchCodes = function (codes) {
+      codes.sort();
+      var requests = [];
+      for (var i = 0; i < codes.length; i += REGIONS_PER_REQUEST) {
+        requests.push(load("/regions.geojson?codes=" + codes.slice(i, i + REGIONS_PER_REQUEST).join(",")));
+      }
+      return Promise.all(requests).then(function (collections) {
+        collections.forEach(function (data) {
+          layer.addData(data);
+        });
+      });
+    };
+    map.on("overlayadd", function (event) {
+      if (event.layer !== layer || requested) {
+        return;
+      }
+      requested = true;
+      placesLoaded
+        .catch(function () {
+          return [];
+        })
+        .then(function (places) {
+          var codes = fresh(places).concat(later);
+          later = [];
+          return fetchCodes(codes);
+        })
+        .then(function () {
+          document.documentElement.dataset.regionsReady = "true";
+        })
+        .catch(function () {
+          document.documentElement.dataset.regionsError = "true";
+        });
+    });
+    var add = function (places) {
+      var codes = fresh(places);
+      if (codes.length === 0) {
+        return;
+      }
+      if (!requested) {
+        later = later.concat(codes);
+        return;
+      }
+      fetchCodes(codes).catch(function () {
+        document.documentElement.dataset.regionsError = "true";
+      });
+    };
+    return { layer: layer, add: add };
   }
 
   function load(url) {

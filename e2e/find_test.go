@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -67,13 +68,49 @@ func TestTravellerFindsACityByTypingAndPicksItWithTheKeyboard(t *testing.T) {
 	b.until("the new place is in the list with its country", `(name, markers) =>
 		[...document.querySelectorAll("#place-list li")].some(li =>
 			li.querySelector(".place-name").textContent === name &&
-			(li.querySelector(".place-country") || {}).textContent === "Austria 🇦🇹") &&
+			(li.querySelector(".place-country") || {}).textContent === "Vienna, Austria 🇦🇹") &&
 		document.documentElement.dataset.markersReady === String(markers)`, name, places+1)
 	if got := b.text("#places-summary p"); got != "12 places in 3 countries on 3 continents" {
 		t.Errorf("the summary says %q after adding, want 12 places in 3 countries on 3 continents", got)
 	}
 	if !strings.Contains(string(app.GitHub.File("places.csv")), "Vienna Stephansplatz,48.2") {
 		t.Errorf("places.csv lacks the place:\n%s", app.GitHub.File("places.csv"))
+	}
+}
+
+// The names travellers type find the place they mean, which says which
+// one it is; a region is not a place to add: picking it shows it.
+func TestTravellerFindsMunichByItsGermanNameAndFliesToBavaria(t *testing.T) {
+	loadGeo(t)
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+	b.do("see the find field", chromedp.WaitVisible(chromedp.CSS(findField)))
+
+	b.do("type München", chromedp.Focus(chromedp.CSS(findField)), chromedp.SendKeys(chromedp.CSS(findField), "München"))
+	b.until("Munich is suggested, saying which one it is and the name typed", `() =>
+		document.querySelector("#place-find").getAttribute("aria-expanded") === "true" &&
+		(document.querySelector('#place-find-results [role="option"]') || {}).textContent === "Munich (München), Bavaria, Germany"`)
+
+	b.do("type Bavaria instead", chromedp.Evaluate[chromedp.Void](`document.querySelector("#place-find").value = ""`),
+		chromedp.SendKeys(chromedp.CSS(findField), "Bavaria"))
+	const bavaria = `#place-find-results [role="option"][data-kind="region"][data-name="Bavaria"]`
+	b.until("Bavaria is suggested as a region", `() => document.querySelector('`+bavaria+`') !== null`)
+	if got := b.text(bavaria); got != "Bavaria, state of Germany" {
+		t.Errorf("the region's option reads %q, want Bavaria, state of Germany", got)
+	}
+	b.do("pick it", chromedp.Click(chromedp.CSS(bavaria), chromedp.NodeVisible))
+	b.until("the map shows Bavaria", `() => {
+		const map = window.whib.map, c = map.getCenter();
+		return map.getZoom() >= 5 && c.lat > 47.27 && c.lat < 50.57 && c.lng > 8.97 && c.lng < 13.84;
+	}`)
+	b.until("it says so", `() => document.querySelector("#place-find-status").textContent.startsWith("Showing Bavaria, state of Germany on the map")`)
+	if got := b.value(nameField); got != "" {
+		t.Errorf("picking a region filled in the name %q; it is not a place to add", got)
+	}
+	if b.exists(".draft-marker") {
+		t.Error("picking a region put down a pending pin")
 	}
 }
 
@@ -102,4 +139,55 @@ func TestMapShowsOutlinesWhenTilesCannotBeLoaded(t *testing.T) {
 	b.do("switch off the visited countries", chromedp.WaitVisible(chromedp.CSS(".leaflet-control-layers-overlays input")),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector(".leaflet-control-layers-overlays input").click()`))
 	b.until("the shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 0`)
+}
+
+// The visited regions are a layer of their own, beside the countries: off
+// at first, and their outlines are loaded only when it is switched on.
+func TestVisitedRegionsLoadWhenTheirLayerIsSwitchedOn(t *testing.T) {
+	loadGeo(t)
+	app := startApp(t)
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	var stats struct {
+		Regions []struct{ Code string } `json:"regions"`
+	}
+	if err := json.Unmarshal([]byte(body), &stats); err != nil || len(stats.Regions) == 0 {
+		t.Fatalf("GET /stats = %s (%v), want visited regions", body, err)
+	}
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.until("the visited countries are shaded", `() => document.documentElement.dataset.worldReady === "true"`)
+	const regionRequests = `performance.getEntriesByType("resource").filter(e => e.name.includes("/regions.geojson")).length`
+	if n := get(b, "count region requests", chromedp.Evaluate[int](regionRequests)); n != 0 || b.exists(".world-region") {
+		t.Fatalf("the page loaded the regions' outlines %d times before their layer was switched on", n)
+	}
+	b.do("switch on the visited regions", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	b.until("the visited regions are shaded", `(n) => document.documentElement.dataset.regionsReady === "true" &&
+		document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions))
+	if n := get(b, "count region requests", chromedp.Evaluate[int](regionRequests)); n != 1 {
+		t.Errorf("the regions' outlines took %d requests, want 1", n)
+	}
+	// A place in a region not visited before brings its outline.
+	b.signIn(app, "Ada Lovelace", true)
+	b.do("switch the regions on", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	b.until("the visited regions are shaded again", `(n) => document.documentElement.dataset.regionsReady === "true" &&
+		document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions))
+	b.do("add Linz, in Upper Austria",
+		chromedp.SendKeys(chromedp.CSS(nameField), "Linz"),
+		chromedp.SendKeys(chromedp.CSS(latitudeField), "48.3069"),
+		chromedp.SendKeys(chromedp.CSS(longitudeField), "14.2858"),
+		chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
+	b.until("its region is shaded too", `(n) => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions)+1)
+	b.until("its list entry names its region", `() => [...document.querySelectorAll("#place-list li")].some(li =>
+		li.querySelector(".place-name").textContent === "Linz" && li.querySelector(".place-country").textContent === "Upper Austria, Austria 🇦🇹")`)
+
+	b.do("switch them off", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	b.until("the regions' shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === 0`)
+
+	// A place's popup names its region and country.
+	b.do("show Linz", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#place-list li")].find(li =>
+		li.querySelector(".place-name").textContent === "Linz").querySelector(".place-name").click()`))
+	b.until("its popup says where it is", `() => (document.querySelector(".leaflet-popup-content") || {}).textContent?.startsWith("Linz · Upper Austria, Austria 🇦🇹")`)
 }

@@ -59,11 +59,17 @@ func (b *tab) noViolations(page string) {
 }
 
 func TestPagesPassTheWCAGChecks(t *testing.T) {
+	loadGeo(t)
 	app := startApp(t)
 	b := openTab(t)
 
 	b.openMap(app.URL + "/")
 	b.noViolations("the anonymous map")
+	b.do("open the checklists", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".checklists, .checklists details").forEach(d => d.open = true)`))
+	b.until("the checklists are open", `() => document.querySelector(".checklists .regions-missing")?.getClientRects().length > 0`)
+	b.noViolations("the map with its checklists open")
+	b.do("open /checklists", chromedp.Navigate(app.URL+"/checklists"), chromedp.WaitReady("main"))
+	b.noViolations("/checklists")
 
 	b.do("open the change log", chromedp.Navigate(app.URL+"/changes"), chromedp.WaitReady("main"))
 	b.noViolations("the change log")
@@ -191,6 +197,9 @@ func TestTheAnonymousPageWeighsUnder100KB(t *testing.T) {
 		document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 3`)
 	if b.exists("#map.map-offline") || get(b, "look for the outline", chromedp.Evaluate[bool](`document.documentElement.dataset.outlineReady === "true"`)) {
 		t.Error("with working tiles the page loaded the whole world's outline")
+	}
+	if get(b, "look for the regions", chromedp.Evaluate[bool](`performance.getEntriesByType("resource").some(e => e.name.includes("/regions.geojson"))`)) {
+		t.Error("the page loaded the visited regions' outlines, whose layer is off")
 	}
 	n := get(b, "add up what the page loaded", chromedp.Evaluate[int](firstLoadBytes+"("+jsString(tiles.URL)+")"))
 	if n > 100_000 {

@@ -188,11 +188,7 @@ type Location struct {
 
 // LocationOf tells the country and region of one point.
 func (ix *Index) LocationOf(lat, lon float64) Location {
-	c, ok := ix.CountryOf(lat, lon)
-	if !ok {
-		return Location{}
-	}
-	return Location{Country: c, Region: ix.regionOf(lat, lon, c.Code)}
+	return ix.Location(ix.SpotOf(lat, lon))
 }
 
 func (ix *Index) regionOf(lat, lon float64, country string) Region {
@@ -203,23 +199,13 @@ func (ix *Index) regionOf(lat, lon float64, country string) Region {
 }
 
 // Locate looks up many points at once, in order, as LocationOf does;
-// repeated points are looked up once.
+// repeated points are looked up once. A caller that keeps the answers
+// for long keeps Spots instead.
 func (ix *Index) Locate(points []Point) []Location {
-	out := make([]Location, len(points))
-	seen := make(map[latLon]int, min(len(points), 1024))
-	for i, c := range ix.countryIndexes(points) {
-		if c < 0 {
-			continue
-		}
-		p := points[i]
-		key := latLon{p.Latitude, p.Longitude}
-		if j, ok := seen[key]; ok {
-			out[i] = out[j]
-			continue
-		}
-		seen[key] = i
-		country := ix.borders.countries[c]
-		out[i] = Location{Country: country, Region: ix.regionOf(p.Latitude, p.Longitude, country.Code)}
+	spots := ix.Spots(points)
+	out := make([]Location, len(spots))
+	for i, s := range spots {
+		out[i] = ix.Location(s)
 	}
 	return out
 }

@@ -82,6 +82,50 @@ func TestLocateMatchesLocationOf(t *testing.T) {
 	}
 }
 
+// Spots are what Locate says, kept small: the same country and region
+// for each point, nowhere at sea, and the same stats.
+func TestSpotsNameWhatLocateSays(t *testing.T) {
+	ix := testIndex(t)
+	points := []Point{
+		{Latitude: 47.0707, Longitude: 15.4395, Visited: "2020"}, // Graz, Styria
+		{Latitude: 30, Longitude: -40},                           // at sea
+		{Latitude: 47.0707, Longitude: 15.4395},                  // Graz again
+		{Latitude: 18.4655, Longitude: -66.1057},                 // San Juan, Puerto Rico
+		{Latitude: 38.7167, Longitude: -9.1333},                  // Lisbon
+	}
+	spots, locs := ix.Spots(points), ix.Locate(points)
+	for i, s := range spots {
+		if got := ix.Location(s); got != locs[i] {
+			t.Errorf("point %d: Spot says %+v, Locate %+v", i, got, locs[i])
+		}
+		if s != ix.SpotOf(points[i].Latitude, points[i].Longitude) {
+			t.Errorf("point %d: Spots and SpotOf differ", i)
+		}
+	}
+	if ix.Region(spots[0]).Name != "Styria" || ix.Country(spots[0]).Name != "Austria" || !spots[0].SameCountry(spots[2]) {
+		t.Errorf("Graz: %+v", ix.Location(spots[0]))
+	}
+	if spots[1] != (Spot{}) || spots[1].HasCountry() || spots[1].HasRegion() || ix.Location(spots[1]) != (Location{}) {
+		t.Errorf("at sea: %+v", spots[1])
+	}
+	a, b := ix.StatsOfSpots(points, spots), ix.StatsOf(points, locs)
+	if ja, jb := mustJSON(t, a), mustJSON(t, b); ja != jb {
+		t.Errorf("StatsOfSpots:\n%s\nStatsOf:\n%s", ja, jb)
+	}
+	if a.Regions[0].Code != "AT-6" || a.Regions[0].Places != 2 || a.Regions[0].FirstVisited != "2020" || a.Unplaced != 1 {
+		t.Errorf("stats: %+v", a)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func TestChecklists(t *testing.T) {
 	ix := testIndex(t)
 	points := []Point{

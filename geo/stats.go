@@ -49,33 +49,43 @@ type Stats struct {
 }
 
 // Stats locates the points and counts them.
-func (ix *Index) Stats(points []Point) Stats { return ix.StatsOf(points, ix.Locate(points)) }
+func (ix *Index) Stats(points []Point) Stats { return ix.StatsOfSpots(points, ix.Spots(points)) }
 
 // StatsOf counts points already located (locs = Locate(points)), for a
 // caller that needs both.
 func (ix *Index) StatsOf(points []Point, locs []Location) Stats {
+	spots := make([]Spot, len(locs))
+	for i, l := range locs {
+		spots[i] = ix.spotOfLocation(l)
+	}
+	return ix.StatsOfSpots(points, spots)
+}
+
+// StatsOfSpots counts points already located (spots = Spots(points)),
+// for a caller that keeps the Spots; points give the visit dates only.
+func (ix *Index) StatsOfSpots(points []Point, spots []Spot) Stats {
 	countries := map[string]*Count{}
 	continents := map[string]*Count{}
 	regions := map[string]*RegionCount{}
 	unplaced := 0
-	for i, l := range locs {
-		c := l.Country
-		if c.Code == "" {
+	for i, s := range spots {
+		if !s.HasCountry() {
 			unplaced++
 			continue
 		}
+		c := &ix.borders.countries[s.country-1]
 		tally(countries, c.Code, c.Name)
 		if c.Continent.Code != "" {
 			tally(continents, c.Continent.Code, c.Continent.Name)
 		}
-		if l.Region.Code != "" {
-			tallyRegion(regions, l.Region, points[i].Visited)
+		if s.HasRegion() {
+			tallyRegion(regions, &ix.regions.list[s.region-1].Region, points[i].Visited)
 		}
 	}
-	s := Stats{Countries: sortedCounts(countries), Continents: sortedCounts(continents), Regions: sortedRegions(regions), Unplaced: unplaced}
-	s.Checklists = ix.checklists(s.Countries, regions)
-	s.World = worldList(s.Countries)
-	return s
+	st := Stats{Countries: sortedCounts(countries), Continents: sortedCounts(continents), Regions: sortedRegions(regions), Unplaced: unplaced}
+	st.Checklists = ix.checklists(st.Countries, regions)
+	st.World = worldList(st.Countries)
+	return st
 }
 
 func tally(counts map[string]*Count, code, name string) {
@@ -87,7 +97,7 @@ func tally(counts map[string]*Count, code, name string) {
 	c.Places++
 }
 
-func tallyRegion(counts map[string]*RegionCount, r Region, visited string) {
+func tallyRegion(counts map[string]*RegionCount, r *Region, visited string) {
 	c, ok := counts[r.Code]
 	if !ok {
 		c = &RegionCount{Code: r.Code, Name: r.Name, Country: r.Country}

@@ -20,46 +20,67 @@ import (
 // simply has no countries (and caches keyed with that fact are rebuilt
 // later).
 
-// placeCountries are the countries and regions of one snapshot's places.
+// placeCountries are the countries and regions of one snapshot's places,
+// a geo.Spot (4 bytes) each, which the index that made them names: at
+// 100,000 places 0.4 MB a version, where the countries and regions as
+// structs, and a map of them by place ID, were 24 MB.
 type placeCountries struct {
 	version string
-	ids     []string      // of snapshot.Places, to reuse their lookups in the next version
-	list    []geo.Country // in the order of snapshot.Places
-	// regions are the ISO 3166-2 codes of the places' regions, in the order
-	// of snapshot.Places, "" where none (geo.Index.RegionByCode names them):
-	// a code is a sixth of a geo.Region's size, at 100,000 places.
-	regions []string
-	byID    map[string]geo.Country
+	ix      *geo.Index // names the spots
+	ids     []string   // of snapshot.Places, to reuse their spots in the next version
+	spots   []geo.Spot // in the order of snapshot.Places
 	stats   geo.Stats
 
 	byCountryOnce sync.Once
-	byCountry     []int          // indexes into snapshot.Places, grouped by country name
+	byCountry     []int32        // indexes into snapshot.Places, grouped by country name
 	perCountry    map[string]int // places per country code; "" counts those at sea
+}
+
+// country is the country of place i (the zero Country at sea).
+func (pc *placeCountries) country(i int) geo.Country { return pc.ix.Country(pc.spots[i]) }
+
+// where is place i's country and region, as the list shows them.
+func (pc *placeCountries) where(i int) views.Country {
+	l := pc.ix.Location(pc.spots[i])
+	return views.Country{Country: l.Country, Region: l.Region}
+}
+
+// locationAt is the country and region of place i when countries are
+// known (pc non-nil), for the data bodies.
+func (pc *placeCountries) locationAt(i int) *geo.Location {
+	if pc == nil {
+		return nil
+	}
+	l := pc.ix.Location(pc.spots[i])
+	return &l
 }
 
 // groupedOrder is the list order grouped by country: countries by English
 // name, places at sea last, and within a country the order they were added.
 // Worked out on first use, once per snapshot version.
-func (pc *placeCountries) groupedOrder() []int {
+func (pc *placeCountries) groupedOrder() []int32 {
 	pc.byCountryOnce.Do(func() {
-		order := make([]int, len(pc.list))
+		order := make([]int32, len(pc.spots))
 		for i := range order {
-			order[i] = i
+			order[i] = int32(i)
 		}
-		slices.SortStableFunc(order, func(i, j int) int {
-			a, b := pc.list[i], pc.list[j]
-			if (a.Code == "") != (b.Code == "") {
-				if a.Code == "" {
+		slices.SortStableFunc(order, func(i, j int32) int {
+			a, b := pc.spots[i], pc.spots[j]
+			if a.HasCountry() != b.HasCountry() {
+				if !a.HasCountry() {
 					return 1
 				}
 				return -1
 			}
-			return strings.Compare(a.Name, b.Name)
+			if a.SameCountry(b) {
+				return 0
+			}
+			return strings.Compare(pc.ix.Country(a).Name, pc.ix.Country(b).Name)
 		})
 		pc.byCountry = order
 		pc.perCountry = make(map[string]int)
-		for _, c := range pc.list {
-			pc.perCountry[c.Code]++
+		for i := range pc.spots {
+			pc.perCountry[pc.country(i).Code]++
 		}
 	})
 	return pc.byCountry
@@ -82,20 +103,15 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 	for i, p := range snap.Places {
 		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float(), Visited: visitStart(p.Visited)}
 	}
-	locs := locateReusing(ix, snap.Places, points, c.cur)
 	pc := &placeCountries{
 		version: snap.Version,
-		ids:     make([]string, len(locs)),
-		list:    make([]geo.Country, len(locs)),
-		regions: make([]string, len(locs)),
-		byID:    make(map[string]geo.Country, len(snap.Places)),
-		stats:   ix.StatsOf(points, locs),
+		ix:      ix,
+		ids:     make([]string, len(snap.Places)),
+		spots:   spotsReusing(ix, snap.Places, points, c.cur),
 	}
+	pc.stats = ix.StatsOfSpots(points, pc.spots)
 	for i, p := range snap.Places {
-		pc.ids[i], pc.list[i], pc.regions[i] = p.ID, locs[i].Country, locs[i].Region.Code
-		if pc.list[i].Code != "" {
-			pc.byID[p.ID] = pc.list[i]
-		}
+		pc.ids[i] = p.ID
 	}
 	c.cur = pc
 	return pc
@@ -109,34 +125,33 @@ func visitStart(v store.Visited) string {
 	return start
 }
 
-// locateReusing finds the countries and regions of places, taking those
+// spotsReusing finds the countries and regions of places, taking those
 // of places the previous version had (an ID names a row's content, so its
 // point too) and looking up only the new ones: after an add to a map of
 // 100,000 places, one lookup rather than 100,000.
-func locateReusing(ix *geo.Index, places []store.Place, points []geo.Point, prev *placeCountries) []geo.Location {
-	if prev == nil {
-		return ix.Locate(points)
+func spotsReusing(ix *geo.Index, places []store.Place, points []geo.Point, prev *placeCountries) []geo.Spot {
+	if prev == nil || prev.ix != ix {
+		return ix.Spots(points)
 	}
-	known := make(map[string]int, len(prev.ids))
+	known := make(map[string]int32, len(prev.ids))
 	for j, id := range prev.ids {
-		known[id] = j
+		known[id] = int32(j)
 	}
-	locs := make([]geo.Location, len(places))
+	spots := make([]geo.Spot, len(places))
 	var todo []int
 	var todoPoints []geo.Point
 	for i, p := range places {
 		if j, ok := known[p.ID]; ok {
-			region, _ := ix.RegionByCode(prev.regions[j])
-			locs[i] = geo.Location{Country: prev.list[j], Region: region}
+			spots[i] = prev.spots[j]
 			continue
 		}
 		todo = append(todo, i)
 		todoPoints = append(todoPoints, points[i])
 	}
-	for k, l := range ix.Locate(todoPoints) {
-		locs[todo[k]] = l
+	for k, s := range ix.Spots(todoPoints) {
+		spots[todo[k]] = s
 	}
-	return locs
+	return spots
 }
 
 // countriesOf returns the countries of snap's places, or false while the
@@ -156,17 +171,19 @@ func (a *app) geoReady() bool {
 	return ok
 }
 
-// countryOf is the country of one place (a place just added), if known.
-func (a *app) countryOf(p store.Place) geo.Country {
+// countryOf is the country and region of one place (a place just
+// added), if known.
+func (a *app) countryOf(p store.Place) views.Country {
 	ix, ok := a.deps.Geo.Ready()
 	if !ok {
-		return geo.Country{}
+		return views.Country{}
 	}
-	c, _ := ix.CountryOf(p.Latitude.Float(), p.Longitude.Float())
-	return c
+	l := ix.LocationOf(p.Latitude.Float(), p.Longitude.Float())
+	return views.Country{Country: l.Country, Region: l.Region}
 }
 
-// geoView is what the map page shows of countries.
+// geoView is what the map page shows of countries and regions, but for
+// the places of the list (shownCountries).
 func (a *app) geoView(snap store.Snapshot) views.Geo {
 	g := views.Geo{WorldURL: a.worldURL()}
 	pc, ok := a.countriesOf(snap)
@@ -174,9 +191,29 @@ func (a *app) geoView(snap store.Snapshot) views.Geo {
 		return g
 	}
 	g.Ready = true
-	g.Countries = pc.byID
 	g.Stats = pc.stats
+	g.ChecklistsInline = checklistNames(pc.stats) <= maxInlineChecklistNames
 	return g
+}
+
+// shownCountries are the countries and regions of the places a page of
+// the list shows, by place ID: a page's worth, never the whole map's.
+func (a *app) shownCountries(snap store.Snapshot, from, to int, groups []views.PlaceGroup) map[string]views.Country {
+	pc, ok := a.countriesOf(snap)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]views.Country, to-from)
+	if len(groups) == 0 {
+		for i := from; i < to; i++ {
+			out[snap.Places[i].ID] = pc.where(i)
+		}
+		return out
+	}
+	for _, i := range pc.groupedOrder()[from:to] {
+		out[snap.Places[i].ID] = pc.where(int(i))
+	}
+	return out
 }
 
 // dataKind names a cached data body by whether it carries countries, so a
@@ -190,7 +227,7 @@ func dataKind(kind string, withCountries bool) string {
 
 // withCountries decides once per request whether the data body carries
 // countries, and returns its cache kind and builder accordingly.
-func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Country) ([]byte, error)) (string, func(store.Snapshot) ([]byte, error)) {
+func (a *app) withCountries(kind string, encode func(store.Snapshot, *placeCountries) ([]byte, error)) (string, func(store.Snapshot) ([]byte, error)) {
 	if !a.geoReady() {
 		return dataKind(kind, false), func(s store.Snapshot) ([]byte, error) { return encode(s, nil) }
 	}
@@ -199,7 +236,7 @@ func (a *app) withCountries(kind string, encode func(store.Snapshot, []geo.Count
 		if !ok {
 			return encode(s, nil)
 		}
-		return encode(s, pc.list)
+		return encode(s, pc)
 	}
 }
 

@@ -67,6 +67,41 @@ func TestPlacesCarryTheirCountries(t *testing.T) {
 	}
 }
 
+// Every place says its region, derived from its point as its country is:
+// GET /places, /places/{id} and the GeoJSON properties; "" at sea.
+func TestPlacesCarryTheirRegion(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude\nGraz,47.0707,15.4395\nTaipei,25.033,121.5654\nMid-Atlantic,30,-40\n")))
+	want := map[string][2]string{"Graz": {"AT-6", "Styria"}, "Taipei": {"TW-TPE", "Taipei"}, "Mid-Atlantic": {"", ""}}
+	check := func(what string, p map[string]any) {
+		t.Helper()
+		name, _ := p["name"].(string)
+		if w := want[name]; p["region"] != w[0] || p["region_name"] != w[1] {
+			t.Errorf("%s: %s is in region %v (%v), want %q (%q)", what, name, p["region"], p["region_name"], w[0], w[1])
+		}
+	}
+	for id, p := range placesByID(t, app) {
+		check("GET /places", p)
+		_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places/" + id})
+		check("GET /places/{id}", apptest.DecodeJSON(t, body))
+	}
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.geojson"})
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil || len(fc.Features) != 3 {
+		t.Fatalf("GET /places.geojson: %v\n%s", err, body)
+	}
+	for _, f := range fc.Features {
+		check("GeoJSON", f.Properties)
+	}
+	if bytes.Contains(app.GitHub.File("places.csv"), []byte("Styria")) {
+		t.Error("a region was written to the file")
+	}
+}
+
 func TestStatsCountTheTalksPlaces(t *testing.T) {
 	loadGeo(t)
 	app := apptest.New(t)
@@ -143,8 +178,8 @@ func TestMapPageShowsCountriesAndCreditsGeoNames(t *testing.T) {
 	app := apptest.New(t)
 	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
 	for _, want := range []string{
-		`<span class="place-country" data-country="AT">Austria 🇦🇹</span>`,
-		`<span class="place-country" data-country="TW">Taiwan 🇹🇼</span>`,
+		`<span class="place-country" data-country="AT" data-region="AT-6">Styria, Austria 🇦🇹</span>`,
+		`<span class="place-country" data-country="TW" data-region="TW-TPE">Taipei, Taiwan 🇹🇼</span>`,
 		`"country":"BR","country_name":"Brazil"`, // the marker data, for the popups
 		`Place names from <a href="https://www.geonames.org/">GeoNames</a>, <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>`,
 		`data-world-url="/world.geojson?v=`,
@@ -405,6 +440,24 @@ func TestVisitedRegionsLayer(t *testing.T) {
 	resp, body = loading.Do(nil, apptest.Request{Method: "GET", Path: "/regions.geojson?codes=AT-6", Header: map[string]string{"Accept": "application/json"}})
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "loading") {
 		t.Errorf("before the gazetteer loaded: %d %s, want 503 loading with Retry-After", resp.StatusCode, body)
+	}
+}
+
+// The page's checklists are those of /stats: the world's, with the list
+// it counts, and each visited country's regions.
+func TestThePageShowsTheChecklists(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	for _, want := range []string{
+		`<summary>Checklists: 2 of 195 countries</summary>`,
+		`counting the UN member and observer states. Counted apart: Taiwan (1 place).`,
+		`<summary>Austria: 1 of 9 states</summary>`,
+		`Visited: Styria</p>`,
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(page), " "), want) {
+			t.Errorf("the map page lacks %s", want)
+		}
 	}
 }
 

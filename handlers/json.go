@@ -21,30 +21,31 @@ import (
 //	{"id", "name", "latitude", "longitude"}
 //
 // and, once the countries are known (the borders have loaded), "country"
-// (ISO 3166-1 alpha-2) and "country_name", both "" for a place at sea;
-// then "etag", the place's entity tag as stored (the ETag of
+// (ISO 3166-1 alpha-2) and "country_name", both "" for a place at sea, and
+// "region" (ISO 3166-2, "AT-6") and "region_name" ("Styria"), both "" where
+// there is none; then "etag", the place's entity tag as stored (the ETag of
 // GET /places/{id}, quotes included), which PATCH and DELETE take back in
 // If-Match. A DELETE's answer has no "etag": the place is no longer stored.
 // Every writer goes through appendPlaceJSON.
 type placeJSON struct {
-	place   store.Place
-	etag    string       // "" for a place no longer stored
-	country *geo.Country // nil while the countries are not known
+	place store.Place
+	etag  string        // "" for a place no longer stored
+	where *geo.Location // nil while the countries are not known
 }
 
 func (p placeJSON) MarshalJSON() ([]byte, error) {
-	return appendPlaceJSON(nil, p.place, p.etag, p.country)
+	return appendPlaceJSON(nil, p.place, p.etag, p.where)
 }
 
-// withCountry is p in the one shape, with its country once known and
-// etag, its entity tag in the snapshot it is stored in.
+// withCountry is p in the one shape, with its country and region once
+// known and etag, its entity tag in the snapshot it is stored in.
 func (a *app) withCountry(p store.Place, etag string) placeJSON {
 	ix, ok := a.deps.Geo.Ready()
 	if !ok {
 		return placeJSON{place: p, etag: etag}
 	}
-	c, _ := ix.CountryOf(p.Latitude.Float(), p.Longitude.Float())
-	return placeJSON{place: p, etag: etag, country: &c}
+	l := ix.LocationOf(p.Latitude.Float(), p.Longitude.Float())
+	return placeJSON{place: p, etag: etag, where: &l}
 }
 
 // stored is p in the one shape as snap stores it.
@@ -57,7 +58,7 @@ func (a *app) stored(snap store.Snapshot, p store.Place) placeJSON {
 // times faster, with a fraction of the garbage, than a slice of structs.
 // The name is escaped by encoding/json; coordinates keep their stored
 // digits where those are a JSON number (store.Coord.MarshalJSON).
-func appendPlaceJSON(buf []byte, p store.Place, etag string, c *geo.Country) ([]byte, error) {
+func appendPlaceJSON(buf []byte, p store.Place, etag string, where *geo.Location) ([]byte, error) {
 	name, err := json.Marshal(p.Name)
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func appendPlaceJSON(buf []byte, p store.Place, etag string, c *geo.Country) ([]
 	buf = appendCoord(buf, p.Latitude)
 	buf = append(buf, `,"longitude":`...)
 	buf = appendCoord(buf, p.Longitude)
-	buf, err = appendCountryFields(buf, c)
+	buf, err = appendLocationFields(buf, where)
 	if err != nil {
 		return nil, err
 	}
@@ -94,40 +95,41 @@ func appendCoord(buf []byte, c store.Coord) []byte {
 	return c.AppendJSON(buf)
 }
 
-// appendCountryFields writes `,"country":"AT","country_name":"Austria"`,
-// or nothing while the countries are not known (c nil).
-func appendCountryFields(buf []byte, c *geo.Country) ([]byte, error) {
-	if c == nil {
+// appendLocationFields writes `,"country":"AT","country_name":"Austria",
+// "region":"AT-6","region_name":"Styria"`, or nothing while the countries
+// are not known (l nil).
+func appendLocationFields(buf []byte, l *geo.Location) ([]byte, error) {
+	if l == nil {
 		return buf, nil
 	}
-	name, err := json.Marshal(c.Name)
+	country, err := json.Marshal(l.Country.Name)
+	if err != nil {
+		return nil, err
+	}
+	region, err := json.Marshal(l.Region.Name)
 	if err != nil {
 		return nil, err
 	}
 	buf = append(buf, `,"country":"`...)
-	buf = append(buf, c.Code...) // two ASCII letters, or ""
+	buf = append(buf, l.Country.Code...) // two ASCII letters, or ""
 	buf = append(buf, `","country_name":`...)
-	return append(buf, name...), nil
-}
-
-// countryAt is the country of place i when countries are known (cs non-nil).
-func countryAt(cs []geo.Country, i int) *geo.Country {
-	if cs == nil {
-		return nil
-	}
-	return &cs[i]
+	buf = append(buf, country...)
+	buf = append(buf, `,"region":"`...)
+	buf = append(buf, l.Region.Code...) // ASCII letters, digits and '-', or ""
+	buf = append(buf, `","region_name":`...)
+	return append(buf, region...), nil
 }
 
 // encodePlacesJSON is GET /places: every place in the one shape.
-func encodePlacesJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+func encodePlacesJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
 	return encodePlaces(s, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
-		return appendPlaceJSON(buf, p, s.ETag(p), countryAt(countries, i))
+		return appendPlaceJSON(buf, p, s.ETag(p), countries.locationAt(i))
 	})
 }
 
 // encodePlacesGeoJSON is GET /places.geojson: the same fields as feature
 // properties, the coordinates as an RFC 7946 point (longitude first).
-func encodePlacesGeoJSON(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+func encodePlacesGeoJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
 	return encodePlaces(s, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
 		name, err := json.Marshal(p.Name)
 		if err != nil {
@@ -141,7 +143,7 @@ func encodePlacesGeoJSON(s store.Snapshot, countries []geo.Country) ([]byte, err
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
-		if buf, err = appendCountryFields(buf, countryAt(countries, i)); err != nil {
+		if buf, err = appendLocationFields(buf, countries.locationAt(i)); err != nil {
 			return nil, err
 		}
 		return append(buf, `}}`...), nil

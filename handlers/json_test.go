@@ -12,9 +12,9 @@ import (
 	"github.com/whib/whib/internal/apptest"
 )
 
-// placeKeys is a stored place with its country and entity tag, as every
-// answer writes it.
-var placeKeys = []string{"country", "country_name", "etag", "id", "latitude", "longitude", "name"}
+// placeKeys is a stored place with its country, region and entity tag, as
+// every answer writes it.
+var placeKeys = []string{"country", "country_name", "etag", "id", "latitude", "longitude", "name", "region", "region_name"}
 
 // placesByID is GET /places, by id.
 func placesByID(t *testing.T, app *apptest.Site) map[string]map[string]any {
@@ -77,8 +77,8 @@ func TestAPlaceHasOneShapeEverywhere(t *testing.T) {
 
 	resp, body := app.PostJSON(token, `{"name":"Linz","latitude":48.3069,"longitude":14.2858}`)
 	added := apptest.DecodeJSON(t, body)
-	if resp.StatusCode != http.StatusCreated || added["country"] != "AT" || added["message"] == nil {
-		t.Fatalf("POST /places = %d %s, want Linz in Austria with a message", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusCreated || added["country"] != "AT" || added["region"] != "AT-4" || added["region_name"] != "Upper Austria" || added["message"] == nil {
+		t.Fatalf("POST /places = %d %s, want Linz in Upper Austria with a message", resp.StatusCode, body)
 	}
 	linz, _ := added["id"].(string)
 	samePlace(t, "POST /places's answer", added, placesByID(t, app)[linz])

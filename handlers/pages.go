@@ -155,6 +155,7 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	if v.byCountry {
 		m.Groups = a.countryGroups(snap, from, to)
 	}
+	m.Geo.Countries = a.shownCountries(snap, from, to, m.Groups)
 	m.Private = a.privateMarks(snap, m.Places, viewer.CanWrite)
 	if viewer.CanWrite {
 		m.ETags = listedETags(snap, m)
@@ -215,9 +216,9 @@ func (a *app) countryGroups(snap store.Snapshot, from, to int) []views.PlaceGrou
 	}
 	var groups []views.PlaceGroup
 	for _, i := range pc.groupedOrder()[from:to] {
-		c := pc.list[i]
+		c := pc.country(int(i))
 		if n := len(groups); n == 0 || groups[n-1].Country.Code != c.Code {
-			groups = append(groups, views.PlaceGroup{Country: c, Total: pc.perCountry[c.Code]})
+			groups = append(groups, views.PlaceGroup{Country: views.Country{Country: c}, Total: pc.perCountry[c.Code]})
 		}
 		g := &groups[len(groups)-1]
 		g.Places = append(g.Places, snap.Places[i])

@@ -126,6 +126,7 @@ func Routes(d Deps) http.Handler {
 	get("/places.gpx", data(a.placesGPX))
 	get("/places.kml", data(a.placesKML))
 	get("/stats", data(a.stats))
+	get("/checklists", page(a.checklistsPage))
 	get("/world.geojson", data(a.worldGeoJSON))
 	get("/regions.geojson", data(a.regionsGeoJSON))
 	get("/embed", page(a.embed))

@@ -49,8 +49,10 @@ func (a *app) searchFor(q string) ([]geo.Result, string) {
 		return ix.Search(q, geo.MaxResults), ""
 	}
 	if lat, lon, ok := geo.ParseCoordinates(q); ok {
+		name := formatDegrees(lat) + ", " + formatDegrees(lon)
 		return []geo.Result{{
-			Name:      formatDegrees(lat) + ", " + formatDegrees(lon),
+			Name:      name,
+			Label:     name, // where they are is not known yet
 			Latitude:  lat,
 			Longitude: lon,
 			Kind:      geo.KindCoordinates,

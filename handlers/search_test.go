@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -163,6 +164,37 @@ func TestSearchForHTMXIsAListboxOfOptions(t *testing.T) {
 	resp, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/search?q=" + strings.Repeat("x", 201), Header: map[string]string{"HX-Request": "true"}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `role="listbox"`) || strings.Contains(body, "<html") {
 		t.Errorf("an over-long htmx search = %d, want 400 with an empty listbox:\n%s", resp.StatusCode, body)
+	}
+}
+
+// The listbox's options read as the results' labels; a region's carries
+// the box the page flies to.
+func TestSearchListboxSaysWhichPlaceEachIs(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t)
+	option := func(q string, match func(*html.Node) bool) *html.Node {
+		t.Helper()
+		_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/search?q=" + url.QueryEscape(q), Header: map[string]string{"HX-Request": "true"}})
+		doc, err := html.Parse(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := findNode(doc, func(n *html.Node) bool { return attr(n, "role") == "option" && match(n) })
+		if n == nil {
+			t.Fatalf("search %q: no such option in\n%s", q, body)
+		}
+		return n
+	}
+	munich := option("München", func(*html.Node) bool { return true })
+	if got := attr(munich, "data-label"); got != "Munich (München), Bavaria, Germany" || attr(munich, "data-name") != "Munich" {
+		t.Errorf("München's first option is %q (name %q), want Munich (München), Bavaria, Germany", got, attr(munich, "data-name"))
+	}
+	bavaria := option("Bavaria", func(n *html.Node) bool { return attr(n, "data-kind") == "region" })
+	var west, south, east, north float64
+	_, err := fmt.Sscanf(attr(bavaria, "data-bounds"), "%g,%g,%g,%g", &west, &south, &east, &north)
+	if attr(bavaria, "data-label") != "Bavaria, state of Germany" || err != nil ||
+		west < 8.9 || west > 9.1 || south < 47.2 || south > 47.3 || east < 13.8 || east > 13.9 || north < 50.5 || north > 50.6 {
+		t.Errorf("Bavaria's option: label %q, bounds %q", attr(bavaria, "data-label"), attr(bavaria, "data-bounds"))
 	}
 }
 

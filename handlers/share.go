@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/whib/whib/auth"
-	"github.com/whib/whib/geo"
 	"github.com/whib/whib/preview"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
@@ -40,16 +39,14 @@ func (a *app) embed(w http.ResponseWriter, r *http.Request) error {
 // countries", once per version of the places (and again once the
 // countries are known).
 func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) error {
-	kind, build := a.withCountries("preview.png", func(s store.Snapshot, countries []geo.Country) ([]byte, error) {
+	kind, build := a.withCountries("preview.png", func(s store.Snapshot, countries *placeCountries) ([]byte, error) {
 		points := make([]preview.Point, len(s.Places))
 		for i, p := range s.Places {
 			points[i] = preview.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
 		}
 		var visited []string
-		seen := map[string]bool{}
-		for _, c := range countries {
-			if c.Code != "" && !seen[c.Code] {
-				seen[c.Code] = true
+		if countries != nil {
+			for _, c := range countries.stats.Countries {
 				visited = append(visited, c.Code)
 			}
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -601,5 +602,42 @@ func TestNewGitHubStoreChecksConfig(t *testing.T) {
 	}
 	if s.client.BaseURL.String() != "https://api.github.com/" {
 		t.Errorf("API URL = %s", s.client.BaseURL)
+	}
+}
+
+// The tree request carries the file as GitHub reads it back, whatever it
+// holds and however it is cut into chunks: quotes, backslashes, tabs,
+// other scripts, and lines longer than a chunk.
+func TestTreeBodyCarriesTheFileExactly(t *testing.T) {
+	long := strings.Repeat("Zürich «Altstadt» 北京 ", treeChunk/10) // no newline for more than a chunk
+	for _, content := range []string{
+		"",
+		"name,latitude,longitude\n\"Porto, \"\"Ribeira\"\"\",41.1,-8.6\nback\\slash,1,2\ttab\n<&>,3,4\r\n\b\f\x01\u2028\u2029,5,6\n",
+		long + "\n" + long,
+		strings.Repeat("Graz,47.0707,15.4395\n", 2*treeChunk/20),
+	} {
+		for _, base := range []string{"", "abc123"} {
+			body, err := treeBody(base, "dir/places.csv", []byte(content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				BaseTree string `json:"base_tree"`
+				Tree     []struct{ Path, Mode, Type, Content string }
+			}
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatalf("the tree body is not JSON: %v\n%.200s", err, body)
+			}
+			if len(got.Tree) != 1 || got.Tree[0].Content != content || got.Tree[0].Path != "dir/places.csv" ||
+				got.Tree[0].Mode != "100644" || got.Tree[0].Type != "blob" || got.BaseTree != base {
+				t.Errorf("a %d-byte file on %q comes back as %d bytes: %+v", len(content), base, len(got.Tree[0].Content), got.BaseTree)
+			}
+			if cap(body) != len(body) {
+				t.Errorf("a %d-byte file: the body was made for %d bytes and is %d", len(content), cap(body), len(body))
+			}
+			if base == "" && bytes.Contains(body, []byte("base_tree")) {
+				t.Error("an empty base tree is sent")
+			}
+		}
 	}
 }

@@ -230,9 +230,8 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	// through a base64 blob.
 	entry := &github.TreeEntry{Path: github.String(s.path), Mode: github.String("100644"), Type: github.String("blob")}
 	blobSHA := gitBlobSHA(content)
-	if utf8.Valid(content) {
-		entry.Content = github.String(string(content))
-	} else {
+	inline := utf8.Valid(content)
+	if !inline {
 		var blob *github.Blob
 		_, err := s.call(ctx, op+" (blob)", true, func(ctx context.Context) (resp *github.Response, err error) {
 			blob, resp, err = s.client.Git.CreateBlob(ctx, owner, repo, &github.Blob{
@@ -248,7 +247,11 @@ func (s *GitHubStore) commitViaGitData(ctx context.Context, t target, base *file
 	}
 	var tree *github.Tree
 	_, err := s.call(ctx, op+" (tree)", true, func(ctx context.Context) (resp *github.Response, err error) {
-		tree, resp, err = s.client.Git.CreateTree(ctx, owner, repo, base.pin.tree, []*github.TreeEntry{entry})
+		if inline {
+			tree, resp, err = s.createTree(ctx, owner, repo, base.pin.tree, s.path, content)
+		} else {
+			tree, resp, err = s.client.Git.CreateTree(ctx, owner, repo, base.pin.tree, []*github.TreeEntry{entry})
+		}
 		return resp, err
 	})
 	if err != nil {

@@ -40,6 +40,44 @@ func TestIndexFindsEveryNameThatSameNameCallsEqual(t *testing.T) {
 	}
 }
 
+// The index finds places by a hash of the name key, worked out without
+// the key for ASCII names: it is the key's hash whichever way.
+func TestNameHashIsTheHashOfTheNameKey(t *testing.T) {
+	for _, name := range []string{"Graz", " graz  am  Schöckl ", "Lisboa\t\t", "  ", "", "a\vb\fc\rd\ne", "São José", "NYC", "new york city"} {
+		key := nameKey(name)
+		h := uint64(14695981039346656037)
+		for i := 0; i < len(key); i++ {
+			h = (h ^ uint64(key[i])) * 1099511628211
+		}
+		if got := nameHash(name); got != h {
+			t.Errorf("nameHash(%q) = %x, the hash of its key %q is %x", name, got, key, h)
+		}
+	}
+}
+
+// Places whose names share a hash but are other names are not found for
+// each other, and places of one name are found in the order indexed.
+func TestIndexTellsNamesWithOneHashApart(t *testing.T) {
+	graz, linz := mustPlace(t, "Graz", "47.0707", "15.4395"), mustPlace(t, "Linz", "47.0707", "15.4395")
+	ix := NewIndex([]Place{graz})
+	// As if Linz's name hashed like Graz's.
+	ix.byHash[nameHash("Linz")] = ix.byHash[nameHash("Graz")]
+	if q, ok := ix.Same(linz); ok {
+		t.Errorf("Linz is the same as %v", q)
+	}
+	if got, ok := ix.Same(mustPlace(t, "GRAZ", "47.0707", "15.4395")); !ok || got.Name != "Graz" {
+		t.Errorf("Same(GRAZ) = %v, %v", got, ok)
+	}
+	first := mustPlace(t, "Wien", "48.2", "16.37")
+	second := first
+	second.Note = "the second row"
+	ix = NewIndex([]Place{first})
+	ix.Add(second)
+	if v := ix.Visits(first); len(v) != 2 || v[0].Note != "" || v[1].Note != "the second row" {
+		t.Errorf("Visits = %v, want both rows in file order", v)
+	}
+}
+
 func TestIndexSameVisitsAndNear(t *testing.T) {
 	graz := mustPlace(t, "Graz", "47.0707", "15.4395")
 	ix := NewIndex([]Place{graz})

@@ -2,23 +2,37 @@ package views
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/whib/whib/geo"
 )
 
-// Country is a place's country as geo tells it: code, English name, flag.
-type Country = geo.Country
+// Country is where a place is, as geo tells it: its country (code,
+// English name, flag) and, where known, the region of it the place lies
+// in (Region.Code "" otherwise). A list entry reads "Styria, Austria 🇦🇹".
+type Country struct {
+	geo.Country
+	Region geo.Region
+}
 
 // Geo is what the map page shows of countries. Until the gazetteer has
 // loaded, Ready is false and the page shows no countries (it never waits).
 type Geo struct {
-	Ready     bool
-	Countries map[string]Country // by place ID; places at sea are missing
+	Ready bool
+	// Countries are those of the places the list shows, by place ID;
+	// places at sea are missing.
+	Countries map[string]Country
 	Stats     geo.Stats
 	// WorldURL is the versioned world outline layer (GeoJSON) that app.js
 	// draws under the tiles and uses to shade the visited countries.
 	WorldURL string
+	// ChecklistsInline: the regions of the checklists are few enough to
+	// ride along on the page (ChecklistsPage always has them).
+	ChecklistsInline bool
 }
+
+// Checklist is one country's regions, visited and not.
+type Checklist = geo.Checklist
 
 // Search is the model of SearchResults, the "Find a place" listbox.
 type Search struct {
@@ -35,15 +49,76 @@ func countryLabel(c Country) string {
 	return c.Name + " " + c.Flag
 }
 
-// resultWhere is what a search result says besides its name.
-func resultWhere(r geo.Result) string {
-	if r.Kind == geo.KindCoordinates {
-		if r.CountryName == "" {
-			return "Coordinates"
-		}
-		return "Coordinates in " + r.CountryName
+// whereLabel is "Styria, Austria 🇦🇹", or the country alone when the
+// region is not known.
+func whereLabel(c Country) string {
+	if c.Region.Name == "" {
+		return countryLabel(c)
 	}
-	return r.CountryName
+	return c.Region.Name + ", " + countryLabel(c)
+}
+
+// resultParts are what a search result's option says: its name, with the
+// name matched when it is another ("Munich (München)"), and where it is
+// ("Bavaria, Germany"), both from its label.
+func resultParts(r geo.Result) (name, where string) {
+	name = r.Name
+	if r.Matched != "" {
+		name += " (" + r.Matched + ")"
+	}
+	where = r.CountryName
+	if r.Label != "" {
+		rest, ok := strings.CutPrefix(r.Label, name)
+		if !ok {
+			return r.Label, ""
+		}
+		where = strings.TrimPrefix(rest, ", ")
+	}
+	switch r.Kind {
+	case geo.KindCoordinates:
+		if where == "" {
+			return name, "Coordinates"
+		}
+		return name, "Coordinates in " + where
+	case geo.KindCountry:
+		return name, strings.TrimSpace("Country " + where)
+	}
+	return name, where
+}
+
+// resultLabel is the result in words, for what find.js announces.
+func resultLabel(r geo.Result) string {
+	name, where := resultParts(r)
+	if where == "" {
+		return name
+	}
+	return name + ", " + where
+}
+
+// boundsOf is "west,south,east,north", for find.js to fly to.
+func boundsOf(b geo.Bounds) string {
+	return degrees(b.West) + "," + degrees(b.South) + "," + degrees(b.East) + "," + degrees(b.North)
+}
+
+// regionNames is "Bavaria, Berlin", or "none".
+func regionNames(rs []geo.Region) string {
+	if len(rs) == 0 {
+		return "none"
+	}
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// countNames is "Puerto Rico (2 places), Taiwan (1 place)".
+func countNames(cs []geo.Count) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name + " (" + plural(c.Places, "place", "places") + ")"
+	}
+	return strings.Join(names, ", ")
 }
 
 func resultOptionID(i int) string { return "place-find-option-" + strconv.Itoa(i) }

@@ -640,7 +640,7 @@ func groupedList(m Map) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, p := range g.Places {
-				templ_7745c5c3_Err = markedPlaceItem(p, m.ETags[p.ID], g.Country, m.Viewer.CanWrite, m.Private[p.ID]).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = markedPlaceItem(p, m.ETags[p.ID], m.Geo.Countries[p.ID], m.Viewer.CanWrite, m.Private[p.ID]).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -8,8 +8,10 @@
 //	go run ./bench/cmd/whibprofile -places=100000 -memprofile=/tmp/heap.pprof
 //	go tool pprof -sample_index=alloc_space -top /tmp/heap.pprof
 //
-// The app is built by internal/whib.Build, as main builds it; sign-in is
-// not configured, adds go through store.Live directly.
+// The app is built by internal/whib.Build, as main builds it, with the
+// gazetteer loaded before the first page (as it is seconds after a start)
+// and main's soft memory limit unless GOMEMLIMIT is set; sign-in is not
+// configured, adds go through store.Live directly.
 package main
 
 import (
@@ -25,10 +27,12 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
 
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/internal/whib"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/store/githubtest"
@@ -64,12 +68,20 @@ func run(args []string, out io.Writer) error {
 	}
 	defer stopCPU()
 	runtime.MemProfileRate = 64 << 10
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(whib.DefaultMemoryLimit) // as main does
+	}
 
-	app, err := buildApp(ctx, gh.URL)
+	geoData := geo.NewData()
+	app, err := buildApp(ctx, gh.URL, geoData)
 	if err != nil {
 		return err
 	}
 	stage(out, "started")
+	if _, err := geoData.Load(ctx); err != nil {
+		return err
+	}
+	stage(out, "gazetteer loaded")
 	if err := exercise(ctx, out, app, *views, *adds); err != nil {
 		return err
 	}
@@ -85,7 +97,7 @@ func run(args []string, out io.Writer) error {
 }
 
 // buildApp is whib as main builds it, against the fake GitHub at apiURL.
-func buildApp(ctx context.Context, apiURL string) (*whib.Server, error) {
+func buildApp(ctx context.Context, apiURL string, geoData *geo.Data) (*whib.Server, error) {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	env := map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "t", "GITHUB_API_URL": apiURL,
 		"BASE_URL": "http://127.0.0.1", "TILE_URL": "http://127.0.0.1:1/{z}/{x}/{y}.png"}
@@ -93,7 +105,7 @@ func buildApp(ctx context.Context, apiURL string) (*whib.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return whib.Build(ctx, cfg, logger, nil)
+	return whib.Build(ctx, cfg, logger, nil, whib.WithGeo(geoData))
 }
 
 // exercise runs the phases whibbench measures, printing memory after each.
@@ -104,15 +116,15 @@ func exercise(ctx context.Context, out io.Writer, app *whib.Server, views, adds 
 	}
 	stage(out, "loaded")
 
-	_, page := get(h, "/")
-	stage(out, fmt.Sprintf("first GET / (%d bytes HTML)", len(page)))
+	wirePage, page := get(h, "/")
+	stage(out, fmt.Sprintf("first GET / (%d bytes HTML, %d gzip)", len(page), len(wirePage)))
 	if m := regexp.MustCompile(`data-markers-url="([^"]*)"`).FindSubmatch(page); m != nil {
 		u := strings.ReplaceAll(string(m[1]), "&amp;", "&")
 		wire, body := get(h, u)
 		stage(out, fmt.Sprintf("GET markers (%d bytes, %d gzip)", len(body), len(wire)))
 	}
 	for range views {
-		get(h, "/")
+		serve(h, "/")
 	}
 	stage(out, fmt.Sprintf("%d × GET /", views))
 	for i := range adds {
@@ -163,10 +175,7 @@ func writeHeapProfile(path string) error {
 // get serves target as a browser would ask for it (gzip accepted) and
 // returns the body as sent, and decompressed.
 func get(h http.Handler, target string) (wire, body []byte) {
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	req.Header.Set("Accept-Encoding", "gzip")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := serve(h, target)
 	wire = rec.Body.Bytes()
 	if rec.Header().Get("Content-Encoding") != "gzip" {
 		return wire, wire
@@ -197,6 +206,16 @@ func stage(w io.Writer, name string) {
 	}
 	fmt.Fprintf(w, "%-48s heap in use %6.1f MB  heap sys %6.1f MB  total alloc %7.1f MB  GCs %3d  RSS %s (peak %s)\n",
 		name, mb(m.HeapInuse), mb(m.HeapSys), mb(m.TotalAlloc), m.NumGC, rss, hwm)
+}
+
+// serve serves target as a browser would ask for it (gzip accepted); the
+// page views do not decompress what they get, so the heap is whib's.
+func serve(h http.Handler, target string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
 }
 
 func mb(n uint64) float64 { return float64(n) / 1e6 }
