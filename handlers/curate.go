@@ -164,7 +164,7 @@ func (a *app) editForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return redirectIfMoved(w, r, err, "/edit")
 	}
-	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
+	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String(), Visited: p.Visited.String(), Note: p.Note}
 	if shapeOf(r) == shapeHTMX {
 		return a.render(w, r, http.StatusOK, views.PlaceEditItem(id, etag, f, false))
 	}

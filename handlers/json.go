@@ -20,12 +20,14 @@ import (
 //
 //	{"id", "name", "latitude", "longitude"}
 //
-// and, once the countries are known (the borders have loaded), "country"
-// (ISO 3166-1 alpha-2) and "country_name", both "" for a place at sea, and
-// "region" (ISO 3166-2, "AT-6") and "region_name" ("Styria"), both "" where
-// there is none; then "etag", the place's entity tag as stored (the ETag of
-// GET /places/{id}, quotes included), which PATCH and DELETE take back in
-// If-Match. A DELETE's answer has no "etag": the place is no longer stored.
+// with "visited" (the date notation as stored, see store.ParseVisited) and
+// "note" when the visit has them, and, once the countries are known (the
+// borders have loaded), "country" (ISO 3166-1 alpha-2) and "country_name",
+// both "" for a place at sea, and "region" (ISO 3166-2, "AT-6") and
+// "region_name" ("Styria"), both "" where there is none; then "etag", the
+// place's entity tag as stored (the ETag of GET /places/{id}, quotes
+// included), which PATCH and DELETE take back in If-Match. A DELETE's
+// answer has no "etag": the place is no longer stored.
 // Every writer goes through appendPlaceJSON.
 type placeJSON struct {
 	place store.Place
@@ -71,6 +73,9 @@ func appendPlaceJSON(buf []byte, p store.Place, etag string, where *geo.Location
 	buf = appendCoord(buf, p.Latitude)
 	buf = append(buf, `,"longitude":`...)
 	buf = appendCoord(buf, p.Longitude)
+	if buf, err = appendVisitFields(buf, p); err != nil {
+		return nil, err
+	}
 	buf, err = appendLocationFields(buf, where)
 	if err != nil {
 		return nil, err
@@ -87,6 +92,25 @@ func appendPlaceJSON(buf []byte, p store.Place, etag string, where *geo.Location
 		buf = append(buf, '"')
 	}
 	return append(buf, '}'), nil
+}
+
+// appendVisitFields writes `,"visited":"2019-07","note":"…"`, each only
+// when the visit has it.
+func appendVisitFields(buf []byte, p store.Place) ([]byte, error) {
+	if !p.Visited.IsZero() {
+		buf = append(buf, `,"visited":"`...)
+		buf = append(buf, p.Visited.String()...) // digits, '-' and '/': nothing to escape
+		buf = append(buf, '"')
+	}
+	if p.Note != "" {
+		note, err := json.Marshal(p.Note)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, `,"note":`...)
+		buf = append(buf, note...)
+	}
+	return buf, nil
 }
 
 // appendCoord writes a coordinate as a JSON number. The stored text is not

@@ -75,9 +75,9 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return addFormError(err, in)
 	}
-	status, message := http.StatusCreated, fmt.Sprintf("Added %s to the map.", res.Place.Name)
+	status, message := http.StatusCreated, addedMessage(res)
 	if !res.Added {
-		status, message = http.StatusOK, fmt.Sprintf("%s is already on the map.", res.Place.Name)
+		status = http.StatusOK
 	} else {
 		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", p.Who.String(), "version", res.Snapshot.Version)
 	}
@@ -106,6 +106,24 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
 	return a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
 }
 
+// addedMessage says what an add did: "Added Graz to the map.", "Added a
+// visit to Graz (2023)." when the place had other visits, or "Graz (2023)
+// is already on the map." when nothing was written.
+func addedMessage(res store.AddResult) string {
+	name := res.Place.Name
+	dated := name
+	if when := res.Place.Visited.String(); when != "" {
+		dated += " (" + when + ")"
+	}
+	switch {
+	case !res.Added:
+		return dated + " is already on the map."
+	case res.Visits > 0:
+		return "Added a visit to " + dated + "."
+	}
+	return fmt.Sprintf("Added %s to the map.", dated)
+}
+
 // nearbyPlace is a stored place with p's name within a kilometre that is
 // not the same place (which Add itself recognises).
 func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64, bool) {
@@ -122,7 +140,7 @@ func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64,
 // askAboutNear shows the form again, saying which place is near and
 // asking whether to add this one anyway.
 func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, want shape, in placeInput, message string) error {
-	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Near: message}
+	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Visited: in.Visited, Note: in.Note, Near: message}
 	if want == shapeHTMX {
 		return a.render(w, r, http.StatusOK, views.PlaceForm(f))
 	}

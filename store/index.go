@@ -239,6 +239,17 @@ func (ix *Index) Same(p Place) (Place, bool) {
 	return Place{}, false
 }
 
+// sameExcept is Same for an edit of the row with this id: that row itself
+// does not count (a note changed, or a name's case, is still the place).
+func (ix *Index) sameExcept(p Place, id string) (Place, bool) {
+	for q := range ix.named(p.Name) {
+		if q.ID != id && q.SameAs(p) {
+			return q, true
+		}
+	}
+	return Place{}, false
+}
+
 // Visits are the indexed places at p's point with p's name: the visits of
 // that place, whatever their dates.
 func (ix *Index) Visits(p Place) []Place {

@@ -110,6 +110,15 @@ func fieldError(f Form, field string) string {
 	return f.Errors[field]
 }
 
+// describedBy is a field's aria-describedby: its help, and its error
+// message when it has one.
+func describedBy(help, errorID, message string) string {
+	if message == "" {
+		return help
+	}
+	return help + " " + errorID
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // ifMatchHeaders is the hx-headers value that sends a place's entity tag

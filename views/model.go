@@ -50,7 +50,8 @@ type Viewer struct {
 // Form is the add-place form's state.
 type Form struct {
 	Name, Latitude, Longitude string            // values kept on error
-	Errors                    map[string]string // per field: "name", "latitude", "longitude"
+	Visited, Note             string            // when (the date notation) and a note; may be empty
+	Errors                    map[string]string // per field: "name", "latitude", "longitude", "visited", "note"
 	Error                     string            // general failure, shown as an alert
 	Status                    string            // success text for the aria-live region
 	// Notice: nothing was saved, and that is fine (the place is already on
