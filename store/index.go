@@ -277,3 +277,31 @@ func (ix *Index) Near(p Place) (Place, float64, bool) {
 	}
 	return best, bestM, found
 }
+
+// GroupVisits groups rows by place: the rows with the same name and point
+// (SameName, coordinates within 1e-6°) are the visits of one place. Each
+// group holds row indexes in file order; the groups are in the order of
+// each place's first row. A row is compared with the first row of each
+// group of its name, so a chain of points each within 1e-6° of the next
+// stays apart, as Same would keep it.
+func GroupVisits(places []Place) [][]int {
+	groups := make([][]int, 0, len(places))
+	byName := make(map[string][]int, len(places)) // name key → group indexes
+	for i, p := range places {
+		key := nameKey(p.Name)
+		found := -1
+		for _, g := range byName[key] {
+			if places[groups[g][0]].samePoint(p) {
+				found = g
+				break
+			}
+		}
+		if found < 0 {
+			found = len(groups)
+			groups = append(groups, nil)
+			byName[key] = append(byName[key], found)
+		}
+		groups[found] = append(groups[found], i)
+	}
+	return groups
+}
