@@ -44,6 +44,7 @@ type app struct {
 	pingReloads  *sharedReload
 	// Countries and search (countries.go, search.go).
 	countries     countryCache
+	visitStats    statsCache // visitstats.go
 	worldData     worldLayer
 	regionsData   regionLayer
 	searchLimiter *clientLimiter

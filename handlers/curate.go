@@ -150,7 +150,7 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 		changed, twins := a.changedPlaces(res.Snapshot, old, twinsOf(res.Snapshot, res.Place))
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), placeCount(res.Snapshot), a.geoView(res.Snapshot)))
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil

@@ -145,16 +145,17 @@ func appendLocationFields(buf []byte, l *geo.Location) ([]byte, error) {
 }
 
 // encodePlacesJSON is GET /places: every place in the one shape.
-func encodePlacesJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
-	return encodePlaces(s, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
-		return appendPlaceJSON(buf, p, s.ETag(p), countries.locationAt(i))
+func encodePlacesJSON(v placesView, loc *rowLocations) ([]byte, error) {
+	return encodePlaces(v.snap, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
+		// Entity tags are the whole snapshot's: GET /places writes them so.
+		return appendPlaceJSON(buf, p, v.whole.ETag(p), loc.locationAt(i))
 	})
 }
 
 // encodePlacesGeoJSON is GET /places.geojson: the same fields as feature
 // properties, the coordinates as an RFC 7946 point (longitude first).
-func encodePlacesGeoJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
-	return encodePlaces(s, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
+func encodePlacesGeoJSON(v placesView, loc *rowLocations) ([]byte, error) {
+	return encodePlaces(v.snap, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
 		name, err := json.Marshal(p.Name)
 		if err != nil {
 			return nil, err
@@ -167,7 +168,7 @@ func encodePlacesGeoJSON(s store.Snapshot, countries *placeCountries) ([]byte, e
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
-		if buf, err = appendLocationFields(buf, countries.locationAt(i)); err != nil {
+		if buf, err = appendLocationFields(buf, loc.locationAt(i)); err != nil {
 			return nil, err
 		}
 		return append(buf, `}}`...), nil

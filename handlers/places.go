@@ -96,8 +96,12 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
 		}
 		// The page's script puts the marker on the map (events.js).
 		w.Header().Set("HX-Trigger", triggerJSON(views.PlaceAddedEvent, a.stored(res.Snapshot, res.Place)))
+		if res.Visits > 0 {
+			entry := a.entryOf(res.Snapshot, res.Place)
+			return a.render(w, r, http.StatusOK, views.VisitAdded(views.Form{Status: message}, entry, placeCount(res.Snapshot), a.geoView(res.Snapshot), undoOf(res.Change, false)))
+		}
 		country := a.countryOf(res.Place)
-		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, res.Snapshot.ETag(res.Place), country, len(res.Snapshot.Places), a.geoView(res.Snapshot), undoOf(res.Change, false)))
+		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, res.Snapshot.ETag(res.Place), country, placeCount(res.Snapshot), a.geoView(res.Snapshot), undoOf(res.Change, false)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 		return nil
@@ -185,17 +189,27 @@ func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) error {
 
 func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `inline; filename="places.csv"`)
-	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
-		return s.Content, nil
+	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(v placesView) ([]byte, error) {
+		if v.filter.IsZero() {
+			return v.snap.Content, nil // the stored file (or the public one), byte for byte
+		}
+		return store.NewSnapshot(v.snap.Places, v.snap.Version, v.snap.LoadedAt).Content, nil
 	})
 }
 
-func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) error {
+// serveData answers a data download of the visits r asks for (?visited=),
+// built once per version and filter.
+func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(placesView) ([]byte, error)) error {
+	filter, err := visitFilterOf(r)
+	if err != nil {
+		return err
+	}
 	snap, _, err := a.visible(r)
 	if err != nil {
 		return err
 	}
-	body, err := a.data.get(snap.Version, kind, func() ([]byte, error) { return build(snap) })
+	v := placesView{whole: snap, filter: filter}
+	body, err := a.data.get(snap.Version, kind+v.filterKey(), func() ([]byte, error) { return build(viewOf(snap, filter)) })
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,13 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/whib/whib/internal/apptest"
 	"github.com/whib/whib/internal/whib"
@@ -201,4 +203,188 @@ func placeIDByName(t *testing.T, app *apptest.Site, name string) string {
 	}
 	t.Fatalf("no place named %q in %s", name, body)
 	return ""
+}
+
+// travels is a map with dates: Graz twice, three places in 2024, one with
+// no date, and a plan.
+func travels() string {
+	plan := time.Now().AddDate(1, 0, 0).Format("2006-01")
+	return "name,latitude,longitude,visited,note\n" +
+		"Graz,47.0707,15.4395,2019,Talk\n" +
+		"Graz,47.0707,15.4395,2023-05,Again\n" +
+		"Lima,-12.0464,-77.0428,2024-03-10/2024-03-20\n" +
+		"Tokyo,35.6762,139.6503,2024-11,\"Sushi, see https://example.org/sushi.\"\n" +
+		"Santiago,-33.4489,-70.6693,2024-01\n" +
+		"Taipei,25.0330,121.5654\n" +
+		"Kyoto,35.0116,135.7681," + plan + ",Cherry blossoms\n"
+}
+
+// Every output keeps the visits that overlap ?visited=; each filter is a
+// body (and an ETag) of its own; a wrong one is a 400 saying why.
+func TestEveryOutputKeepsTheVisitsOfVisited(t *testing.T) {
+	loadGeo(t)
+	onEachBackend(t, travels(), func(t *testing.T, app site) {
+		outputs := []string{"/places", "/places.geojson", "/places.gpx", "/places.kml", "/places.csv", "/stats", "/", "/embed"}
+		for _, path := range outputs {
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: path + sep + "visited=2024"})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s?visited=2024 = %d %s", path, resp.StatusCode, body)
+			}
+			for _, in := range []string{"Lima", "Tokyo", "Santiago"} {
+				if path != "/stats" && !strings.Contains(body, in) {
+					t.Errorf("GET %s?visited=2024 leaves out %s", path, in)
+				}
+			}
+			for _, out := range []string{"Graz", "Taipei", "Kyoto"} {
+				if path != "/" && path != "/embed" && strings.Contains(body, out) {
+					t.Errorf("GET %s?visited=2024 shows %s", path, out)
+				}
+			}
+			_, all := app.Do(nil, apptest.Request{Method: "GET", Path: path})
+			if tag := resp.Header.Get("ETag"); tag != "" {
+				again, _ := app.Do(nil, apptest.Request{Method: "GET", Path: path + sep + "visited=2024", Header: map[string]string{"If-None-Match": tag}})
+				if again.StatusCode != http.StatusNotModified {
+					t.Errorf("GET %s?visited=2024 with its own ETag = %d, want 304", path, again.StatusCode)
+				}
+				other, _ := app.Do(nil, apptest.Request{Method: "GET", Path: path + sep + "visited=2019/2021", Header: map[string]string{"If-None-Match": tag}})
+				if other.StatusCode != http.StatusOK || other.Header.Get("ETag") == tag {
+					t.Errorf("GET %s?visited=2019/2021 answers %d with the ETag of 2024", path, other.StatusCode)
+				}
+			}
+			if path == "/places.csv" && all != app.stored() {
+				t.Errorf("GET /places.csv without ?visited= is not the stored file:\n%s", all)
+			}
+			resp, body = app.Do(nil, apptest.Request{Method: "GET", Path: path + sep + "visited=2019-13"})
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Month must be 01 to 12 (it is 13).") {
+				t.Errorf("GET %s?visited=2019-13 = %d %s, want 400 saying what is wrong", path, resp.StatusCode, body)
+			}
+		}
+		_, csv := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.csv?visited=2019/2021"})
+		if csv != "name,latitude,longitude,visited,note\nGraz,47.0707,15.4395,2019,Talk\n" {
+			t.Errorf("GET /places.csv?visited=2019/2021 =\n%s", csv)
+		}
+		var list []map[string]any
+		_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places?visited=2024-03-15"})
+		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 1 || list[0]["name"] != "Lima" {
+			t.Errorf("GET /places?visited=2024-03-15 = %s, want Lima's stay", body)
+		}
+	})
+}
+
+// /stats counts places been to (plans aside), visits, plans and, per year,
+// the places and the countries first visited then; the page says it.
+func TestStatsTellPerYearAndPerCountryTheFirstVisit(t *testing.T) {
+	loadGeo(t)
+	app := apptest.New(t, apptest.WithCSV([]byte(travels())))
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/stats"})
+	var got struct {
+		Places, Visits, Planned int
+		Countries               []struct {
+			Code         string  `json:"code"`
+			Places       int     `json:"places"`
+			FirstVisited *string `json:"first_visited"`
+		}
+		Years []struct {
+			Year, Visits, Places, Countries int
+			NewCountries                    []struct{ Code, Name string } `json:"new_countries"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Places != 5 || got.Visits != 6 || got.Planned != 1 {
+		t.Errorf("GET /stats = %s\nwant 5 places (Kyoto is a plan), 6 visits, 1 planned", body)
+	}
+	first := map[string]string{}
+	for _, c := range got.Countries {
+		if c.FirstVisited != nil {
+			first[c.Code] = *c.FirstVisited
+		}
+		if c.Code == "JP" && c.Places != 1 || c.Code == "AT" && c.Places != 1 {
+			t.Errorf("country %s counts %d places", c.Code, c.Places)
+		}
+	}
+	if want := map[string]string{"AT": "2019", "PE": "2024-03-10", "JP": "2024-11", "CL": "2024-01"}; !maps.Equal(first, want) {
+		t.Errorf("first visits %v, want %v (Taiwan has no date)", first, want)
+	}
+	if len(got.Years) != 3 || got.Years[0].Year != 2024 || got.Years[1].Year != 2023 || got.Years[2].Year != 2019 {
+		t.Fatalf("years = %+v, want 2024, 2023, 2019", got.Years)
+	}
+	y := got.Years[0]
+	if y.Visits != 3 || y.Places != 3 || y.Countries != 3 || len(y.NewCountries) != 3 || y.NewCountries[0].Name != "Chile" {
+		t.Errorf("2024 = %+v, want 3 visits, places and new countries (Chile, Japan, Peru)", y)
+	}
+	if y := got.Years[1]; y.Places != 1 || len(y.NewCountries) != 0 {
+		t.Errorf("2023 = %+v, want Graz again and no new country", y)
+	}
+	_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/stats?visited=2024"})
+	if !strings.Contains(body, `"places":3,"visits":3,"planned":0`) {
+		t.Errorf("GET /stats?visited=2024 = %s", body)
+	}
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	for _, want := range []string{"2024: 3 places, 3 new countries: Chile, Japan, Peru", "since 2019", "Planned: 1 visit", "5 places in 5 countries"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+}
+
+// The list shows each place once with its dates: by date it is plans
+// first, then newest first by year, then the places with no date; with
+// ?visited= only that year's, and the year control says which.
+func TestTheListByDateAndByYear(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV([]byte(travels())))
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/?order=date"})
+	at := 0
+	for _, h := range []string{">Planned · 1 place</h3>", ">Kyoto</a>", ">2024 · 3 places</h3>", ">Tokyo</a>", ">Lima</a>", ">Santiago</a>",
+		">2023 · 1 place</h3>", ">Graz</a>", "2023-05", "Again", "2019", "Talk", ">No date · 1 place</h3>", ">Taipei</a>"} {
+		i := strings.Index(page[at:], h)
+		if i < 0 {
+			t.Fatalf("the list by date lacks %q after the previous one:\n%s", h, page[strings.Index(page, `id="places"`):])
+		}
+		at += i
+	}
+	if n := strings.Count(page, ">Graz</a>"); n != 1 {
+		t.Errorf("Graz is listed %d times, want once with both dates", n)
+	}
+	if !strings.Contains(page, `<a href="https://example.org/sushi" rel="nofollow noopener">https://example.org/sushi</a>.`) {
+		t.Error("the note's address is not a link (without the sentence's full stop)")
+	}
+	_, page = app.Do(nil, apptest.Request{Method: "GET", Path: "/?visited=2024"})
+	list := page[strings.Index(page, `id="places"`):]
+	if strings.Contains(list, ">Graz</a>") || !strings.Contains(list, ">Lima</a>") || !strings.Contains(list, `<span id="place-count">3</span>`) {
+		t.Errorf("the list of 2024:\n%s", list)
+	}
+	if !strings.Contains(page, `<option value="2024" selected>2024</option>`) || !strings.Contains(page, `<option value="2023">2023</option>`) {
+		t.Error("the year control does not offer the years with 2024 chosen")
+	}
+	resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/?order=name"})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /?order=name = %d, want 400", resp.StatusCode)
+	}
+}
+
+// Adding a place already on the map with a new date says so, and the
+// page's entry of the place is swapped for one with both visits.
+func TestTheFormAddsAVisitAndSaysSo(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude,visited,note\nGraz,47.0707,15.4395,2019,Talk\n")))
+	graz := placeIDByName(t, app, "Graz")
+	writer := app.SignIn("Jess", true)
+	resp, fragment := app.Do(writer, apptest.Request{Method: "POST", Path: "/places",
+		Body:   apptest.Form(map[string]string{"name": "Graz", "latitude": "47.0707", "longitude": "15.4395", "visited": "2023", "note": "Again"}),
+		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, "Added a visit to Graz (2023).") {
+		t.Fatalf("htmx add of a visit = %d:\n%s", resp.StatusCode, fragment)
+	}
+	oob := `hx-swap-oob="outerHTML:[data-group=&#34;` + graz + `&#34;]"`
+	if !strings.Contains(fragment, oob) || strings.Index(fragment, ">2023<") > strings.Index(fragment, ">2019<") {
+		t.Errorf("the answer does not swap Graz's entry (%s) for one with 2023, then 2019:\n%s", oob, fragment)
+	}
+	if !strings.Contains(resp.Header.Get("HX-Trigger"), `"visited":"2023"`) {
+		t.Errorf("HX-Trigger = %s, want the visit for the marker's popup", resp.Header.Get("HX-Trigger"))
+	}
 }
