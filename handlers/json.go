@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/whib/whib/geo"
@@ -153,7 +154,8 @@ func encodePlacesJSON(v placesView, loc *rowLocations) ([]byte, error) {
 }
 
 // encodePlacesGeoJSON is GET /places.geojson: the same fields as feature
-// properties, the coordinates as an RFC 7946 point (longitude first).
+// properties, the coordinates as an RFC 7946 point (longitude first), and
+// a visit's date also as OGC JSON-FG's "time" member.
 func encodePlacesGeoJSON(v placesView, loc *rowLocations) ([]byte, error) {
 	return encodePlaces(v.snap, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
 		name, err := json.Marshal(p.Name)
@@ -168,11 +170,29 @@ func encodePlacesGeoJSON(v placesView, loc *rowLocations) ([]byte, error) {
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
+		if buf, err = appendVisitFields(buf, p); err != nil {
+			return nil, err
+		}
 		if buf, err = appendLocationFields(buf, loc.locationAt(i)); err != nil {
 			return nil, err
 		}
-		return append(buf, `}}`...), nil
+		buf = append(buf, '}')
+		return append(appendFGTime(buf, p.Visited), '}'), nil
 	})
+}
+
+// appendFGTime writes JSON-FG's "time" member for a visit: {"date": …} for
+// one day, {"interval": [first day, last day]} for a longer one (a year, a
+// month, a stay), as JSON-FG's dates are whole days; nothing when unknown.
+func appendFGTime(buf []byte, v store.Visited) []byte {
+	if v.IsZero() {
+		return buf
+	}
+	start, end := v.Start().Format(time.DateOnly), v.End().Format(time.DateOnly)
+	if start == end {
+		return append(buf, `,"time":{"date":"`+start+`"}`...)
+	}
+	return append(buf, `,"time":{"interval":["`+start+`","`+end+`"]}`...)
 }
 
 // encodePlaces writes open, each place through item separated by commas,
