@@ -217,14 +217,18 @@ type countryName struct {
 }
 
 func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
-	v, _, err := a.viewFor(r)
+	filter, err := visitFilterOf(r)
 	if err != nil {
 		return err
 	}
-	st := a.statsOf(v)
+	whole, _, err := a.visible(r)
+	if err != nil {
+		return err
+	}
+	st := a.statsFor(whole, filter, func() placesView { return viewOf(whole, filter) })
 	body := statsBody{Places: st.counts.Places, Visits: st.counts.Visits, Planned: st.counts.Planned,
 		Countries: []countryStat{}, Continents: []geo.Count{}, Regions: []geo.RegionCount{}, Years: yearsJSON(st.counts.Years),
-		Visited: v.filter.String()}
+		Visited: filter.String()}
 	if st.countriesKnown {
 		body.Countries = countryStats(st.geo, st.counts.FirstVisited)
 		body.Continents, body.Regions, body.Unplaced = st.geo.Continents, st.geo.Regions, st.geo.Unplaced

@@ -198,7 +198,15 @@ func appendFGTime(buf []byte, v store.Visited) []byte {
 // encodePlaces writes open, each place through item separated by commas,
 // then close. perPlace sizes the buffer.
 func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf []byte, i int, p store.Place) ([]byte, error)) ([]byte, error) {
-	buf := make([]byte, 0, perPlace*len(s.Places)+len(open)+len(close))
+	size := (perPlace+32)*len(s.Places) + len(open) + len(close) // 32: an etag
+	for _, p := range s.Places {
+		// Dates and notes: sized up front, as growing a buffer of tens of
+		// megabytes copies it and doubles what it holds.
+		if p.Note != "" || !p.Visited.IsZero() {
+			size += len(p.Note)*11/10 + len(p.Visited.String()) + 60
+		}
+	}
+	buf := make([]byte, 0, size)
 	buf = append(buf, open...)
 	var err error
 	for i, p := range s.Places {

@@ -68,19 +68,6 @@ func (v placesView) filterKey() string {
 	return "?visited=" + v.filter.String()
 }
 
-// viewFor is the view r asks for: what it may see, filtered by ?visited=.
-func (a *app) viewFor(r *http.Request) (placesView, store.Status, error) {
-	filter, err := visitFilterOf(r)
-	if err != nil {
-		return placesView{}, store.Status{}, err
-	}
-	whole, st, err := a.visible(r)
-	if err != nil {
-		return placesView{}, st, err
-	}
-	return viewOf(whole, filter), st, nil
-}
-
 // rowLocations are where a view's visits are, in their order: a geo.Spot
 // each, which ix names; nil while the gazetteer is loading.
 type rowLocations struct {

@@ -303,5 +303,12 @@ func GroupVisits(places []Place) [][]int {
 		}
 		groups[found] = append(groups[found], i)
 	}
+	// One backing array for all groups: a hundred thousand small slices
+	// are as many objects for the garbage collector to trace.
+	flat := make([]int, 0, len(places))
+	for g, rows := range groups {
+		flat = append(flat, rows...)
+		groups[g] = flat[len(flat)-len(rows) : len(flat) : len(flat)]
+	}
 	return groups
 }
