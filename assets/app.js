@@ -229,7 +229,7 @@
 
   function showPlaces(state, places, clusterThreshold) {
     for (var i = 0; i < places.length; i++) {
-      addVisit(state, places[i]);
+      addVisit(state, places[i], true);
     }
     var markers = shownMarkers(state);
     var done = function () {
@@ -296,8 +296,9 @@
 
   // addVisit files a row (a visit) under its place, making the place's
   // marker for its first; it returns the place, or null for a row without
-  // a usable point.
-  function addVisit(state, place) {
+  // a usable point. loading: one row of the first load, whose markers are
+  // brought up to date once all rows are in (shownMarkers).
+  function addVisit(state, place, loading) {
     var latitude = Number(place.latitude);
     var longitude = Number(place.longitude);
     if (!isFinite(latitude) || !isFinite(longitude) || place.latitude === "" || place.longitude === "") {
@@ -316,16 +317,30 @@
       state.groups[key] = group;
     }
     var id = String(place.id || "");
-    group.visits = group.visits.filter(function (v) {
-      return !id || String(v.place.id || "") !== id;
-    });
-    group.visits.push({ place: place, range: visitRange(place.visited) });
-    group.visits.sort(newestFirst);
+    if (id && state.byID[id]) {
+      group.visits = group.visits.filter(function (v) {
+        return String(v.place.id || "") !== id;
+      });
+    }
+    group.visits.push({ place: place, range: place.visited ? visitRange(place.visited) : null });
+    if (group.visits.length > 1) {
+      group.visits.sort(newestFirst);
+    }
     if (id) {
       state.byID[id] = group.marker;
     }
-    updateMarker(state, group);
+    keepNewest(group);
+    if (!loading) {
+      updateMarker(state, group);
+    }
     return group;
+  }
+
+  // keepNewest points the marker's place at the newest visit.
+  function keepNewest(group) {
+    var newest = group.visits[0].place;
+    group.marker.place.id = String(newest.id || "");
+    group.marker.place.etag = String(newest.etag || "");
   }
 
   // newestFirst orders visits by their first day, latest first, undated
@@ -337,13 +352,12 @@
     return b.range[0] - a.range[0] || b.range[1] - a.range[1];
   }
 
-  // updateMarker gives a place's marker what curate.js and the popup ask:
-  // the newest visit's id and etag (what the page saw of it, sent back in
+  // updateMarker gives a place's marker what curate.js acts on, the
+  // newest visit's id and etag (what the page saw of it, sent back in
   // If-Match), and a hollow pin when all it shows are plans.
   function updateMarker(state, group) {
     var marker = group.marker;
-    var newest = group.visits[0].place;
-    marker.place = { id: String(newest.id || ""), name: group.name, etag: String(newest.etag || "") };
+    keepNewest(group);
     var planned = shownVisits(state, group).every(function (v) {
       return isPlan(state, v);
     });
@@ -407,6 +421,7 @@
     // and screen reader's way to every place.
     var marker = L.marker(latlng, { alt: group.name, keyboard: false });
     marker.group = group;
+    marker.place = { id: "", name: group.name };
     marker.bindPopup(function () {
       return popupFor(state, group, marker);
     });
