@@ -263,12 +263,19 @@ func TestEveryOutputKeepsTheVisitsOfVisited(t *testing.T) {
 				t.Errorf("GET %s?visited=2019-13 = %d %s, want 400 saying what is wrong", path, resp.StatusCode, body)
 			}
 		}
+		whole, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/preview.png"})
+		year, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/preview.png?visited=2024"})
+		wrong, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/preview.png?visited=2024-1"})
+		if year.StatusCode != http.StatusOK || year.Header.Get("ETag") == whole.Header.Get("ETag") || wrong.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET /preview.png?visited=2024 = %d (ETag %s, the whole map's %s); a wrong one = %d %s",
+				year.StatusCode, year.Header.Get("ETag"), whole.Header.Get("ETag"), wrong.StatusCode, body)
+		}
 		_, csv := app.Do(nil, apptest.Request{Method: "GET", Path: "/places.csv?visited=2019/2021"})
 		if csv != "name,latitude,longitude,visited,note\nGraz,47.0707,15.4395,2019,Talk\n" {
 			t.Errorf("GET /places.csv?visited=2019/2021 =\n%s", csv)
 		}
 		var list []map[string]any
-		_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places?visited=2024-03-15"})
+		_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/places?visited=2024-03-15"})
 		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 1 || list[0]["name"] != "Lima" {
 			t.Errorf("GET /places?visited=2024-03-15 = %s, want Lima's stay", body)
 		}
