@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
@@ -175,9 +177,13 @@ func rowsOf(entries []views.ListPlace) []store.Place {
 	return out
 }
 
-// entryOf is p's entry in the list of snap: the place with all its visits.
+// entryOf is p's entry in the list of snap: the place with all its
+// visits, each with its entity tag; no visits when none is left.
 func (a *app) entryOf(snap store.Snapshot, p store.Place) views.ListPlace {
 	visits := snap.Index().Visits(p) // in file order: the first is the place as first stored
+	if len(visits) == 0 {
+		return views.ListPlace{First: p}
+	}
 	l := placeList{v: viewOf(store.Snapshot{Places: visits}, store.Visited{}), now: a.now()}
 	g := make([]int, len(visits))
 	for i := range g {
@@ -185,5 +191,22 @@ func (a *app) entryOf(snap store.Snapshot, p store.Place) views.ListPlace {
 	}
 	e := l.entry(g)
 	e.Country = a.countryOf(p)
+	for i := range e.Visits {
+		e.Visits[i].ETag = snap.ETag(e.Visits[i].Place)
+	}
 	return e
+}
+
+// placesAgain are the list entries of the places of these rows as snap
+// has them, each place once: what a change's answer brings up to date.
+func (a *app) placesAgain(snap store.Snapshot, rows ...store.Place) templ.Component {
+	seen := map[string]bool{}
+	var again []views.PlaceAgain
+	for _, p := range rows {
+		if key := store.PlaceKey(p); !seen[key] {
+			seen[key] = true
+			again = append(again, views.PlaceAgain{Entry: a.entryOf(snap, p)})
+		}
+	}
+	return views.PlacesAgain(again)
 }

@@ -387,11 +387,52 @@ func TestTheFormAddsAVisitAndSaysSo(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, "Added a visit to Graz (2023).") {
 		t.Fatalf("htmx add of a visit = %d:\n%s", resp.StatusCode, fragment)
 	}
-	oob := `hx-swap-oob="outerHTML:[data-group=&#34;` + graz + `&#34;]"`
+	oob := `data-place-id="` + graz + `" class="place-with-visits" hx-swap-oob="outerHTML:[data-group=&#34;`
 	if !strings.Contains(fragment, oob) || strings.Index(fragment, ">2023<") > strings.Index(fragment, ">2019<") {
 		t.Errorf("the answer does not swap Graz's entry (%s) for one with 2023, then 2019:\n%s", oob, fragment)
 	}
 	if !strings.Contains(resp.Header.Get("HX-Trigger"), `"visited":"2023"`) {
 		t.Errorf("HX-Trigger = %s, want the visit for the marker's popup", resp.Header.Get("HX-Trigger"))
 	}
+}
+
+// Deleting one visit of a place (htmx) brings the place's list entry back
+// with the visits it has left, and a change to a visit's date with all
+// of them; its last visit takes the entry away.
+func TestAChangeToAVisitRedrawsItsPlaceInTheList(t *testing.T) {
+	app := apptest.New(t, apptest.WithCSV([]byte("name,latitude,longitude,visited,note\nGraz,47.0707,15.4395,2019,Talk\nGraz,47.0707,15.4395,2023,Again\n")))
+	writer := app.SignIn("Jess", true)
+	var list []map[string]any
+	_, body := app.Do(nil, apptest.Request{Method: "GET", Path: "/places"})
+	if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 2 {
+		t.Fatalf("GET /places = %s", body)
+	}
+	htmx := func(method, id, form string, etag any) (*http.Response, string) {
+		return app.Do(writer, apptest.Request{Method: method, Path: "/places/" + id, Body: form,
+			Header: map[string]string{"HX-Request": "true", "If-Match": etag.(string), "Content-Type": "application/x-www-form-urlencoded"}})
+	}
+	resp, fragment := htmx("PATCH", list[0]["id"].(string), "visited=2019-05", list[0]["etag"])
+	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, `hx-swap-oob="outerHTML:[data-group=`) ||
+		!strings.Contains(fragment, ">2023<") || !strings.Contains(fragment, ">2019-05<") {
+		t.Fatalf("PATCH of a visit's date = %d, want Graz's entry with both visits:\n%s", resp.StatusCode, fragment)
+	}
+	_ = json.Unmarshal([]byte(mustGet(t, app, "/places")), &list)
+	resp, fragment = htmx("DELETE", list[1]["id"].(string), "", list[1]["etag"])
+	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, `hx-swap-oob="outerHTML:[data-group=`) || strings.Contains(fragment, ">2023<") {
+		t.Fatalf("DELETE of one visit = %d, want Graz's entry with the visit left:\n%s", resp.StatusCode, fragment)
+	}
+	_ = json.Unmarshal([]byte(mustGet(t, app, "/places")), &list)
+	resp, fragment = htmx("DELETE", list[0]["id"].(string), "", list[0]["etag"])
+	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, `hx-swap-oob="delete:[data-group=`) {
+		t.Errorf("DELETE of the last visit = %d, want Graz's entry gone:\n%s", resp.StatusCode, fragment)
+	}
+}
+
+func mustGet(t *testing.T, app *apptest.Site, path string) string {
+	t.Helper()
+	resp, body := app.Do(nil, apptest.Request{Method: "GET", Path: path})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d", path, resp.StatusCode)
+	}
+	return body
 }

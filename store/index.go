@@ -1,8 +1,11 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"iter"
 	"math"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -276,6 +279,18 @@ func (ix *Index) Near(p Place) (Place, float64, bool) {
 		}
 	}
 	return best, bestM, found
+}
+
+// PlaceKey names the place p is a visit of, for pages that show each
+// place once: twelve hex digits of its name as SameName compares names and
+// its point to six decimals (about 11 cm, the tolerance of SameAs). Rows
+// with the same key are the visits of one place; two points within 1e-6°
+// on either side of a rounding step get two keys, as rarely as that.
+func PlaceKey(p Place) string {
+	sum := sha256.Sum256([]byte(nameKey(p.Name) + "\x00" +
+		strconv.FormatFloat(math.Round(p.Latitude.value*1e6), 'f', 0, 64) + "," +
+		strconv.FormatFloat(math.Round(p.Longitude.value*1e6), 'f', 0, 64)))
+	return hex.EncodeToString(sum[:6])
 }
 
 // GroupVisits groups rows by place: the rows with the same name and point

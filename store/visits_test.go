@@ -146,3 +146,12 @@ func TestGroupVisitsByPlace(t *testing.T) {
 		t.Errorf("Snapshot.ByPlace = %v, want %v", got, want)
 	}
 }
+
+func TestPlaceKeyNamesThePlaceNotTheVisit(t *testing.T) {
+	a := mustVisit(t, "Graz", "47.0707", "15.4395", "2019", "Talk")
+	b := mustVisit(t, " graz", "47.07070", "15.4395", "2023", "")
+	c := mustVisit(t, "Graz", "47.0807", "15.4395", "2019", "")
+	if PlaceKey(a) != PlaceKey(b) || PlaceKey(a) == PlaceKey(c) || len(PlaceKey(a)) != 12 {
+		t.Errorf("keys %s %s %s: want the two visits of Graz alike, the other Graz apart", PlaceKey(a), PlaceKey(b), PlaceKey(c))
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/whib/whib/store"
 )
 
 // listEntries are the list's places on this page: m.Entries, or one
@@ -59,6 +61,22 @@ func allPlanned(e ListPlace) bool {
 		}
 	}
 	return true
+}
+
+// groupKey names a place's entry in the list (data-group): its visits
+// share it, so a change to one visit can replace the place's entry.
+func groupKey(p Place) string { return store.PlaceKey(p) }
+
+// groupTarget is an hx-swap-oob value that swaps the list entry of p's
+// place: "outerHTML:[data-group=…]".
+func groupTarget(swap string, p Place) string {
+	return swap + `:[data-group="` + groupKey(p) + `"]`
+}
+
+// PlaceAgain is a place a change touched: its entry with every visit it
+// has now, none when the change took its last.
+type PlaceAgain struct {
+	Entry ListPlace
 }
 
 // embedded is m as the embed shows it: the year control loads /embed.
