@@ -277,7 +277,10 @@ func TestEveryOutputKeepsTheVisitsOfVisited(t *testing.T) {
 		var list []map[string]any
 		_, body = app.Do(nil, apptest.Request{Method: "GET", Path: "/places?visited=2024-03-15"})
 		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 1 || list[0]["name"] != "Lima" {
-			t.Errorf("GET /places?visited=2024-03-15 = %s, want Lima's stay", body)
+			t.Fatalf("GET /places?visited=2024-03-15 = %s, want Lima's stay", body)
+		}
+		if lima := placesByID(t, app.Site)[list[0]["id"].(string)]; lima["etag"] != list[0]["etag"] || lima["etag"] == nil {
+			t.Errorf("Lima's etag is %v filtered and %v in GET /places", list[0]["etag"], lima["etag"])
 		}
 	})
 }
