@@ -180,7 +180,7 @@ func TestVisitedRegionsLoadWhenTheirLayerIsSwitchedOn(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(longitudeField), "14.2858"),
 		chromedp.Click(chromedp.CSS(submitButton), chromedp.NodeVisible))
 	b.until("its region is shaded too", `(n) => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === n`, len(stats.Regions)+1)
-	b.until("its list entry names its region", `() => [...document.querySelectorAll("#place-list li")].some(li =>
+	b.until("its list entry names its region", `() => [...document.querySelectorAll("#place-list > li")].some(li =>
 		li.querySelector(".place-name").textContent === "Linz" && li.querySelector(".place-country").textContent === "Upper Austria, Austria 🇦🇹")`)
 
 	b.do("switch them off", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
@@ -188,7 +188,7 @@ func TestVisitedRegionsLoadWhenTheirLayerIsSwitchedOn(t *testing.T) {
 	b.until("the regions' shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length === 0`)
 
 	// A place's popup names its region and country.
-	b.do("show Linz", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#place-list li")].find(li =>
+	b.do("show Linz", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#place-list > li")].find(li =>
 		li.querySelector(".place-name").textContent === "Linz").querySelector(".place-name").click()`))
 	b.until("its popup says where it is", `() => (document.querySelector(".leaflet-popup-content") || {}).textContent?.startsWith("Linz · Upper Austria, Austria 🇦🇹")`)
 }
