@@ -1,9 +1,11 @@
-// whib front end: draws the places on a Leaflet map, lets the add-place form
-// take coordinates from a click on the map, and puts places added through the
-// htmx form on the map without a reload.
+// whib front end: draws the places on a Leaflet map, one marker per place
+// with its visits in the popup (plans drawn as hollow, dashed pins), lets
+// the add-place form take coordinates from a click on the map, puts places
+// added through the htmx form on the map without a reload, and shows the
+// visits of the year chosen above the map.
 //
-// Place names are text, always: they reach the DOM only through textContent
-// and DOM nodes handed to Leaflet, never as HTML strings.
+// Place names and notes are text, always: they reach the DOM only through
+// textContent and DOM nodes handed to Leaflet, never as HTML strings.
 //
 // Loaded with `defer` after leaflet.js, leaflet.markercluster.js and events.js.
 (function () {
@@ -55,7 +57,15 @@
       document.dispatchEvent(new CustomEvent(EVENTS.TILE_ERROR));
     });
 
-    var state = { map: map, layer: null, count: 0, pending: [], draft: null, calm: calm, byID: {} };
+    // groups: the places, by placeKey, each {key, name, where, visits:
+    // [{place, range}] newest first, marker}; byID: a visit's id → its
+    // place's marker; filter: the [first, last] day of the visits shown,
+    // null for all.
+    var state = {
+      map: map, layer: null, count: 0, pending: [], draft: null, calm: calm, byID: {},
+      groups: {}, filter: null, today: todayNumber(), chunked: false, listRequest: 0,
+    };
+    state.filter = visitRange(initialFilter());
 
     var placesLoaded = loadPlaces(config);
     placesLoaded
@@ -126,12 +136,18 @@
       // Coordinates as the form writes them.
       sixDecimals: sixDecimals,
       eachMarker: function (fn) {
-        Object.keys(state.byID).forEach(function (id) {
-          fn(state.byID[id]);
+        Object.keys(state.groups).forEach(function (key) {
+          fn(state.groups[key].marker);
         });
+      },
+      // world.js: the visits shown that are not plans (their countries
+      // are shaded).
+      shown: function () {
+        return visitedShown(state);
       },
       decorate: null,
     };
+    watchYears(state);
     document.dispatchEvent(new CustomEvent(EVENTS.MAP_READY, { detail: window.whib }));
   }
 
@@ -212,16 +228,11 @@
   }
 
   function showPlaces(state, places, clusterThreshold) {
-    var markers = [];
     for (var i = 0; i < places.length; i++) {
-      var marker = markerFor(places[i]);
-      if (marker) {
-        markers.push(marker);
-        remember(state, marker);
-      }
+      addVisit(state, places[i], true);
     }
+    var markers = shownMarkers(state);
     var done = function () {
-      state.count = markers.length;
       var waiting = state.pending;
       state.pending = [];
       waiting.forEach(function (place) {
@@ -233,14 +244,16 @@
         followPlace(state, id);
       }
     };
+    state.count = markers.length;
 
     // Clustered at every size, so that no two pins overlap (overlapping
     // targets are hard to hit); the last zoom spiderfies what is left.
     if (typeof L.markerClusterGroup === "function") {
       // Cluster bubbles are no Tab stops either: the map is one.
       L.MarkerCluster.mergeOptions({ keyboard: false });
+      state.chunked = markers.length > clusterThreshold;
       state.layer = L.markerClusterGroup({
-        chunkedLoading: markers.length > clusterThreshold,
+        chunkedLoading: state.chunked,
         animate: !state.calm,
         chunkProgress: function (processed, total) {
           // Called before the plugin's last bookkeeping step; let it finish first.
@@ -258,6 +271,11 @@
       state.layer = L.featureGroup(markers).addTo(state.map);
       done();
     }
+    fitMarkers(state, markers);
+    announceShown(state);
+  }
+
+  function fitMarkers(state, markers) {
     if (markers.length > 0) {
       var bounds = L.latLngBounds(markers.map(function (m) {
         return m.getLatLng();
@@ -266,41 +284,284 @@
     }
   }
 
-  // markerFor builds a marker whose popup, tooltip and alt text show the name as
-  // text. Popup and tooltip content are functions so the DOM nodes are only made
-  // when shown, which keeps maps with many thousands of places light.
-  function markerFor(place) {
+  // placeKey is what makes rows one place on the map, as the server's rule
+  // (store.SameAs without the date) has it: the name with case, spacing,
+  // composition and zero-width characters aside, and the point to six
+  // decimals (about 11 cm).
+  function placeKey(place) {
+    var name = String(place.name == null ? "" : place.name).normalize("NFC")
+      .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, "").trim().replace(/\s+/g, " ").toLowerCase();
+    return name + "\n" + Number(place.latitude).toFixed(6) + "," + Number(place.longitude).toFixed(6);
+  }
+
+  // addVisit files a row (a visit) under its place, making the place's
+  // marker for its first; it returns the place, or null for a row without
+  // a usable point. loading: one row of the first load, whose markers are
+  // brought up to date once all rows are in (shownMarkers).
+  function addVisit(state, place, loading) {
     var latitude = Number(place.latitude);
     var longitude = Number(place.longitude);
     if (!isFinite(latitude) || !isFinite(longitude) || place.latitude === "" || place.longitude === "") {
       return null;
     }
-    var name = String(place.name == null ? "" : place.name);
-    var country = countryLabel(place);
+    var key = placeKey(place);
+    var group = state.groups[key];
+    if (!group) {
+      group = {
+        key: key,
+        name: String(place.name == null ? "" : place.name),
+        where: String(place.latitude) + ", " + String(place.longitude),
+        visits: [],
+      };
+      group.marker = markerFor(state, group, [latitude, longitude]);
+      state.groups[key] = group;
+    }
+    var id = String(place.id || "");
+    if (id && state.byID[id]) {
+      group.visits = group.visits.filter(function (v) {
+        return String(v.place.id || "") !== id;
+      });
+    }
+    group.visits.push({ place: place, range: place.visited ? visitRange(place.visited) : null });
+    if (group.visits.length > 1) {
+      group.visits.sort(newestFirst);
+    }
+    if (id) {
+      state.byID[id] = group.marker;
+    }
+    keepNewest(group);
+    if (!loading) {
+      updateMarker(state, group);
+    }
+    return group;
+  }
+
+  // keepNewest points the marker's place at the newest visit.
+  function keepNewest(group) {
+    var newest = group.visits[0].place;
+    group.marker.place.id = String(newest.id || "");
+    group.marker.place.etag = String(newest.etag || "");
+  }
+
+  // newestFirst orders visits by their first day, latest first, undated
+  // last.
+  function newestFirst(a, b) {
+    if (!a.range || !b.range) {
+      return (a.range ? 0 : 1) - (b.range ? 0 : 1);
+    }
+    return b.range[0] - a.range[0] || b.range[1] - a.range[1];
+  }
+
+  // updateMarker gives a place's marker what curate.js acts on, the
+  // newest visit's id and etag (what the page saw of it, sent back in
+  // If-Match), and a hollow pin when all it shows are plans.
+  function updateMarker(state, group) {
+    var marker = group.marker;
+    keepNewest(group);
+    var planned = shownVisits(state, group).every(function (v) {
+      return isPlan(state, v);
+    });
+    if (planned !== Boolean(marker.planned)) {
+      marker.planned = planned;
+      marker.setIcon(planned ? plannedIcon() : new L.Icon.Default());
+    }
+  }
+
+  // shownVisits are the place's visits the year chosen keeps (all of them
+  // when none is chosen).
+  function shownVisits(state, group) {
+    if (!state.filter) {
+      return group.visits;
+    }
+    return group.visits.filter(function (v) {
+      return v.range !== null && v.range[0] <= state.filter[1] && state.filter[0] <= v.range[1];
+    });
+  }
+
+  function isPlan(state, visit) {
+    return visit.range !== null && visit.range[0] > state.today;
+  }
+
+  // shownMarkers are the markers of the places with a visit shown.
+  function shownMarkers(state) {
+    var markers = [];
+    Object.keys(state.groups).forEach(function (key) {
+      var group = state.groups[key];
+      if (shownVisits(state, group).length > 0) {
+        updateMarker(state, group);
+        markers.push(group.marker);
+      }
+    });
+    return markers;
+  }
+
+  // visitedShown are the visits shown that are not plans.
+  function visitedShown(state) {
+    var places = [];
+    Object.keys(state.groups).forEach(function (key) {
+      shownVisits(state, state.groups[key]).forEach(function (v) {
+        if (!isPlan(state, v)) {
+          places.push(v.place);
+        }
+      });
+    });
+    return places;
+  }
+
+  function announceShown(state) {
+    document.dispatchEvent(new CustomEvent(EVENTS.VISITS_SHOWN, { detail: { places: visitedShown(state) } }));
+  }
+
+  // markerFor builds a place's marker, whose popup (the name, its visits
+  // newest first with their notes), tooltip and alt text show the name as
+  // text. Popup and tooltip content are functions so the DOM nodes are only
+  // made when shown, which keeps maps with many thousands of places light.
+  function markerFor(state, group, latlng) {
     // Not a Tab stop each: the map is one, and the list is the keyboard's
     // and screen reader's way to every place.
-    var marker = L.marker([latitude, longitude], { alt: name, keyboard: false });
-    // etag: what the page saw of the place, sent back in If-Match (curate.js).
-    marker.place = { id: String(place.id || ""), name: name, etag: String(place.etag || "") };
-    var where = String(place.latitude) + ", " + String(place.longitude);
+    var marker = L.marker(latlng, { alt: group.name, keyboard: false });
+    marker.group = group;
+    marker.place = { id: "", name: group.name };
     marker.bindPopup(function () {
-      var popup = textElement("strong", "place-popup", name);
-      var extras = marker.popupExtras ? marker.popupExtras() : null;
-      var box = document.createElement("span");
-      box.appendChild(popup);
-      if (country) {
-        box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria 🇦🇹"
-      }
-      box.appendChild(coordinatesLine(where));
-      if (extras) {
-        box.appendChild(extras);
-      }
-      return box;
+      return popupFor(state, group, marker);
     });
     marker.bindTooltip(function () {
-      return textElement("span", "place-tooltip", name);
+      return textElement("span", "place-tooltip", group.name);
     });
     return marker;
+  }
+
+  function popupFor(state, group, marker) {
+    var box = document.createElement("span");
+    box.appendChild(textElement("strong", "place-popup", group.name));
+    var country = countryLabel(group.visits[0].place);
+    if (country) {
+      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria 🇦🇹"
+    }
+    box.appendChild(coordinatesLine(group.where));
+    var visits = visitList(state, group);
+    if (visits) {
+      box.appendChild(visits);
+    }
+    var extras = marker.popupExtras ? marker.popupExtras() : null;
+    if (extras) {
+      box.appendChild(extras);
+    }
+    return box;
+  }
+
+  // visitList lists a place's visits, newest first: "Planned" for a plan,
+  // the date as written (or "No date"), and the note; nothing for a place
+  // visited once on a day unknown, without a note.
+  function visitList(state, group) {
+    var first = group.visits[0];
+    if (group.visits.length === 1 && !first.range && !first.place.note) {
+      return null;
+    }
+    var list = document.createElement("ul");
+    list.className = "popup-visits";
+    group.visits.forEach(function (v) {
+      var item = document.createElement("li");
+      if (isPlan(state, v)) {
+        item.appendChild(textElement("span", "visit-planned-label", "Planned"));
+      }
+      item.appendChild(v.range ? textElement("span", "visit-date", String(v.place.visited)) : textElement("span", "visit-date visit-undated", "No date"));
+      if (v.place.note) {
+        item.appendChild(noteElement(String(v.place.note)));
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  // noteElement is a note as text, its http and https addresses as links
+  // (rel="nofollow noopener"), never as markup: the list's rules
+  // (views.noteParts).
+  function noteElement(note) {
+    var element = document.createElement("span");
+    element.className = "visit-note";
+    var pattern = /https?:\/\/[^\s<>"]+/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(note)) !== null) {
+      var address = match[0].replace(/[.,;:!?)\]}']+$/, "");
+      if (!isWebAddress(address)) {
+        continue;
+      }
+      if (match.index > last) {
+        element.appendChild(document.createTextNode(note.slice(last, match.index)));
+      }
+      var link = document.createElement("a");
+      link.href = address;
+      link.rel = "nofollow noopener";
+      link.textContent = address;
+      element.appendChild(link);
+      last = match.index + address.length;
+    }
+    if (last < note.length) {
+      element.appendChild(document.createTextNode(note.slice(last)));
+    }
+    return element;
+  }
+
+  function isWebAddress(text) {
+    try {
+      var url = new URL(text);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // plannedIcon is a plan's pin: the default pin's shape, hollow, with a
+  // dashed outline (app.css colours it), so a plan never reads as a place
+  // been to.
+  function plannedIcon() {
+    var svg = "http://www.w3.org/2000/svg";
+    var pin = document.createElementNS(svg, "svg");
+    pin.setAttribute("viewBox", "0 0 25 41");
+    pin.setAttribute("width", "25");
+    pin.setAttribute("height", "41");
+    pin.setAttribute("aria-hidden", "true");
+    var outline = document.createElementNS(svg, "path");
+    outline.setAttribute("d", "M12.5 1.5C6.4 1.5 1.5 6.4 1.5 12.5c0 8.3 11 27 11 27s11-18.7 11-27c0-6.1-4.9-11-11-11z");
+    var dot = document.createElementNS(svg, "circle");
+    dot.setAttribute("cx", "12.5");
+    dot.setAttribute("cy", "12.5");
+    dot.setAttribute("r", "4");
+    pin.appendChild(outline);
+    pin.appendChild(dot);
+    return L.divIcon({ html: pin, className: "planned-marker", iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], tooltipAnchor: [16, -28] });
+  }
+
+  // visitRange reads the visited notation (2019, 2019-07, 2019-07-14, or two
+  // joined by "/") into its first and last day as yyyymmdd numbers; null
+  // when unknown or not the notation.
+  function visitRange(text) {
+    var match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:\/(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?)?$/.exec(String(text == null ? "" : text).trim());
+    if (!match) {
+      return null;
+    }
+    var first = dayRange(match[1], match[2], match[3]);
+    var last = match[4] ? dayRange(match[4], match[5], match[6]) : first;
+    return [first[0], last[1]];
+  }
+
+  function dayRange(year, month, day) {
+    var y = Number(year) * 10000;
+    if (!month) {
+      return [y + 101, y + 1231];
+    }
+    var m = Number(month);
+    if (!day) {
+      return [y + m * 100 + 1, y + m * 100 + new Date(Date.UTC(Number(year), m, 0)).getUTCDate()];
+    }
+    return [y + m * 100 + Number(day), y + m * 100 + Number(day)];
+  }
+
+  function todayNumber() {
+    var now = new Date();
+    return now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
   }
 
   // coordinatesLine shows a place's coordinates as selectable text with a
@@ -332,7 +593,7 @@
   // its popup: a list entry's link, or an address ending in #place=<id>.
   function showPlaceOnMap(state, id) {
     var marker = state.byID[id];
-    if (!marker || !state.layer) {
+    if (!marker || !state.layer || !state.layer.hasLayer(marker)) {
       return false;
     }
     var open = function () {
@@ -409,43 +670,197 @@
     document.dispatchEvent(new CustomEvent(EVENTS.MARKERS_READY, { detail: { count: count } }));
   }
 
-  // addPlace puts a place announced by the server (HX-Trigger) on the map.
+  // addPlace puts a visit announced by the server (HX-Trigger) on the map:
+  // a new place's marker, or one more visit in a place's popup.
   function addPlace(state, place) {
     if (!state.layer) {
       state.pending.push(place); // the markers are still loading
       return;
     }
-    var marker = markerFor(place);
-    if (!marker) {
+    var known = Boolean(state.groups[placeKey(place)]);
+    var group = addVisit(state, place);
+    if (!group) {
       return;
     }
     removeDraft(state);
-    state.layer.addLayer(marker);
-    remember(state, marker);
-    state.count += 1;
-    state.map.panInside(marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+    if (!known) {
+      remember(state, group.marker);
+    }
+    if (shownVisits(state, group).length > 0 && !state.layer.hasLayer(group.marker)) {
+      state.layer.addLayer(group.marker);
+      state.count += 1;
+    }
+    if (state.layer.hasLayer(group.marker)) {
+      state.map.panInside(group.marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+    }
+    offerYear(place.visited);
     markersReady(state.count);
+    announceShown(state);
   }
 
   function remember(state, marker) {
-    if (marker.place.id) {
-      state.byID[marker.place.id] = marker;
-    }
     if (window.whib && typeof window.whib.decorate === "function") {
       window.whib.decorate(marker);
     }
   }
 
-  // removePlace takes a deleted (or edited) place's marker off the map.
+  // removePlace takes a deleted (or edited) visit off its place's marker,
+  // and the marker off the map with its last visit.
   function removePlace(state, id) {
     var marker = state.byID[id];
     if (!marker || !state.layer) {
       return;
     }
-    state.layer.removeLayer(marker);
+    var group = marker.group;
     delete state.byID[id];
-    state.count -= 1;
+    group.visits = group.visits.filter(function (v) {
+      return String(v.place.id || "") !== id;
+    });
+    var shown = group.visits.length > 0 && shownVisits(state, group).length > 0;
+    if (group.visits.length === 0) {
+      delete state.groups[group.key];
+    } else {
+      updateMarker(state, group);
+    }
+    if (!shown && state.layer.hasLayer(marker)) {
+      state.layer.removeLayer(marker);
+      state.count -= 1;
+    }
     markersReady(state.count);
+    announceShown(state);
+  }
+
+  // The year control (views.yearControl): a form that loads /?visited=2024
+  // without JavaScript. Here a choice applies at once: the markers of that
+  // year's visits, its countries shaded (world.js), and the list and the
+  // stats as the server gives them for that year; the address keeps it,
+  // so it can be shared and embedded.
+  function yearSelect() {
+    return document.getElementById("year-filter");
+  }
+
+  // initialFilter is the visits the page was asked for.
+  function initialFilter() {
+    var select = yearSelect();
+    if (select) {
+      return select.value;
+    }
+    return new URLSearchParams(window.location.search).get("visited") || "";
+  }
+
+  function watchYears(state) {
+    var select = yearSelect();
+    if (!select || !select.form) {
+      return;
+    }
+    select.form.classList.add("year-filter-live");
+    select.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      applyFilter(state, select.value);
+    });
+    select.addEventListener("change", function () {
+      applyFilter(state, select.value);
+    });
+  }
+
+  function applyFilter(state, text) {
+    state.filter = visitRange(text);
+    if (!state.layer) {
+      return; // the markers are still loading: they load filtered
+    }
+    state.layer.clearLayers();
+    var markers = shownMarkers(state);
+    state.count = markers.length;
+    state.layer.addLayers(markers);
+    if (!state.chunked) {
+      markersReady(state.count);
+    }
+    fitMarkers(state, markers);
+    announceShown(state);
+    var address = filterAddress(text);
+    history.replaceState(null, "", address + window.location.hash);
+    refreshList(state, address);
+  }
+
+  // filterAddress is this page's address for the visits chosen: the list's
+  // order kept, its page dropped.
+  function filterAddress(text) {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    if (text) {
+      params.set("visited", text);
+    } else {
+      params.delete("visited");
+    }
+    var query = params.toString().replace(/%2F/g, "/");
+    return window.location.pathname + (query ? "?" + query : "");
+  }
+
+  // refreshList puts the list and its stats (or, on /embed, the credit
+  // line) of the page at address in place of this page's. That HTML is
+  // whib's own page, rendered and escaped by the server exactly as for a
+  // navigation; it is read as a document, in which scripts never run, and
+  // its nodes are adopted, so no text ever becomes markup here.
+  function refreshList(state, address) {
+    var targets = ["places", "embed-credit"].filter(function (id) {
+      return document.getElementById(id);
+    });
+    if (targets.length === 0) {
+      return;
+    }
+    var request = new XMLHttpRequest();
+    var number = ++state.listRequest;
+    request.open("GET", address);
+    request.responseType = "document";
+    request.timeout = FETCH_TIMEOUT_MS;
+    request.setRequestHeader("Accept", "text/html");
+    request.onload = function () {
+      if (number !== state.listRequest) {
+        return; // another year was chosen since
+      }
+      var page = request.response;
+      if (request.status !== 200 || !page) {
+        setMapStatus("The list could not be brought up to date (the server answered " + request.status + "). Reload the page to see it.");
+        return;
+      }
+      targets.forEach(function (id) {
+        var fresh = page.getElementById(id);
+        var old = document.getElementById(id);
+        if (fresh && old) {
+          // The children, not the element: what watches it (curate.js) stays.
+          old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
+            return document.importNode(node, true);
+          }));
+          if (window.htmx && typeof window.htmx.process === "function") {
+            window.htmx.process(old);
+          }
+        }
+      });
+      document.documentElement.dataset.listVisited = new URLSearchParams(address.split("?")[1] || "").get("visited") || "";
+    };
+    request.onerror = request.ontimeout = function () {
+      setMapStatus("The list could not be brought up to date: the server did not answer. Reload the page to see it.");
+    };
+    request.send();
+  }
+
+  // offerYear adds the year of a visit just added to the year control.
+  function offerYear(visited) {
+    var select = yearSelect();
+    var range = visitRange(visited);
+    if (!select || !range) {
+      return;
+    }
+    var year = String(Math.floor(range[0] / 10000));
+    var options = Array.prototype.slice.call(select.options);
+    if (options.some(function (o) { return o.value === year; })) {
+      return;
+    }
+    var option = document.createElement("option");
+    option.value = year;
+    option.textContent = year;
+    var before = options.find(function (o) { return /^\d{4}$/.test(o.value) && o.value < year; });
+    select.insertBefore(option, before || null);
   }
 
   // fillCoordinates copies a clicked position into the form (when there is one)

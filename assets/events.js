@@ -17,4 +17,8 @@ window.whibEvents = Object.freeze({
   MAP_READY: "whib:map-ready",
   // A map tile could not be loaded (world.js shows the outlines then).
   TILE_ERROR: "whib:tile-error",
+  // app.js shows other visits: a year was chosen, or a place was added,
+  // changed or deleted; detail: {places: the visits shown that are not
+  // plans, as GET /places writes them} (world.js shades their countries).
+  VISITS_SHOWN: "whib:visits-shown",
 });

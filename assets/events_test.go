@@ -32,7 +32,7 @@ func declaredEvents(t *testing.T) map[string]string {
 // name as strings.
 var platformEvents = []string{
 	"DOMContentLoaded", "change", "click", "focusout", "hashchange", "input",
-	"keydown", "keypress", "keyup", "mousedown", "mouseleave", "wheel",
+	"keydown", "keypress", "keyup", "mousedown", "mouseleave", "submit", "wheel",
 	"htmx:after:swap", "htmx:error",
 }
 

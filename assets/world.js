@@ -1,6 +1,7 @@
 // whib world layer: the visited countries shaded above the map tiles as a
 // layer people can switch off (only their shapes are loaded:
-// GET /world.geojson?codes=…), the visited regions as a layer people can
+// GET /world.geojson?codes=…; plans are not visits, and a year chosen
+// above the map shades that year's countries), the visited regions as a layer people can
 // switch on (their outlines, GET /regions.geojson?codes=…, load only then,
 // so a visitor's first load does not carry them), and Natural Earth's country outlines
 // (GET /world.geojson, versioned and cached for good) in a pane under the
@@ -30,7 +31,7 @@
 
     var outlineStyle = { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 };
     var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
-    var visited = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle }).addTo(map);
+    var visited = L.layerGroup().addTo(map);
     var regions = visitedRegions(map, hook.places);
     L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { collapsed: false, position: "topright" }).addTo(map);
 
@@ -52,20 +53,47 @@
         });
     });
 
-    // The shading needs only the visited countries' shapes.
-    var visitedCodes = {};
-    var shade = function (codes) {
-      var fresh = codes.filter(function (code) {
-        return !visitedCodes[code];
+    // The shading needs only the visited countries' shapes, each loaded
+    // once and kept; a year chosen above the map shows its countries only.
+    var shapes = {}; // code → its layer, once loaded
+    var requested = {};
+    var wanted = {};
+    var showWanted = function () {
+      Object.keys(shapes).forEach(function (code) {
+        if (wanted[code]) {
+          visited.addLayer(shapes[code]);
+        } else {
+          visited.removeLayer(shapes[code]);
+        }
       });
-      fresh.forEach(function (code) {
-        visitedCodes[code] = true;
+    };
+    var shade = function (places) {
+      wanted = {};
+      places.forEach(function (place) {
+        var code = String((place && place.country) || "");
+        if (/^[A-Z]{2}$/.test(code)) {
+          wanted[code] = true;
+        }
+      });
+      showWanted();
+      var fresh = Object.keys(wanted).filter(function (code) {
+        return !requested[code];
       });
       if (fresh.length === 0) {
         return Promise.resolve();
       }
+      fresh.forEach(function (code) {
+        requested[code] = true;
+      });
       return load(url + "&codes=" + fresh.sort().join(",")).then(function (data) {
-        visited.addData(data);
+        (data.features || []).forEach(function (feature) {
+          var code = String((feature.properties && feature.properties.code) || "");
+          if (!shapes[code]) {
+            shapes[code] = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle });
+          }
+          shapes[code].addData(feature);
+        });
+        showWanted();
       });
     };
     hook.places
@@ -73,13 +101,8 @@
         return [];
       })
       .then(function (places) {
-        var codes = [];
-        places.forEach(function (place) {
-          if (place && /^[A-Z]{2}$/.test(place.country || "") && codes.indexOf(place.country) < 0) {
-            codes.push(place.country);
-          }
-        });
-        return shade(codes);
+        // The visits app.js shows, plans aside (whib.shown).
+        return shade(typeof hook.shown === "function" ? hook.shown() : places);
       })
       .then(function () {
         document.documentElement.dataset.worldReady = "true";
@@ -87,24 +110,21 @@
       .catch(function () {
         document.documentElement.dataset.worldError = "true";
       });
+    // A year chosen, a place added, changed or deleted (app.js).
+    document.addEventListener(EVENTS.VISITS_SHOWN, function (event) {
+      shade((event.detail && event.detail.places) || []).catch(function () {
+        document.documentElement.dataset.worldError = "true";
+      });
+    });
+    // Places added, edited or imported (htmx) can bring new regions.
     document.addEventListener(EVENTS.PLACE_ADDED, function (event) {
-      var code = event.detail && event.detail.country;
-      if (code && /^[A-Z]{2}$/.test(code)) {
-        shade([code]);
-      }
       regions.add([event.detail]);
     });
-    // Edits and imports (curate.js, htmx) can bring new countries too.
     document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
-      var added = (event.detail && event.detail.added) || [];
-      shade(added.map(function (place) {
-        return String((place && place.country) || "");
-      }).filter(function (code) {
-        return /^[A-Z]{2}$/.test(code);
-      }));
-      regions.add(added);
+      regions.add((event.detail && event.detail.added) || []);
     });
   }
+
 
   var REGION_CODE = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
   // GET /regions.geojson takes at most this many codes.

@@ -39,16 +39,18 @@ func startApp(t *testing.T) *apptest.Site {
 	}))
 }
 
-// storedNames are the place names the app holds, in list order.
+// storedNames are the names of the places the app holds, in list order:
+// one per place, however many rows (visits) it is stored in, as the map
+// has one marker and the list one entry per place.
 func storedNames(t *testing.T, app *apptest.Site) []string {
 	t.Helper()
 	snap, _, ok := app.Live.Current()
 	if !ok {
 		t.Fatal("the app has not loaded its places")
 	}
-	names := make([]string, len(snap.Places))
-	for i, p := range snap.Places {
-		names[i] = p.Name
+	var names []string
+	for _, rows := range snap.ByPlace() {
+		names = append(names, snap.Places[rows[0]].Name)
 	}
 	return names
 }

@@ -40,7 +40,8 @@ var titleRoles = map[role][]string{
 	roleVisited: {"visited", "visited on", "date visited", "visit date", "date of visit", "date", "dates", "when", "time", "timestamp",
 		"year", "trip date", "travel date", "datum", "besucht", "besucht am", "wann", "reisedatum", "jahr",
 		"date de visite", "visite", "visite le", "quand", "annee", "fecha", "visitado", "cuando", "ano", "data", "visitato",
-		"quando", "anno", "bezocht", "bezocht op", "wanneer", "jaar"},
+		"quando", "anno", "bezocht", "bezocht op", "wanneer", "jaar",
+		"whib visited"}, // whib's GPX extension, as GDAL names it when it writes a GPX again
 	roleNote: {"note", "notes", "comment", "comments", "description", "desc", "remarks", "remark", "memo",
 		"notiz", "notizen", "bemerkung", "bemerkungen", "kommentar", "beschreibung", "anmerkung", "anmerkungen",
 		"commentaire", "commentaires", "remarque", "remarques", "nota", "notas", "comentario", "comentarios",

@@ -4,9 +4,12 @@
 // Polarsteps, Organic Maps and CoMaps, OsmAnd). It knows nothing about
 // HTTP or storage.
 //
-// Export: EncodeGPX and EncodeKML write places to an io.Writer; MediaType*
-// and Filename* are what a download answers with. gpxTime and kmlTime say
-// how a visit's date goes into each (see GPXNamespaceWhib).
+// Export: EncodeGPX and EncodeKML write places to an io.Writer, each
+// visit's date and note with it (GPX <time>, <desc> and whib:visited; KML
+// TimeStamp or TimeSpan, description and ExtendedData); MediaType* and
+// Filename* are what a download answers with. gpxTime and kmlTime say how
+// a visit's date goes into each (see GPXNamespaceWhib). GDAL reads the
+// dates back from both, and from the GeoJSON the handlers write.
 //
 // Import: Decode (or DecodeWith, with the choices a person made in the
 // preview) recognises a file by its content, the media type and name being

@@ -21,13 +21,14 @@ const gpxNamespace = "http://www.topografix.com/GPX/1/1"
 // a stay of several days. whib's export writes such a visit as
 //
 //	<time>2019-01-01T00:00:00Z</time>
-//	<extensions><whib:visited xmlns:whib="https://github.com/whib/whib/gpx/1">2019</whib:visited></extensions>
+//	<extensions><whib:visited>2019</whib:visited></extensions>
 //
-// (the first instant of the visit, then the exact value), and a single day
-// as its midnight UTC alone. Import prefers whib:visited when it is there and
-// readable, so an export read back gives every visit back as it was; other
-// apps keep the <time> they understand, and a midnight UTC reads back as
-// its date.
+// (the prefix declared on <gpx>): the first instant of the visit, then
+// the exact value; and a single day as its midnight UTC alone. Import
+// prefers whib:visited when it is there and readable, so an export read
+// back gives every visit back as it was (GDAL keeps it as whib_visited);
+// other apps keep the <time> they understand, and a midnight UTC reads
+// back as its date.
 const GPXNamespaceWhib = "https://github.com/whib/whib/gpx/1"
 
 // gdalNamespace is where GDAL writes a layer's other fields in a GPX
@@ -38,15 +39,28 @@ const gdalNamespace = "http://osgeo.org/gdal"
 // favourites group.
 const osmandNamespace = "https://osmand.net"
 
+// gpxWaypoint is a waypoint as whib writes it, its children in the order
+// GPX 1.1's schema wants them: time, name, desc, extensions.
 type gpxWaypoint struct {
-	XMLName   xml.Name `xml:"wpt"`
-	Latitude  string   `xml:"lat,attr"`
-	Longitude string   `xml:"lon,attr"`
-	Name      string   `xml:"name"`
+	XMLName    xml.Name       `xml:"wpt"`
+	Latitude   string         `xml:"lat,attr"`
+	Longitude  string         `xml:"lon,attr"`
+	Time       string         `xml:"time,omitempty"`
+	Name       string         `xml:"name"`
+	Desc       string         `xml:"desc,omitempty"`
+	Extensions *gpxExtensions `xml:"extensions"`
+}
+
+// gpxExtensions holds <whib:visited>, the visit exactly as stored (see
+// GPXNamespaceWhib); the prefix is declared on <gpx>.
+type gpxExtensions struct {
+	Visited string `xml:"whib:visited"`
 }
 
 // EncodeGPX writes places as GPX 1.1 waypoints, which every GPS app and
-// hiking tool imports. Waypoints are encoded one by one, so a large list
+// hiking tool imports: a visit's date as <time> (and exactly in
+// <whib:visited> when it is not one day: see GPXNamespaceWhib), its note
+// as <desc>, both text. Waypoints are encoded one by one, so a large list
 // is never held twice in memory.
 func EncodeGPX(w io.Writer, places []store.Place) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -59,13 +73,18 @@ func EncodeGPX(w io.Writer, places []store.Place) error {
 			{Name: xml.Name{Local: "version"}, Value: "1.1"},
 			{Name: xml.Name{Local: "creator"}, Value: "whib"},
 			{Name: xml.Name{Local: "xmlns"}, Value: gpxNamespace},
+			{Name: xml.Name{Local: "xmlns:whib"}, Value: GPXNamespaceWhib},
 		},
 	}
 	if err := enc.EncodeToken(root); err != nil {
 		return err
 	}
 	for _, p := range places {
-		wpt := gpxWaypoint{Latitude: xmlDecimal(p.Latitude), Longitude: xmlDecimal(p.Longitude), Name: p.Name}
+		wpt := gpxWaypoint{Latitude: xmlDecimal(p.Latitude), Longitude: xmlDecimal(p.Longitude), Name: p.Name, Desc: p.Note}
+		var exact bool
+		if wpt.Time, exact = gpxTime(p.Visited.String()); exact {
+			wpt.Extensions = &gpxExtensions{Visited: p.Visited.String()}
+		}
 		if err := enc.Encode(wpt); err != nil {
 			return err
 		}

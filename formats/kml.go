@@ -3,6 +3,7 @@ package formats
 import (
 	"encoding/xml"
 	"fmt"
+	"html"
 	"io"
 	"slices"
 	"strings"
@@ -16,17 +17,79 @@ import (
 const FilenameKML = "places.kml"
 
 // EncodeKML writes places as a KML 2.2 Document of Placemarks, one Point
-// each, which Google Earth and Google My Maps open.
+// each, which Google Earth and Google My Maps open. A visit's date is a
+// TimeStamp (a year, a month or a day, as stored) or a TimeSpan (an
+// interval); its note is the description, HTML-escaped, since viewers
+// show a description as HTML: a note is text there too. ExtendedData keeps
+// the date and the note exactly, as GDAL and the import read them.
 func EncodeKML(w io.Writer, places []store.Place) error {
 	placemarks := make([]kml.Element, 0, len(places)+1)
 	placemarks = append(placemarks, kml.Name("whib places"))
 	for _, p := range places {
-		placemarks = append(placemarks, kml.Placemark(
-			kml.Name(p.Name),
-			kml.Point(pointCoordinates{longitude: xmlDecimal(p.Longitude), latitude: xmlDecimal(p.Latitude)}),
-		))
+		children := []kml.Element{kml.Name(p.Name)}
+		if p.Note != "" {
+			children = append(children, kml.Description(htmlText(p.Note)))
+		}
+		switch when, begin, end := kmlTime(p.Visited.String()); {
+		case when != "":
+			children = append(children, kmlText("TimeStamp", "when", when))
+		case begin != "":
+			children = append(children, kmlText("TimeSpan", "begin", begin, "end", end))
+		}
+		if data := kmlVisitData(p); data != nil {
+			children = append(children, data)
+		}
+		children = append(children, kml.Point(pointCoordinates{longitude: xmlDecimal(p.Longitude), latitude: xmlDecimal(p.Latitude)}))
+		placemarks = append(placemarks, kml.Placemark(children...))
 	}
 	return kml.KML(kml.Document(placemarks...)).Write(w)
+}
+
+// htmlText is a note as HTML that shows it as text: escaped, its line
+// breaks as <br>.
+func htmlText(note string) string {
+	return strings.ReplaceAll(html.EscapeString(note), "\n", "<br>")
+}
+
+// kmlVisitData is <ExtendedData> with a visit's date and note as stored,
+// or nil for a place with neither.
+func kmlVisitData(p store.Place) kml.Element {
+	var data []kml.Element
+	if !p.Visited.IsZero() {
+		data = append(data, kml.Data("visited", kml.Value(p.Visited.String())))
+	}
+	if p.Note != "" {
+		data = append(data, kml.Data("note", kml.Value(p.Note)))
+	}
+	if data == nil {
+		return nil
+	}
+	return kml.ExtendedData(data...)
+}
+
+// kmlTimeElement is a KML time primitive written as stored: go-kml's own
+// When, Begin and End take a time.Time, which cannot say "2019" or
+// "2019-07" as KML allows.
+type kmlTimeElement struct {
+	name   string
+	fields []string // child name, text, child name, text…
+}
+
+func kmlText(name string, fields ...string) kmlTimeElement {
+	return kmlTimeElement{name: name, fields: fields}
+}
+
+func (e kmlTimeElement) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
+	start := xml.StartElement{Name: xml.Name{Local: e.name}}
+	if err := enc.EncodeToken(start); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(e.fields); i += 2 {
+		if err := enc.EncodeElement(e.fields[i+1], xml.StartElement{Name: xml.Name{Local: e.fields[i]}}); err != nil {
+			return err
+		}
+	}
+	return enc.EncodeToken(start.End())
 }
 
 // pointCoordinates is a KML coordinates element that keeps the digits as

@@ -17,7 +17,8 @@ const (
 	// costs GitHub reads.
 	changesPerMinute = 60
 
-	// maxPlaceBody bounds POST /places: a place is three short fields.
+	// maxPlaceBody bounds POST /places: a place is a few short fields and a
+	// note of at most 1,000 characters (12 KB at worst, escaped).
 	maxPlaceBody = 16 << 10
 
 	// What a client over its rate is told.
@@ -43,6 +44,7 @@ type app struct {
 	pingReloads  *sharedReload
 	// Countries and search (countries.go, search.go).
 	countries     countryCache
+	visitStats    statsCache // visitstats.go
 	worldData     worldLayer
 	regionsData   regionLayer
 	searchLimiter *clientLimiter

@@ -121,8 +121,12 @@ type pageKey struct {
 	// countries: the page was rendered with the places' countries (the
 	// gazetteer had loaded), so a page rendered before is not reused.
 	countries bool
-	// byCountry: the list is grouped by country (?group=country).
-	byCountry bool
+	// byCountry: the list is grouped by country (?group=country); byDate:
+	// ordered newest first by year (?order=date).
+	byCountry, byDate bool
+	// visited is the ?visited= filter; day the date the page was made
+	// on, as plans come due.
+	visited, day string
 }
 
 // pageCache keeps the rendered anonymous pages of the current version
@@ -167,12 +171,18 @@ func (c *pageCache) put(k pageKey, raw []byte) *encoded {
 	return e
 }
 
+// maxFilteredBodies bounds the filtered bodies kept for one version.
+const maxFilteredBodies = 48
+
 // dataCache keeps the encoded data downloads (JSON, GeoJSON) of the
 // current version, built on first request.
 type dataCache struct {
 	mu      sync.Mutex
 	version string
 	bodies  map[string]*encoded
+	// filtered counts the bodies of a ?visited= filter (their kind has a
+	// "?"); at most maxFilteredBodies are kept.
+	filtered int
 	// builds joins concurrent first requests for one body: at 100,000
 	// places each build is ~10 MB of work and garbage.
 	builds singleflight.Group
@@ -185,10 +195,21 @@ func (c *dataCache) get(version, kind string, build func() ([]byte, error)) (*en
 	if c.version != version {
 		c.version = version
 		clear(c.bodies)
+		c.filtered = 0
 	}
 	if e, ok := c.bodies[kind]; ok {
 		c.mu.Unlock()
 		return e, nil
+	}
+	if strings.Contains(kind, "?") && c.filtered >= maxFilteredBodies {
+		// Every ?visited= is a body of its own: a crawler trying them all
+		// must not grow memory. The whole map's bodies stay.
+		for k := range c.bodies {
+			if strings.Contains(k, "?") {
+				delete(c.bodies, k)
+			}
+		}
+		c.filtered = 0
 	}
 	c.mu.Unlock()
 	v, err, _ := c.builds.Do(kind+"\x00"+version, func() (any, error) {
@@ -198,8 +219,11 @@ func (c *dataCache) get(version, kind string, build func() ([]byte, error)) (*en
 		}
 		e := newCompactEncoded(raw, `W/"`+kind+`-`+version+`"`)
 		c.mu.Lock()
-		if c.version == version {
+		if _, had := c.bodies[kind]; c.version == version && !had {
 			c.bodies[kind] = e
+			if strings.Contains(kind, "?") {
+				c.filtered++
+			}
 		}
 		c.mu.Unlock()
 		return e, nil

@@ -203,7 +203,7 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
 		changed, restored := a.changedPlaces(res.Snapshot, idsOf(res.Change.Before), res.Change.After)
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, undoOf(res.Change, true), changed.Removed, restored, len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, views.ChangeUndone(message, undoOf(res.Change, true), changed.Removed, restored, placeCount(res.Snapshot), a.geoView(res.Snapshot)))
 	}
 	http.Redirect(w, r, "/changes", http.StatusSeeOther)
 	return nil

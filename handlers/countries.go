@@ -29,61 +29,6 @@ type placeCountries struct {
 	ix      *geo.Index // names the spots
 	ids     []string   // of snapshot.Places, to reuse their spots in the next version
 	spots   []geo.Spot // in the order of snapshot.Places
-	stats   geo.Stats
-
-	byCountryOnce sync.Once
-	byCountry     []int32        // indexes into snapshot.Places, grouped by country name
-	perCountry    map[string]int // places per country code; "" counts those at sea
-}
-
-// country is the country of place i (the zero Country at sea).
-func (pc *placeCountries) country(i int) geo.Country { return pc.ix.Country(pc.spots[i]) }
-
-// where is place i's country and region, as the list shows them.
-func (pc *placeCountries) where(i int) views.Country {
-	l := pc.ix.Location(pc.spots[i])
-	return views.Country{Country: l.Country, Region: l.Region}
-}
-
-// locationAt is the country and region of place i when countries are
-// known (pc non-nil), for the data bodies.
-func (pc *placeCountries) locationAt(i int) *geo.Location {
-	if pc == nil {
-		return nil
-	}
-	l := pc.ix.Location(pc.spots[i])
-	return &l
-}
-
-// groupedOrder is the list order grouped by country: countries by English
-// name, places at sea last, and within a country the order they were added.
-// Worked out on first use, once per snapshot version.
-func (pc *placeCountries) groupedOrder() []int32 {
-	pc.byCountryOnce.Do(func() {
-		order := make([]int32, len(pc.spots))
-		for i := range order {
-			order[i] = int32(i)
-		}
-		slices.SortStableFunc(order, func(i, j int32) int {
-			a, b := pc.spots[i], pc.spots[j]
-			if a.HasCountry() != b.HasCountry() {
-				if !a.HasCountry() {
-					return 1
-				}
-				return -1
-			}
-			if a.SameCountry(b) {
-				return 0
-			}
-			return strings.Compare(pc.ix.Country(a).Name, pc.ix.Country(b).Name)
-		})
-		pc.byCountry = order
-		pc.perCountry = make(map[string]int)
-		for i := range pc.spots {
-			pc.perCountry[pc.country(i).Code]++
-		}
-	})
-	return pc.byCountry
 }
 
 // countryCache keeps the countries of the current snapshot version only.
@@ -101,7 +46,7 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 	}
 	points := make([]geo.Point, len(snap.Places))
 	for i, p := range snap.Places {
-		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float(), Visited: visitStart(p.Visited)}
+		points[i] = geo.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
 	}
 	pc := &placeCountries{
 		version: snap.Version,
@@ -109,7 +54,6 @@ func (c *countryCache) get(ix *geo.Index, snap store.Snapshot) *placeCountries {
 		ids:     make([]string, len(snap.Places)),
 		spots:   spotsReusing(ix, snap.Places, points, c.cur),
 	}
-	pc.stats = ix.StatsOfSpots(points, pc.spots)
 	for i, p := range snap.Places {
 		pc.ids[i] = p.ID
 	}
@@ -182,38 +126,26 @@ func (a *app) countryOf(p store.Place) views.Country {
 	return views.Country{Country: l.Country, Region: l.Region}
 }
 
-// geoView is what the map page shows of countries and regions, but for
-// the places of the list (shownCountries).
+// geoView is what the map page shows of countries, regions and visits,
+// for every place of snap.
 func (a *app) geoView(snap store.Snapshot) views.Geo {
+	return a.geoViewOf(viewOf(snap, store.Visited{}))
+}
+
+// geoViewOf is what the map page shows of countries, regions and visits:
+// the stats of the shown visits (the list's entries carry their places'
+// countries).
+func (a *app) geoViewOf(v placesView) views.Geo {
 	g := views.Geo{WorldURL: a.worldURL()}
-	pc, ok := a.countriesOf(snap)
-	if !ok {
+	st := a.statsOf(v)
+	g.Visits = &st.counts
+	if !a.geoReady() {
 		return g
 	}
 	g.Ready = true
-	g.Stats = pc.stats
-	g.ChecklistsInline = checklistNames(pc.stats) <= maxInlineChecklistNames
+	g.Stats = st.geo
+	g.ChecklistsInline = checklistNames(st.geo) <= maxInlineChecklistNames
 	return g
-}
-
-// shownCountries are the countries and regions of the places a page of
-// the list shows, by place ID: a page's worth, never the whole map's.
-func (a *app) shownCountries(snap store.Snapshot, from, to int, groups []views.PlaceGroup) map[string]views.Country {
-	pc, ok := a.countriesOf(snap)
-	if !ok {
-		return nil
-	}
-	out := make(map[string]views.Country, to-from)
-	if len(groups) == 0 {
-		for i := from; i < to; i++ {
-			out[snap.Places[i].ID] = pc.where(i)
-		}
-		return out
-	}
-	for _, i := range pc.groupedOrder()[from:to] {
-		out[snap.Places[i].ID] = pc.where(int(i))
-	}
-	return out
 }
 
 // dataKind names a cached data body by whether it carries countries, so a
@@ -227,22 +159,21 @@ func dataKind(kind string, withCountries bool) string {
 
 // withCountries decides once per request whether the data body carries
 // countries, and returns its cache kind and builder accordingly.
-func (a *app) withCountries(kind string, encode func(store.Snapshot, *placeCountries) ([]byte, error)) (string, func(store.Snapshot) ([]byte, error)) {
+func (a *app) withCountries(kind string, encode func(placesView, *rowLocations) ([]byte, error)) (string, func(placesView) ([]byte, error)) {
 	if !a.geoReady() {
-		return dataKind(kind, false), func(s store.Snapshot) ([]byte, error) { return encode(s, nil) }
+		return dataKind(kind, false), func(v placesView) ([]byte, error) { return encode(v, nil) }
 	}
-	return dataKind(kind, true), func(s store.Snapshot) ([]byte, error) {
-		pc, ok := a.countriesOf(s)
-		if !ok {
-			return encode(s, nil)
-		}
-		return encode(s, pc)
+	return dataKind(kind, true), func(v placesView) ([]byte, error) {
+		return encode(v, a.viewLocations(v))
 	}
 }
 
-// statsBody is GET /stats.
+// statsBody is GET /stats: the places been to (plans aside), per country,
+// continent and region, and per year.
 type statsBody struct {
 	Places     int           `json:"places"`
+	Visits     int           `json:"visits"`
+	Planned    int           `json:"planned"`
 	Countries  []countryStat `json:"countries"`
 	Continents []geo.Count   `json:"continents"`
 	// Regions are the visited regions, most places first.
@@ -251,30 +182,57 @@ type statsBody struct {
 	// with the places elsewhere (territories, Taiwan, Kosovo) apart.
 	World *geo.WorldList `json:"world,omitempty"`
 	// Unplaced counts places in no country (mid-ocean).
-	Unplaced int `json:"unplaced"`
+	Unplaced int        `json:"unplaced"`
+	Years    []yearJSON `json:"years"`
+	// Visited is the ?visited= the stats are of, when one was sent.
+	Visited string `json:"visited,omitempty"`
 	// Loading is true while the gazetteer is still loading: countries,
 	// continents and regions are empty then.
 	Loading bool `json:"loading,omitempty"`
 }
 
-// countryStat is a country of /stats: its places, and how many of its
-// regions are visited.
+// countryStat is a country of /stats: its places, how many of its regions
+// are visited, and its first visit (the start of the earliest dated
+// visit, in the notation; null when none has a date).
 type countryStat struct {
 	geo.Count
-	RegionsVisited int `json:"regions_visited"`
-	RegionsTotal   int `json:"regions_total"`
+	RegionsVisited int     `json:"regions_visited"`
+	RegionsTotal   int     `json:"regions_total"`
+	FirstVisited   *string `json:"first_visited"`
+}
+
+// yearJSON is one year of /stats: the visits, places and countries that
+// overlap it, and the countries first visited in it.
+type yearJSON struct {
+	Year         int           `json:"year"`
+	Visits       int           `json:"visits"`
+	Places       int           `json:"places"`
+	Countries    int           `json:"countries"`
+	NewCountries []countryName `json:"new_countries"`
+}
+
+type countryName struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
 }
 
 func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
-	snap, _, err := a.visible(r)
+	filter, err := visitFilterOf(r)
 	if err != nil {
 		return err
 	}
-	body := statsBody{Places: len(snap.Places), Countries: []countryStat{}, Continents: []geo.Count{}, Regions: []geo.RegionCount{}}
-	if pc, ok := a.countriesOf(snap); ok {
-		body.Countries = countryStats(pc.stats)
-		body.Continents, body.Regions, body.Unplaced = pc.stats.Continents, pc.stats.Regions, pc.stats.Unplaced
-		body.World = &pc.stats.World
+	whole, _, err := a.visible(r)
+	if err != nil {
+		return err
+	}
+	st := a.statsFor(whole, filter, func() placesView { return viewOf(whole, filter) })
+	body := statsBody{Places: st.counts.Places, Visits: st.counts.Visits, Planned: st.counts.Planned,
+		Countries: []countryStat{}, Continents: []geo.Count{}, Regions: []geo.RegionCount{}, Years: yearsJSON(st.counts.Years),
+		Visited: filter.String()}
+	if st.countriesKnown {
+		body.Countries = countryStats(st.geo, st.counts.FirstVisited)
+		body.Continents, body.Regions, body.Unplaced = st.geo.Continents, st.geo.Regions, st.geo.Unplaced
+		body.World = &st.geo.World
 	} else {
 		body.Loading = true
 	}
@@ -282,7 +240,7 @@ func (a *app) stats(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, body)
 }
 
-func countryStats(s geo.Stats) []countryStat {
+func countryStats(s geo.Stats, firstVisited map[string]string) []countryStat {
 	lists := make(map[string]geo.Checklist, len(s.Checklists))
 	for _, c := range s.Checklists {
 		lists[c.Country] = c
@@ -290,6 +248,21 @@ func countryStats(s geo.Stats) []countryStat {
 	out := make([]countryStat, len(s.Countries))
 	for i, c := range s.Countries {
 		out[i] = countryStat{Count: c, RegionsVisited: len(lists[c.Code].Visited), RegionsTotal: lists[c.Code].Total()}
+		if first, ok := firstVisited[c.Code]; ok {
+			out[i].FirstVisited = &first
+		}
+	}
+	return out
+}
+
+func yearsJSON(years []views.YearStats) []yearJSON {
+	out := []yearJSON{}
+	for _, y := range years {
+		yj := yearJSON{Year: y.Year, Visits: y.Visits, Places: y.Places, Countries: y.Countries, NewCountries: []countryName{}}
+		for _, c := range y.NewCountries {
+			yj.NewCountries = append(yj.NewCountries, countryName{c.Code, c.Name})
+		}
+		out = append(out, yj)
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/whib/whib/auth"
@@ -111,7 +112,12 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 			w.Header().Set("HX-Redirect", "/#places")
 		}
 		// The saved form goes: the keyboard goes to Undo.
-		return a.render(w, r, http.StatusOK, views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message, undoOf(res.Change, true)))
+		edited := views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message, undoOf(res.Change, true))
+		if res.Changed && store.PlaceKey(placeOr(before, id)) == store.PlaceKey(res.Place) {
+			// A visit's date or note: its place's entry, with all its visits.
+			edited = templ.Join(edited, a.placesAgain(res.Snapshot, res.Place))
+		}
+		return a.render(w, r, http.StatusOK, edited)
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
@@ -150,7 +156,9 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 		changed, twins := a.changedPlaces(res.Snapshot, old, twinsOf(res.Snapshot, res.Place))
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
-		return a.render(w, r, http.StatusOK, views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), len(res.Snapshot.Places), a.geoView(res.Snapshot)))
+		return a.render(w, r, http.StatusOK, templ.Join(
+			views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), placeCount(res.Snapshot), a.geoView(res.Snapshot)),
+			a.placesAgain(res.Snapshot, res.Place))) // the place's entry, with the visits it has left
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)
 	return nil
@@ -164,7 +172,7 @@ func (a *app) editForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return redirectIfMoved(w, r, err, "/edit")
 	}
-	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String()}
+	f := views.Form{Name: p.Name, Latitude: p.Latitude.String(), Longitude: p.Longitude.String(), Visited: p.Visited.String(), Note: p.Note}
 	if shapeOf(r) == shapeHTMX {
 		return a.render(w, r, http.StatusOK, views.PlaceEditItem(id, etag, f, false))
 	}

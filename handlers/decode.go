@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/whib/whib/store"
@@ -16,6 +18,9 @@ import (
 // placeInput is a place as a client sent it, before validation.
 type placeInput struct {
 	Name, Latitude, Longitude string
+	// Visited (ISO 8601 / EDTF level 0, see store.ParseVisited) and Note
+	// may be empty.
+	Visited, Note string
 	// sent names the fields the client sent (an edit changes only those).
 	sent map[string]bool
 	// nearOK: the person was told of a place of the same name nearby and
@@ -35,8 +40,17 @@ func (in placeInput) edit() store.Edit {
 	if in.sent["longitude"] {
 		e.Longitude = &in.Longitude
 	}
+	if in.sent["visited"] {
+		e.Visited = &in.Visited
+	}
+	if in.sent["note"] {
+		e.Note = &in.Note
+	}
 	return e
 }
+
+// placeFields are the keys a place is sent with, in a form or JSON.
+var placeFields = []string{"name", "latitude", "longitude", "visited", "note"}
 
 // decodePlace reads a place from a JSON or form body of at most
 // maxPlaceBody bytes. It reports malformed bodies as request errors and
@@ -65,13 +79,15 @@ func decodePlace(w http.ResponseWriter, r *http.Request) (placeInput, map[string
 		// The page's form accepts coordinates as people write them (coordinates.go).
 		lat, lon := formCoordinates(r.PostForm.Get("latitude"), r.PostForm.Get("longitude"))
 		sent := map[string]bool{}
-		for _, k := range []string{"name", "latitude", "longitude"} {
+		for _, k := range placeFields {
 			sent[k] = r.PostForm.Has(k)
 		}
 		return placeInput{
 			Name:      r.PostForm.Get("name"),
 			Latitude:  lat,
 			Longitude: lon,
+			Visited:   r.PostForm.Get("visited"),
+			Note:      r.PostForm.Get("note"),
 			sent:      sent,
 			nearOK:    r.PostForm.Get("near_ok") == "yes",
 		}, nil, nil
@@ -133,7 +149,7 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 			return placeInput{}, nil, refuse(http.StatusBadRequest, "duplicate_key",
 				fmt.Sprintf("The key %q appears more than once.", key))
 		}
-		if key != "name" && key != "latitude" && key != "longitude" {
+		if !slices.Contains(placeFields, key) {
 			if err := skipValue(dec, maxJSONDepth); err != nil {
 				return placeInput{}, nil, err
 			}
@@ -153,15 +169,25 @@ func decodePlaceJSON(body io.Reader) (placeInput, map[string]string, error) {
 		return placeInput{}, nil, refuse(http.StatusBadRequest, "malformed_json", malformed)
 	}
 
+	in, typeErrs := placeFromJSON(fields)
+	return in, typeErrs, nil
+}
+
+// placeFromJSON reads the fields' values; a value of the wrong type is a
+// field error.
+func placeFromJSON(fields map[string]json.RawMessage) (placeInput, map[string]string) {
 	in := placeInput{sent: map[string]bool{}}
-	for _, k := range []string{"name", "latitude", "longitude"} {
+	for _, k := range placeFields {
+		// null is "not sent"; "" clears a date or a note in an edit.
 		in.sent[k] = len(fields[k]) > 0 && string(fields[k]) != "null"
 	}
 	typeErrs := map[string]string{}
 	in.Name = jsonString(fields["name"], "name", "The name must be text.", typeErrs)
 	in.Latitude = jsonNumber(fields["latitude"], "latitude", "The latitude must be a number.", typeErrs)
 	in.Longitude = jsonNumber(fields["longitude"], "longitude", "The longitude must be a number.", typeErrs)
-	return in, typeErrs, nil
+	in.Visited = jsonYearOrString(fields["visited"], "visited", `The visited date must be text, like "2019-07-14".`, typeErrs)
+	in.Note = jsonString(fields["note"], "note", "The note must be text.", typeErrs)
+	return in, typeErrs
 }
 
 // maxJSONDepth bounds the nesting of fields whib ignores: nothing a place
@@ -202,6 +228,15 @@ func jsonString(raw json.RawMessage, field, msg string, errs map[string]string) 
 	return s
 }
 
+// jsonYearOrString accepts a string, or a year sent as a JSON number
+// (2019), which means the same.
+func jsonYearOrString(raw json.RawMessage, field, msg string, errs map[string]string) string {
+	if s := string(raw); len(s) == 4 && strings.Trim(s, "0123456789") == "" {
+		return s
+	}
+	return jsonString(raw, field, msg, errs)
+}
+
 // jsonNumber accepts a JSON number, keeping its digits, or a numeric string
 // as the talk's clients send ("-27.597724533718875").
 func jsonNumber(raw json.RawMessage, field, msg string, errs map[string]string) string {
@@ -226,7 +261,7 @@ func jsonNumber(raw json.RawMessage, field, msg string, errs map[string]string) 
 // validatePlace turns input into a place, reporting every wrong field at
 // once as a store.KindInvalid error.
 func validatePlace(in placeInput, typeErrs map[string]string) (store.Place, error) {
-	place, err := store.NewPlace(in.Name, in.Latitude, in.Longitude)
+	place, err := store.Input{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Visited: in.Visited, Note: in.Note}.Place()
 	if len(typeErrs) == 0 {
 		return place, err
 	}

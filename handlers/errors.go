@@ -177,7 +177,7 @@ func (a *app) formPage(w http.ResponseWriter, r *http.Request, p problem, e *for
 
 // formWith is a place form showing what was typed and what was wrong.
 func formWith(in placeInput, p problem) views.Form {
-	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Errors: p.Fields}
+	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Visited: in.Visited, Note: in.Note, Errors: p.Fields}
 	if len(p.Fields) == 0 {
 		f.Error = withRequestID(p)
 	}

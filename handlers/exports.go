@@ -23,11 +23,11 @@ func (a *app) placesKML(w http.ResponseWriter, r *http.Request) error {
 	return a.serveData(w, r, "kml", formats.MediaTypeKML, encodeWith(formats.EncodeKML))
 }
 
-func encodeWith(encode func(io.Writer, []store.Place) error) func(store.Snapshot) ([]byte, error) {
-	return func(s store.Snapshot) ([]byte, error) {
+func encodeWith(encode func(io.Writer, []store.Place) error) func(placesView) ([]byte, error) {
+	return func(v placesView) ([]byte, error) {
 		var buf bytes.Buffer
-		buf.Grow(96 * len(s.Places))
-		if err := encode(&buf, s.Places); err != nil {
+		buf.Grow(96 * len(v.snap.Places))
+		if err := encode(&buf, v.snap.Places); err != nil {
 			return nil, err
 		}
 		return buf.Bytes(), nil

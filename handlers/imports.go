@@ -150,7 +150,7 @@ func (a *app) answerImport(w http.ResponseWriter, r *http.Request, res *importRe
 			var changed placesChanged
 			changed, m.Added = a.changedPlaces(res.snap, []string{}, res.added)
 			w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
-			m.Total, m.Geo = len(res.snap.Places), a.geoView(res.snap)
+			m.Total, m.Geo = placeCount(res.snap), a.geoView(res.snap)
 			m.Undo = undoOf(res.change, false)
 		}
 		return a.render(w, r, status, views.ImportReport(m))

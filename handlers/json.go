@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/whib/whib/geo"
@@ -20,12 +21,14 @@ import (
 //
 //	{"id", "name", "latitude", "longitude"}
 //
-// and, once the countries are known (the borders have loaded), "country"
-// (ISO 3166-1 alpha-2) and "country_name", both "" for a place at sea, and
-// "region" (ISO 3166-2, "AT-6") and "region_name" ("Styria"), both "" where
-// there is none; then "etag", the place's entity tag as stored (the ETag of
-// GET /places/{id}, quotes included), which PATCH and DELETE take back in
-// If-Match. A DELETE's answer has no "etag": the place is no longer stored.
+// with "visited" (the date notation as stored, see store.ParseVisited) and
+// "note" when the visit has them, and, once the countries are known (the
+// borders have loaded), "country" (ISO 3166-1 alpha-2) and "country_name",
+// both "" for a place at sea, and "region" (ISO 3166-2, "AT-6") and
+// "region_name" ("Styria"), both "" where there is none; then "etag", the
+// place's entity tag as stored (the ETag of GET /places/{id}, quotes
+// included), which PATCH and DELETE take back in If-Match. A DELETE's
+// answer has no "etag": the place is no longer stored.
 // Every writer goes through appendPlaceJSON.
 type placeJSON struct {
 	place store.Place
@@ -71,6 +74,9 @@ func appendPlaceJSON(buf []byte, p store.Place, etag string, where *geo.Location
 	buf = appendCoord(buf, p.Latitude)
 	buf = append(buf, `,"longitude":`...)
 	buf = appendCoord(buf, p.Longitude)
+	if buf, err = appendVisitFields(buf, p); err != nil {
+		return nil, err
+	}
 	buf, err = appendLocationFields(buf, where)
 	if err != nil {
 		return nil, err
@@ -87,6 +93,25 @@ func appendPlaceJSON(buf []byte, p store.Place, etag string, where *geo.Location
 		buf = append(buf, '"')
 	}
 	return append(buf, '}'), nil
+}
+
+// appendVisitFields writes `,"visited":"2019-07","note":"…"`, each only
+// when the visit has it.
+func appendVisitFields(buf []byte, p store.Place) ([]byte, error) {
+	if !p.Visited.IsZero() {
+		buf = append(buf, `,"visited":"`...)
+		buf = append(buf, p.Visited.String()...) // digits, '-' and '/': nothing to escape
+		buf = append(buf, '"')
+	}
+	if p.Note != "" {
+		note, err := json.Marshal(p.Note)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, `,"note":`...)
+		buf = append(buf, note...)
+	}
+	return buf, nil
 }
 
 // appendCoord writes a coordinate as a JSON number. The stored text is not
@@ -121,16 +146,18 @@ func appendLocationFields(buf []byte, l *geo.Location) ([]byte, error) {
 }
 
 // encodePlacesJSON is GET /places: every place in the one shape.
-func encodePlacesJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
-	return encodePlaces(s, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
-		return appendPlaceJSON(buf, p, s.ETag(p), countries.locationAt(i))
+func encodePlacesJSON(v placesView, loc *rowLocations) ([]byte, error) {
+	return encodePlaces(v.snap, 96, "[", "]", func(buf []byte, i int, p store.Place) ([]byte, error) {
+		// Entity tags are the whole snapshot's: GET /places writes them so.
+		return appendPlaceJSON(buf, p, v.whole.ETag(p), loc.locationAt(i))
 	})
 }
 
 // encodePlacesGeoJSON is GET /places.geojson: the same fields as feature
-// properties, the coordinates as an RFC 7946 point (longitude first).
-func encodePlacesGeoJSON(s store.Snapshot, countries *placeCountries) ([]byte, error) {
-	return encodePlaces(s, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
+// properties, the coordinates as an RFC 7946 point (longitude first), and
+// a visit's date also as OGC JSON-FG's "time" member.
+func encodePlacesGeoJSON(v placesView, loc *rowLocations) ([]byte, error) {
+	return encodePlaces(v.snap, 160, `{"type":"FeatureCollection","features":[`, `]}`, func(buf []byte, i int, p store.Place) ([]byte, error) {
 		name, err := json.Marshal(p.Name)
 		if err != nil {
 			return nil, err
@@ -143,17 +170,43 @@ func encodePlacesGeoJSON(s store.Snapshot, countries *placeCountries) ([]byte, e
 		buf = append(buf, p.ID...)
 		buf = append(buf, `","name":`...)
 		buf = append(buf, name...)
-		if buf, err = appendLocationFields(buf, countries.locationAt(i)); err != nil {
+		if buf, err = appendVisitFields(buf, p); err != nil {
 			return nil, err
 		}
-		return append(buf, `}}`...), nil
+		if buf, err = appendLocationFields(buf, loc.locationAt(i)); err != nil {
+			return nil, err
+		}
+		buf = append(buf, '}')
+		return append(appendFGTime(buf, p.Visited), '}'), nil
 	})
+}
+
+// appendFGTime writes JSON-FG's "time" member for a visit: {"date": …} for
+// one day, {"interval": [first day, last day]} for a longer one (a year, a
+// month, a stay), as JSON-FG's dates are whole days; nothing when unknown.
+func appendFGTime(buf []byte, v store.Visited) []byte {
+	if v.IsZero() {
+		return buf
+	}
+	start, end := v.Start().Format(time.DateOnly), v.End().Format(time.DateOnly)
+	if start == end {
+		return append(buf, `,"time":{"date":"`+start+`"}`...)
+	}
+	return append(buf, `,"time":{"interval":["`+start+`","`+end+`"]}`...)
 }
 
 // encodePlaces writes open, each place through item separated by commas,
 // then close. perPlace sizes the buffer.
 func encodePlaces(s store.Snapshot, perPlace int, open, close string, item func(buf []byte, i int, p store.Place) ([]byte, error)) ([]byte, error) {
-	buf := make([]byte, 0, perPlace*len(s.Places)+len(open)+len(close))
+	size := (perPlace+32)*len(s.Places) + len(open) + len(close) // 32: an etag
+	for _, p := range s.Places {
+		// Dates and notes: sized up front, as growing a buffer of tens of
+		// megabytes copies it and doubles what it holds.
+		if p.Note != "" || !p.Visited.IsZero() {
+			size += len(p.Note)*11/10 + len(p.Visited.String()) + 60
+		}
+	}
+	buf := make([]byte, 0, size)
 	buf = append(buf, open...)
 	var err error
 	for i, p := range s.Places {

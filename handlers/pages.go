@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/store"
@@ -40,7 +41,7 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		page = n
 	}
-	var byCountry bool
+	var byCountry, byDate bool
 	switch r.URL.Query().Get("group") {
 	case "":
 	case "country":
@@ -48,11 +49,22 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return refuse(http.StatusBadRequest, "invalid_group", `The list can only be grouped by "country".`)
 	}
+	switch r.URL.Query().Get("order") {
+	case "":
+	case "date":
+		byDate = true
+	default:
+		return refuse(http.StatusBadRequest, "invalid_order", `The list can only be ordered by "date".`)
+	}
+	filter, err := visitFilterOf(r)
+	if err != nil {
+		return err
+	}
 	snap, status, err := a.visible(r)
 	if err != nil {
 		return err
 	}
-	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry, byDate: byDate, filter: filter})
 }
 
 // mapView is what one rendering of the map page shows.
@@ -62,8 +74,11 @@ type mapView struct {
 	st     store.Status
 	page   int // of the no-JavaScript list, from 1; clamped to the last page here
 	form   views.Form
-	// byCountry groups the list by country (?group=country).
-	byCountry bool
+	// byCountry groups the list by country (?group=country), byDate
+	// orders it newest first by year (?order=date).
+	byCountry, byDate bool
+	// filter keeps the visits that overlap it (?visited=); zero: all.
+	filter store.Visited
 }
 
 // renderMap writes the map page. Anonymous views of an unchanged snapshot
@@ -72,8 +87,8 @@ func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) error
 	p := auth.FromContext(r.Context())
 	viewer := a.viewer(r.Context(), p)
 	cacheable := p.Who == auth.Anonymous && v.status == http.StatusOK
-	v.page = min(max(v.page, 1), a.pageCount(len(v.snap.Places)))
-	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: a.geoReady(), byCountry: v.byCountry}
+	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: a.geoReady(),
+		byCountry: v.byCountry, byDate: v.byDate, visited: v.filter.String(), day: a.now().Format(time.DateOnly)}
 	if v.st.Stale {
 		key.staleSince = v.st.LoadedAt
 	}
@@ -128,68 +143,72 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 	return v
 }
 
-// mapModel is the page's model; v.page is already clamped by renderMap.
+// mapModel is the page's model; v.page is clamped to the list's pages
+// here.
 func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
-	snap, st, page, form := v.snap, v.st, v.page, v.form
-	total := len(snap.Places)
+	view := viewOf(v.snap, v.filter)
+	list := a.listOf(view, v.byCountry, v.byDate)
+	total := len(list.places)
 	size := a.cfg.ListPageSize
 	pages := a.pageCount(total)
+	page := min(max(v.page, 1), pages)
 	from := (page - 1) * size
 	to := min(from+size, total)
 	m := views.Map{
 		Assets:           a.viewAssets(),
 		Viewer:           viewer,
-		Places:           snap.Places[from:to],
 		Total:            total,
 		Page:             page,
 		Pages:            pages,
 		ClusterThreshold: a.cfg.ClusterThreshold,
 		TileURL:          a.cfg.TileURL,
 		TileAttribution:  a.cfg.TileAttribution,
-		UpdatedAt:        st.LoadedAt,
-		Stale:            st.Stale,
-		Form:             form,
-		Geo:              a.geoView(snap),
+		UpdatedAt:        v.st.LoadedAt,
+		Stale:            v.st.Stale,
+		Form:             v.form,
+		Geo:              a.geoViewOf(view),
 		GroupByCountry:   v.byCountry,
+		OrderByDate:      v.byDate,
+		Visited:          v.filter.String(),
+		Years:            a.statsOf(viewOf(v.snap, store.Visited{})).yearsWithPlans,
 	}
-	if v.byCountry {
-		m.Groups = a.countryGroups(snap, from, to)
-	}
-	m.Geo.Countries = a.shownCountries(snap, from, to, m.Groups)
-	m.Private = a.privateMarks(snap, m.Places, viewer.CanWrite)
+	m.Entries, m.Groups = list.page(from, to)
+	m.Private = a.privateMarks(v.snap, rowsOf(m.Entries), viewer.CanWrite)
 	if viewer.CanWrite {
-		m.ETags = listedETags(snap, m)
+		withETags(v.snap, m.Entries)
 	}
-	m.Bounds = boundsOf(snap.Places)
+	m.Bounds = boundsOf(view.snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",
 		Description: views.Summary(total, m.Geo),
-		Image:       a.cfg.BaseURL + "/preview.png?v=" + snap.Version,
+		Image:       a.cfg.BaseURL + "/preview.png?v=" + v.snap.Version,
 	}
-	if total > a.cfg.InlineMarkerLimit {
+	return a.withMarkers(m, v.snap)
+}
+
+// withMarkers gives the page its markers: every place r may see, whatever
+// the filter (the page's script filters them by year without a reload).
+func (a *app) withMarkers(m views.Map, snap store.Snapshot) (views.Map, error) {
+	if len(snap.Places) > a.cfg.InlineMarkerLimit {
 		m.MarkersURL = "/places?v=" + snap.Version + markersURLCountries(m.Geo.Ready)
 		return m, nil
 	}
 	// The same bytes GET /places sends for this version.
 	_, encode := a.withCountries("json", encodePlacesJSON)
 	var err error
-	m.MarkerData, err = encode(snap)
+	m.MarkerData, err = encode(viewOf(snap, store.Visited{}))
 	return m, err
 }
 
-// listedETags are the entity tags of the places the list of m shows, for
-// a writer's Edit and Delete.
-func listedETags(snap store.Snapshot, m views.Map) map[string]string {
-	tags := make(map[string]string, len(m.Places))
-	for _, p := range m.Places {
-		tags[p.ID] = snap.ETag(p)
-	}
-	for _, g := range m.Groups {
-		for _, p := range g.Places {
-			tags[p.ID] = snap.ETag(p)
+// withETags gives the visits of the list's entries their entity tags in
+// snap, for a writer's Edit and Delete (If-Match). The entries' visits are
+// shared with the groups they are shown in.
+func withETags(snap store.Snapshot, entries []views.ListPlace) {
+	for _, e := range entries {
+		for i := range e.Visits {
+			e.Visits[i].ETag = snap.ETag(e.Visits[i].Place)
 		}
 	}
-	return tags
 }
 
 // boundsOf is the places' south, west, north and east edges; nil for an
@@ -205,25 +224,6 @@ func boundsOf(places []store.Place) *[4]float64 {
 		b[2], b[3] = max(b[2], lat), max(b[3], lon)
 	}
 	return &b
-}
-
-// countryGroups is the list page [from, to) in country order, one group per
-// country; nil while the countries are still being worked out.
-func (a *app) countryGroups(snap store.Snapshot, from, to int) []views.PlaceGroup {
-	pc, ok := a.countriesOf(snap)
-	if !ok {
-		return nil
-	}
-	var groups []views.PlaceGroup
-	for _, i := range pc.groupedOrder()[from:to] {
-		c := pc.country(int(i))
-		if n := len(groups); n == 0 || groups[n-1].Country.Code != c.Code {
-			groups = append(groups, views.PlaceGroup{Country: views.Country{Country: c}, Total: pc.perCountry[c.Code]})
-		}
-		g := &groups[len(groups)-1]
-		g.Places = append(g.Places, snap.Places[i])
-	}
-	return groups
 }
 
 // pageCount is how many pages the no-JavaScript list of total places has.

@@ -75,9 +75,9 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return addFormError(err, in)
 	}
-	status, message := http.StatusCreated, fmt.Sprintf("Added %s to the map.", res.Place.Name)
+	status, message := http.StatusCreated, addedMessage(res)
 	if !res.Added {
-		status, message = http.StatusOK, fmt.Sprintf("%s is already on the map.", res.Place.Name)
+		status = http.StatusOK
 	} else {
 		a.log.Info("place added", "request_id", requestIDFrom(r.Context()), "place", res.Place.Name, "by", p.Who.String(), "version", res.Snapshot.Version)
 	}
@@ -96,14 +96,36 @@ func (a *app) addPlace(w http.ResponseWriter, r *http.Request) error {
 		}
 		// The page's script puts the marker on the map (events.js).
 		w.Header().Set("HX-Trigger", triggerJSON(views.PlaceAddedEvent, a.stored(res.Snapshot, res.Place)))
+		if res.Visits > 0 {
+			entry := a.entryOf(res.Snapshot, res.Place)
+			return a.render(w, r, http.StatusOK, views.VisitAdded(views.Form{Status: message}, entry, placeCount(res.Snapshot), a.geoView(res.Snapshot), undoOf(res.Change, false)))
+		}
 		country := a.countryOf(res.Place)
-		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, res.Snapshot.ETag(res.Place), country, len(res.Snapshot.Places), a.geoView(res.Snapshot), undoOf(res.Change, false)))
+		return a.render(w, r, http.StatusOK, views.PlaceAdded(views.Form{Status: message}, res.Place, res.Snapshot.ETag(res.Place), country, placeCount(res.Snapshot), a.geoView(res.Snapshot), undoOf(res.Change, false)))
 	case shapeForm:
 		http.Redirect(w, r, "/#places", http.StatusSeeOther)
 		return nil
 	}
 	st := store.Status{LoadedAt: res.Snapshot.LoadedAt}
 	return a.renderMap(w, r, mapView{status: status, snap: res.Snapshot, st: st, page: 1, form: views.Form{Status: message}})
+}
+
+// addedMessage says what an add did: "Added Graz to the map.", "Added a
+// visit to Graz (2023)." when the place had other visits, or "Graz (2023)
+// is already on the map." when nothing was written.
+func addedMessage(res store.AddResult) string {
+	name := res.Place.Name
+	dated := name
+	if when := res.Place.Visited.String(); when != "" {
+		dated += " (" + when + ")"
+	}
+	switch {
+	case !res.Added:
+		return dated + " is already on the map."
+	case res.Visits > 0:
+		return "Added a visit to " + dated + "."
+	}
+	return fmt.Sprintf("Added %s to the map.", dated)
 }
 
 // nearbyPlace is a stored place with p's name within a kilometre that is
@@ -122,7 +144,7 @@ func (a *app) nearbyPlace(r *http.Request, p store.Place) (store.Place, float64,
 // askAboutNear shows the form again, saying which place is near and
 // asking whether to add this one anyway.
 func (a *app) askAboutNear(w http.ResponseWriter, r *http.Request, want shape, in placeInput, message string) error {
-	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Near: message}
+	f := views.Form{Name: in.Name, Latitude: in.Latitude, Longitude: in.Longitude, Visited: in.Visited, Note: in.Note, Near: message}
 	if want == shapeHTMX {
 		return a.render(w, r, http.StatusOK, views.PlaceForm(f))
 	}
@@ -167,17 +189,27 @@ func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) error {
 
 func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `inline; filename="places.csv"`)
-	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(s store.Snapshot) ([]byte, error) {
-		return s.Content, nil
+	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(v placesView) ([]byte, error) {
+		if v.filter.IsZero() {
+			return v.snap.Content, nil // the stored file (or the public one), byte for byte
+		}
+		return store.NewSnapshot(v.snap.Places, v.snap.Version, v.snap.LoadedAt).Content, nil
 	})
 }
 
-func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(store.Snapshot) ([]byte, error)) error {
+// serveData answers a data download of the visits r asks for (?visited=),
+// built once per version and filter.
+func (a *app) serveData(w http.ResponseWriter, r *http.Request, kind, contentType string, build func(placesView) ([]byte, error)) error {
+	filter, err := visitFilterOf(r)
+	if err != nil {
+		return err
+	}
 	snap, _, err := a.visible(r)
 	if err != nil {
 		return err
 	}
-	body, err := a.data.get(snap.Version, kind, func() ([]byte, error) { return build(snap) })
+	v := placesView{whole: snap, filter: filter}
+	body, err := a.data.get(snap.Version, kind+v.filterKey(), func() ([]byte, error) { return build(viewOf(snap, filter)) })
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,10 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"time"
 
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/preview"
-	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
 
@@ -14,13 +14,17 @@ import (
 // GET /preview.png is the picture link previews show (og:image).
 
 func (a *app) embed(w http.ResponseWriter, r *http.Request) error {
+	filter, err := visitFilterOf(r)
+	if err != nil {
+		return err
+	}
 	snap, st, err := a.snapshot(r.Context())
 	if err != nil {
 		return err
 	}
 	snap = a.public(snap) // the embed is the public map, whoever looks
 	anonymous := views.Viewer{}
-	m, err := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1}, anonymous)
+	m, err := a.mapModel(mapView{status: http.StatusOK, snap: snap, st: st, page: 1, filter: filter}, anonymous)
 	if err != nil {
 		return err
 	}
@@ -35,24 +39,27 @@ func (a *app) embed(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// previewPNG draws the world with the places as dots and "11 places in 3
-// countries", once per version of the places (and again once the
-// countries are known).
+// previewPNG draws the world with the places been to as dots and "11
+// places in 3 countries", once per version of the places and ?visited=
+// (and again once the countries are known, and each day, as plans come
+// due).
 func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) error {
-	kind, build := a.withCountries("preview.png", func(s store.Snapshot, countries *placeCountries) ([]byte, error) {
-		points := make([]preview.Point, len(s.Places))
-		for i, p := range s.Places {
-			points[i] = preview.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()}
-		}
-		var visited []string
-		if countries != nil {
-			for _, c := range countries.stats.Countries {
-				visited = append(visited, c.Code)
+	kind := dataKind("preview.png", a.geoReady()) + "@" + a.now().Format(time.DateOnly)
+	return a.serveData(w, r, kind, "image/png", func(v placesView) ([]byte, error) {
+		now := a.now()
+		points := make([]preview.Point, 0, len(v.snap.Places))
+		for _, p := range v.snap.Places {
+			if !p.Visited.Planned(now) {
+				points = append(points, preview.Point{Latitude: p.Latitude.Float(), Longitude: p.Longitude.Float()})
 			}
 		}
-		return preview.Render(a.deps.Geo.World().Outlines(), points, visited, previewCaption(len(s.Places), len(visited), countries != nil))
+		st := a.statsOf(v)
+		visited := make([]string, 0, len(st.geo.Countries))
+		for _, c := range st.geo.Countries {
+			visited = append(visited, c.Code)
+		}
+		return preview.Render(a.deps.Geo.World().Outlines(), points, visited, previewCaption(st.counts.Places, len(visited), st.countriesKnown))
 	})
-	return a.serveData(w, r, kind, "image/png", build)
 }
 
 func previewCaption(places, countries int, known bool) string {

@@ -363,7 +363,7 @@ func planEdit(t Target, e Edit, by Author) planFunc {
 		if row == rows.row(i) {
 			return mutation{noop: true, place: old}, nil
 		}
-		if q, ok := b.index().Same(edited); ok {
+		if q, ok := b.index().sameExcept(edited, old.ID); ok {
 			return mutation{}, &Error{Kind: KindConflict, Op: "edit", Place: q.Name,
 				Err: fmt.Errorf("%s is already on the map at the same spot", q.Name)}
 		}

@@ -485,3 +485,25 @@ func under(b Backend) storeUnderTest { return storeUnderTest{Live: NewLive(b, ni
 
 func (s storeUnderTest) Load(ctx context.Context) (Snapshot, error) { return s.backend.Load(ctx) }
 func (s storeUnderTest) String() string                             { return s.backend.String() }
+
+// An edit that leaves a visit the same visit (its note changed, its
+// name's case fixed) is not a clash with itself.
+func TestAnEditThatKeepsTheVisitIsNoClashWithItself(t *testing.T) {
+	const content = "name,latitude,longitude,visited,note\ngraz,47.0707,15.4395,2019,Talk\nRecife,-8.0476,-34.8770\n"
+	for _, b := range backends(t, content) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			res, err := b.store.Edit(ctx, Target{ID: placeID(t, b.store, "graz")}, Edit{Note: str("Talk, and the castle")}, Author{})
+			if err != nil || !res.Changed {
+				t.Fatalf("changing the note: %+v, %v", res, err)
+			}
+			if _, err = b.store.Edit(ctx, Target{ID: res.Place.ID}, Edit{Name: str("Graz")}, Author{}); err != nil {
+				t.Fatalf("fixing the name's case: %v", err)
+			}
+			want := "name,latitude,longitude,visited,note\nGraz,47.0707,15.4395,2019,\"Talk, and the castle\"\nRecife,-8.0476,-34.8770\n"
+			if got := string(b.file()); got != want {
+				t.Errorf("file:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"iter"
 	"math"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -239,6 +242,17 @@ func (ix *Index) Same(p Place) (Place, bool) {
 	return Place{}, false
 }
 
+// sameExcept is Same for an edit of the row with this id: that row itself
+// does not count (a note changed, or a name's case, is still the place).
+func (ix *Index) sameExcept(p Place, id string) (Place, bool) {
+	for q := range ix.named(p.Name) {
+		if q.ID != id && q.SameAs(p) {
+			return q, true
+		}
+	}
+	return Place{}, false
+}
+
 // Visits are the indexed places at p's point with p's name: the visits of
 // that place, whatever their dates.
 func (ix *Index) Visits(p Place) []Place {
@@ -265,4 +279,51 @@ func (ix *Index) Near(p Place) (Place, float64, bool) {
 		}
 	}
 	return best, bestM, found
+}
+
+// PlaceKey names the place p is a visit of, for pages that show each
+// place once: twelve hex digits of its name as SameName compares names and
+// its point to six decimals (about 11 cm, the tolerance of SameAs). Rows
+// with the same key are the visits of one place; two points within 1e-6°
+// on either side of a rounding step get two keys, as rarely as that.
+func PlaceKey(p Place) string {
+	sum := sha256.Sum256([]byte(nameKey(p.Name) + "\x00" +
+		strconv.FormatFloat(math.Round(p.Latitude.value*1e6), 'f', 0, 64) + "," +
+		strconv.FormatFloat(math.Round(p.Longitude.value*1e6), 'f', 0, 64)))
+	return hex.EncodeToString(sum[:6])
+}
+
+// GroupVisits groups rows by place: the rows with the same name and point
+// (SameName, coordinates within 1e-6°) are the visits of one place. Each
+// group holds row indexes in file order; the groups are in the order of
+// each place's first row. A row is compared with the first row of each
+// group of its name, so a chain of points each within 1e-6° of the next
+// stays apart, as Same would keep it.
+func GroupVisits(places []Place) [][]int {
+	groups := make([][]int, 0, len(places))
+	byName := make(map[string][]int, len(places)) // name key → group indexes
+	for i, p := range places {
+		key := nameKey(p.Name)
+		found := -1
+		for _, g := range byName[key] {
+			if places[groups[g][0]].samePoint(p) {
+				found = g
+				break
+			}
+		}
+		if found < 0 {
+			found = len(groups)
+			groups = append(groups, nil)
+			byName[key] = append(byName[key], found)
+		}
+		groups[found] = append(groups[found], i)
+	}
+	// One backing array for all groups: a hundred thousand small slices
+	// are as many objects for the garbage collector to trace.
+	flat := make([]int, 0, len(places))
+	for g, rows := range groups {
+		flat = append(flat, rows...)
+		groups[g] = flat[len(flat)-len(rows) : len(flat) : len(flat)]
+	}
+	return groups
 }

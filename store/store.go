@@ -39,6 +39,9 @@ type sharedIndex struct {
 	idsOnce sync.Once
 	byID    map[string]int
 	twins   map[string]int // rows stored more than once: base id → count
+
+	placesOnce sync.Once
+	byPlace    [][]int
 }
 
 func (s Snapshot) ids() *sharedIndex {
@@ -84,6 +87,17 @@ func (s Snapshot) Index() *Index {
 	}
 	s.index.once.Do(func() { s.index.ix = NewIndex(s.Places) })
 	return s.index.ix
+}
+
+// ByPlace is the snapshot's rows grouped by place (see GroupVisits):
+// worked out on first use and shared by every copy of the snapshot. Treat
+// it as read-only.
+func (s Snapshot) ByPlace() [][]int {
+	if s.index == nil {
+		return GroupVisits(s.Places)
+	}
+	s.index.placesOnce.Do(func() { s.index.byPlace = GroupVisits(s.Places) })
+	return s.index.byPlace
 }
 
 // Author says who made a change: a person's name/email or a machine client id.

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func mustVisit(t *testing.T, name, lat, lon, visited, note string) Place {
@@ -119,5 +121,37 @@ func TestNotesFollowTheNameRules(t *testing.T) {
 	back, err := placeFromRow(row)
 	if err != nil || back.Note != p.Note || !strings.Contains(row, "'=HYPERLINK") {
 		t.Errorf("row %q read back %q, %v; want the formula neutralised and the note exact", row, back.Note, err)
+	}
+}
+
+// The page shows one marker and one list entry per place: its visits are
+// the rows with its name and point, whatever their dates.
+func TestGroupVisitsByPlace(t *testing.T) {
+	content := "name,latitude,longitude,visited,note\n" +
+		"Graz,47.0707,15.4395,2019,Talk\n" +
+		"Linz,48.3069,14.2858\n" +
+		"GRAZ ,47.07070001,15.4395,2023\n" + // the same place: case, space, 1e-8°
+		"Graz,47.0807,15.4395,2023\n" + // another Graz, a kilometre north
+		"Linz,48.3069,14.2858\n" // the same visit twice
+	places, err := decodeCSV([]byte(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]int{{0, 2}, {1, 4}, {3}}
+	if got := GroupVisits(places); !reflect.DeepEqual(got, want) {
+		t.Errorf("GroupVisits = %v, want %v", got, want)
+	}
+	snap := newSnapshot(places, "v", []byte(content), time.Now())
+	if got := snap.ByPlace(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Snapshot.ByPlace = %v, want %v", got, want)
+	}
+}
+
+func TestPlaceKeyNamesThePlaceNotTheVisit(t *testing.T) {
+	a := mustVisit(t, "Graz", "47.0707", "15.4395", "2019", "Talk")
+	b := mustVisit(t, " graz", "47.07070", "15.4395", "2023", "")
+	c := mustVisit(t, "Graz", "47.0807", "15.4395", "2019", "")
+	if PlaceKey(a) != PlaceKey(b) || PlaceKey(a) == PlaceKey(c) || len(PlaceKey(a)) != 12 {
+		t.Errorf("keys %s %s %s: want the two visits of Graz alike, the other Graz apart", PlaceKey(a), PlaceKey(b), PlaceKey(c))
 	}
 }

@@ -36,28 +36,20 @@ func updatedAt(t time.Time) string {
 	return t.UTC().Format("2 Jan 2006 15:04 UTC")
 }
 
-// pageHref links to one page of the list, grouped as it is now, and jumps
+// pageHref links to one page of the list, ordered as it is now, and jumps
 // to the list itself.
 func pageHref(m Map, page int) string {
-	href := "/?page=" + strconv.Itoa(page)
-	if m.GroupByCountry {
-		href += "&group=country"
-	}
-	return href + "#places"
+	return listQuery(m, m.GroupByCountry, m.OrderByDate, page)
 }
 
-// groupHref switches the list between the order added and by country.
-func groupHref(byCountry bool) string {
-	if byCountry {
-		return "/?group=country#places"
-	}
-	return "/#places"
-}
-
-// groupHeading is "Austria 🇦🇹 · 3 places", or "At sea · 1 place".
+// groupHeading is "Austria 🇦🇹 · 3 places", "2024 · 14 places", or "At
+// sea · 1 place".
 func groupHeading(g PlaceGroup) string {
 	name := "No country (at sea)"
-	if g.Country.Code != "" {
+	switch {
+	case g.Heading != "":
+		name = g.Heading
+	case g.Country.Code != "":
 		name = countryLabel(g.Country)
 	}
 	return name + " · " + plural(g.Total, "place", "places")
@@ -108,6 +100,15 @@ func addedStatus(f Form, added Place) string {
 
 func fieldError(f Form, field string) string {
 	return f.Errors[field]
+}
+
+// describedBy is a field's aria-describedby: its help, and its error
+// message when it has one.
+func describedBy(help, errorID, message string) string {
+	if message == "" {
+		return help
+	}
+	return help + " " + errorID
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -29,6 +29,30 @@ type Geo struct {
 	// ChecklistsInline: the regions of the checklists are few enough to
 	// ride along on the page (ChecklistsPage always has them).
 	ChecklistsInline bool
+	// Visits is what the dates say; nil where the page does not show it.
+	Visits *Visits
+}
+
+// Visits is what the visits' dates say (issue 20). A visit to come is a
+// plan: it counts in Planned only, never as a place been to.
+type Visits struct {
+	Places  int // places been to: with a visit that is not a plan
+	Visits  int // visits that are not plans (dated or not)
+	Planned int // visits to come
+	// Years are the years with visits, newest first; a visit counts in
+	// every year it overlaps, as ?visited= finds it.
+	Years []YearStats
+	// FirstVisited is the first visit to each country (its start, in the
+	// notation), by country code; missing when no visit there has a date.
+	FirstVisited map[string]string
+}
+
+// YearStats is one year of visits.
+type YearStats struct {
+	Year                      int
+	Visits, Places, Countries int
+	// NewCountries were first visited this year, by name.
+	NewCountries []geo.Country
 }
 
 // Checklist is one country's regions, visited and not.
@@ -128,8 +152,12 @@ func degrees(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // Summary is "11 places in 3 countries on 2 continents".
 func Summary(total int, g Geo) string { return summary(total, g) }
 
-// summary is "11 places in 3 countries on 2 continents".
+// summary is "11 places in 3 countries on 2 continents": the places been
+// to, when the visits are counted (plans are not), else total.
 func summary(total int, g Geo) string {
+	if g.Visits != nil {
+		total = g.Visits.Places
+	}
 	s := plural(total, "place", "places")
 	if !g.Ready || total == 0 {
 		return s

@@ -50,7 +50,8 @@ type Viewer struct {
 // Form is the add-place form's state.
 type Form struct {
 	Name, Latitude, Longitude string            // values kept on error
-	Errors                    map[string]string // per field: "name", "latitude", "longitude"
+	Visited, Note             string            // when (the date notation) and a note; may be empty
+	Errors                    map[string]string // per field: "name", "latitude", "longitude", "visited", "note"
 	Error                     string            // general failure, shown as an alert
 	Status                    string            // success text for the aria-live region
 	// Notice: nothing was saved, and that is fine (the place is already on
@@ -69,9 +70,12 @@ type Map struct {
 	Viewer Viewer
 	// Private says, for a writer, why a place of the list is not on the
 	// public map, by id (hidden area, not published yet).
-	Private     map[string]string
-	Places      []Place // the part of the list shown on this page (no-JS list)
-	Total       int
+	Private map[string]string
+	Places  []Place // the part of the list shown on this page (no-JS list), when Entries is nil
+	// Entries is the part of the list on this page, one per place with its
+	// visits; nil: one entry per element of Places.
+	Entries     []ListPlace
+	Total       int // places in the list (of the ?visited= filter)
 	Page, Pages int // 1-based list pagination via /?page=N when Pages > 1
 	// MarkerData is the places as GET /places writes them (a JSON array,
 	// one shape for the page and the API), embedded when MarkersURL == "".
@@ -96,15 +100,45 @@ type Map struct {
 	GroupByCountry bool
 	Groups         []PlaceGroup
 	// ETags are the entity tags of the places the list shows, by id, for
-	// a writer's Edit and Delete (If-Match).
+	// a writer's Edit and Delete (If-Match), when Entries is nil.
 	ETags map[string]string
+	// OrderByDate: the list was asked for newest first, by year
+	// (?order=date); Groups is this page of it, one entry per year, with
+	// "Planned" first and "No date" last.
+	OrderByDate bool
+	// Visited is the ?visited= the page shows ("" for every visit), and
+	// Years the years the year control offers, newest first.
+	Visited string
+	Years   []int
+	// embed: the page is GET /embed (its year control loads /embed).
+	embed bool
 }
 
-// PlaceGroup is one country's places on a page of the grouped list.
+// PlaceGroup is one country's (or year's) places on a page of the grouped
+// list.
 type PlaceGroup struct {
 	Country Country // zero: places at sea, with no country
-	Total   int     // places in this country on the whole map
-	Places  []Place // those on this page
+	// Heading names a group that is not a country: "2024", "Planned".
+	Heading string
+	Total   int         // places in this group on the whole list
+	Places  []Place     // those on this page, when Entries is nil
+	Entries []ListPlace // those on this page, with their visits
+}
+
+// ListPlace is one place of the list: the rows with its name and point
+// are its visits.
+type ListPlace struct {
+	First   Place   // the place as first stored: its name and point
+	Visits  []Visit // newest first
+	Country Country
+}
+
+// Visit is one visit of a place, its entity tag (for a writer's Edit and
+// Delete), and whether it is still to come.
+type Visit struct {
+	Place
+	ETag    string
+	Planned bool
 }
 
 // Oops is the model of OopsPage.

@@ -4,7 +4,25 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"strings"
+	"time"
+
+	"github.com/whib/whib/store/githubtest"
 )
+
+// sample is the places file of a size, and how many rows (visits) it has:
+// n places, with -visits n*6/5 visits. The map shows n markers either way.
+func sample(o options, n int) ([]byte, int) {
+	if !o.Visits {
+		return githubtest.SampleCSV(n), n
+	}
+	content := githubtest.SampleVisitsCSV(n, time.Now())
+	_, rows, _, err := csvNames(content)
+	if err != nil {
+		panic(err) // a sample of our own: only a broken build gets here
+	}
+	return content, rows
+}
 
 // benchPlace is the k-th place a benchmark writer adds: a distinct name
 // (tagged with the run's prefix) and plausible coordinates.
@@ -22,21 +40,30 @@ func newBenchPlace(prefix string, k int) benchPlace {
 	}
 }
 
-// csvNames reads a places.csv and returns how often each name occurs and
-// the number of rows (without the header).
-func csvNames(content []byte) (map[string]int, int, error) {
+// csvNames reads a places.csv and returns how often each name occurs, the
+// number of rows (without the header), and how many rows repeat an
+// earlier row whole (a place visited twice is two rows with one name, and
+// no duplicate).
+func csvNames(content []byte) (map[string]int, int, int, error) {
 	r := csv.NewReader(bytes.NewReader(content))
-	r.FieldsPerRecord = 3
+	r.FieldsPerRecord = -1 // three fields, or five with dates and notes (-visits)
 	records, err := r.ReadAll()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if len(records) == 0 {
-		return nil, 0, fmt.Errorf("empty file")
+		return nil, 0, 0, fmt.Errorf("empty file")
 	}
 	counts := make(map[string]int, len(records))
+	seen := make(map[string]bool, len(records))
+	duplicates := 0
 	for _, rec := range records[1:] {
 		counts[rec[0]]++
+		row := strings.Join(rec, "\x00")
+		if seen[row] {
+			duplicates++
+		}
+		seen[row] = true
 	}
-	return counts, len(records) - 1, nil
+	return counts, len(records) - 1, duplicates, nil
 }

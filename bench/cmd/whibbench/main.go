@@ -21,8 +21,6 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
-
-	"github.com/whib/whib/store/githubtest"
 )
 
 func main() {
@@ -148,7 +146,8 @@ type sizeRun struct {
 
 func benchSize(ctx context.Context, o options, s appSettings, self, work string, n int, log *slog.Logger) (r sizeRun) {
 	r.Places = n
-	gh := startFake(githubtest.SampleCSV(n), o.Latency)
+	content, rows := sample(o, n)
+	gh := startFake(content, o.Latency)
 	defer gh.Close()
 
 	s.githubURL = gh.URL
@@ -175,8 +174,8 @@ func benchSize(ctx context.Context, o options, s appSettings, self, work string,
 	if r.MemLoaded, err = readMemory(a.pid()); err != nil {
 		log.Warn("memory", "err", err)
 	}
-	if r.Markers.Count != n {
-		r.Err = fmt.Errorf("the app serves %d places, want %d", r.Markers.Count, n)
+	if r.Markers.Count != rows {
+		r.Err = fmt.Errorf("the app serves %d rows, want %d", r.Markers.Count, rows)
 		return r
 	}
 

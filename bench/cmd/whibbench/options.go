@@ -16,7 +16,11 @@ type options struct {
 	Root      string // the whib module (where `go build .` builds the app)
 	AppBinary string // use this whib binary instead of building one
 
-	Sizes    []int
+	Sizes []int
+	// Visits: each size's file holds that many places with dates and notes
+	// (githubtest.SampleVisitsCSV, a fifth of them visited twice) instead of
+	// the talk's three columns.
+	Visits   bool
 	Duration time.Duration // per measured GET attack, per target and round
 	Warmup   time.Duration // one unmeasured attack per target before the rounds
 	Rounds   int           // ceiling, app, ceiling, app, …
@@ -67,6 +71,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.InstanceAdds, "instance-adds", 10, "adds sent to each instance in the several-instances check")
 	fs.IntVar(&o.InstanceSize, "instance-size", 1000, "places in the repository of the several-instances check")
 	fs.DurationVar(&o.InstanceRefresh, "instance-refresh", 5*time.Second, "REFRESH_INTERVAL of the instances (whib's minimum is 5s)")
+	fs.BoolVar(&o.Visits, "visits", false, "places with dates and notes, a fifth visited twice (issue 20), instead of name, latitude and longitude only")
 	fs.BoolVar(&o.Browser, "browser", true, "measure marker readiness in headless Chromium")
 	fs.IntVar(&o.BrowserRuns, "browser-runs", 3, "fresh browser profiles per size; the median cold and warm visit is reported")
 	fs.StringVar(&o.Chromium, "chromium", "/usr/bin/chromium", "Chromium binary for -browser")

@@ -48,6 +48,7 @@ func main() {
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("whibprofile", flag.ContinueOnError)
 	places := fs.Int("places", 100_000, "places in the repository")
+	visits := fs.Bool("visits", false, "places with dates and notes, a fifth visited twice (githubtest.SampleVisitsCSV)")
 	views := fs.Int("views", 20_000, "anonymous GET / to serve")
 	adds := fs.Int("adds", 5, "places to add")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of all phases here")
@@ -58,8 +59,12 @@ func run(args []string, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
+	content := githubtest.SampleCSV(*places)
+	if *visits {
+		content = githubtest.SampleVisitsCSV(*places, time.Now())
+	}
 	gh := githubtest.Start(githubtest.WithToken("t"), githubtest.WithRepo("bench", "places", "main"),
-		githubtest.WithFile("places.csv", githubtest.SampleCSV(*places)))
+		githubtest.WithFile("places.csv", content))
 	defer gh.Close()
 
 	stopCPU, err := startCPUProfile(*cpuProfile)
@@ -127,6 +132,10 @@ func exercise(ctx context.Context, out io.Writer, app *whib.Server, views, adds 
 		serve(h, "/")
 	}
 	stage(out, fmt.Sprintf("%d × GET /", views))
+	for _, path := range []string{"/stats", "/stats?visited=2024", "/?visited=2024"} {
+		get(h, path)
+		stage(out, "GET "+path)
+	}
 	for i := range adds {
 		p, err := store.NewPlace(fmt.Sprintf("Profile place %d", i), "47.07", "15.44")
 		if err != nil {
