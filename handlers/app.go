@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/geo"
+	"github.com/whib/whib/shared"
 	"github.com/whib/whib/views"
 )
 
@@ -37,18 +38,18 @@ type app struct {
 	csp          string
 	embedCSP     string // the same, framable by EmbedOrigins (GET /embed)
 	hsts         bool
-	writeLimiter *clientLimiter
-	loginLimiter *clientLimiter
-	pingLimiter  *clientLimiter
+	writeLimiter limit
+	loginLimiter limit
+	pingLimiter  limit
 	pingReloads  *sharedReload
 	// Countries and search (countries.go, search.go).
 	countries     countryCache
 	worldData     worldLayer
 	regionsData   regionLayer
-	searchLimiter *clientLimiter
+	searchLimiter limit
 	// The change log reads GitHub for pages it has not seen: bounded per
 	// client like search.
-	changesLimiter *clientLimiter
+	changesLimiter limit
 }
 
 // Check reports the settings Routes cannot work without. The handlers
@@ -91,6 +92,12 @@ func newApp(d Deps) *app {
 	if d.Geo == nil {
 		d.Geo = geo.NewData()
 	}
+	if d.Limits == nil {
+		d.Limits = shared.NewMemory(shared.Config{Now: now})
+	}
+	budget := func(name string, perMinute int, tooMany string) limit {
+		return limit{Limiter: d.Limits.Limiter(name, perMinute), tooMany: tooMany}
+	}
 	return &app{
 		log:          logger,
 		deps:         d,
@@ -101,14 +108,14 @@ func newApp(d Deps) *app {
 		csp:          contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()),
 		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), cfg.EmbedOrigins),
 		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
-		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now, tooManyWrites),
-		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now, tooManyRequests),
+		writeLimiter: budget("writes", cfg.WritesPerMinute, tooManyWrites),
+		loginLimiter: budget("logins", cfg.LoginsPerMinute, tooManyRequests),
 		// /ping costs a backend read, so it is bounded like a write, in a
 		// bucket of its own so that pings never use up a writer's adds.
-		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now, tooManyRequests),
+		pingLimiter:    budget("pings", cfg.WritesPerMinute, tooManyRequests),
 		pingReloads:    &sharedReload{every: pingReloadInterval},
-		searchLimiter:  newClientLimiter(searchPerMinute, now, "Too many searches from you in a short time. Wait a moment and try again."),
-		changesLimiter: newClientLimiter(changesPerMinute, now, tooManyRequests),
+		searchLimiter:  budget("search", searchPerMinute, "Too many searches from you in a short time. Wait a moment and try again."),
+		changesLimiter: budget("changes", changesPerMinute, tooManyRequests),
 	}
 }
 

@@ -86,6 +86,11 @@ type Deps struct {
 	// places' repository is public; writers are told so on the page. Nil
 	// means false.
 	RepositoryPublic func() bool
+	// Limits makes each client's budgets (writes, logins, pings, search,
+	// changes). Instances side by side pass shared state (shared.State), so
+	// a client has one budget, not one per instance. Nil: this instance's
+	// memory, on the Now clock.
+	Limits limiters
 }
 
 // Routes is the whole route table of whib. Every handler returns its
