@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whib/whib/events"
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/shared"
+	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
 
@@ -50,6 +52,9 @@ type app struct {
 	// The change log reads GitHub for pages it has not seen: bounded per
 	// client like search.
 	changesLimiter limit
+	// live streams the public changes (GET /events, live.go); nil when
+	// live updates are off.
+	live *events.Broadcaster[store.Snapshot]
 }
 
 // Check reports the settings Routes cannot work without. The handlers
@@ -98,7 +103,7 @@ func newApp(d Deps) *app {
 	budget := func(name string, perMinute int, tooMany string) limit {
 		return limit{Limiter: d.Limits.Limiter(name, perMinute), tooMany: tooMany}
 	}
-	return &app{
+	a := &app{
 		log:          logger,
 		deps:         d,
 		cfg:          cfg,
@@ -117,6 +122,8 @@ func newApp(d Deps) *app {
 		searchLimiter:  budget("search", searchPerMinute, "Too many searches from you in a short time. Wait a moment and try again."),
 		changesLimiter: budget("changes", changesPerMinute, tooManyRequests),
 	}
+	a.live = a.startLive()
+	return a
 }
 
 func (a *app) viewAssets() views.Assets {

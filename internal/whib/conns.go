@@ -18,6 +18,14 @@ func defaultMaxConnections(memoryLimit int64) int {
 	return max(64, int(memoryLimit/4/connectionCost))
 }
 
+// liveStreams is how many of maxConnections the live-update streams may
+// hold (handlers.Config.MaxStreams): all but a reserve of a quarter, and at
+// least 64, kept for pages, data and writes. At 64 connections or fewer
+// live updates are off: the page works as before, refreshed by a reload.
+func liveStreams(maxConnections int) int {
+	return max(0, maxConnections-max(64, maxConnections/4))
+}
+
 // connectionCap keeps at most max connections open. A flood of connections
 // that never send a request (half-open, slowloris) would otherwise each hold
 // a goroutine and buffers until ReadHeaderTimeout. Blocking Accept at the
