@@ -77,13 +77,15 @@
       addPlace(state, event.detail || {});
     });
     // Edits, deletions and undos (curate.js, htmx): {removed: [id], added: [place]}.
+    // A change made elsewhere (live.js: detail.live) leaves the view and
+    // a pin being placed as they are.
     document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
       var detail = event.detail || {};
       (detail.removed || []).forEach(function (id) {
         removePlace(state, id);
       });
       (detail.added || []).forEach(function (place) {
-        addPlace(state, place);
+        addPlace(state, place, Boolean(detail.live));
       });
     });
     removeDraftPin = function () {
@@ -409,21 +411,25 @@
     document.dispatchEvent(new CustomEvent(EVENTS.MARKERS_READY, { detail: { count: count } }));
   }
 
-  // addPlace puts a place announced by the server (HX-Trigger) on the map.
-  function addPlace(state, place) {
+  // addPlace puts a place announced by the server (HX-Trigger) on the map
+  // and brings it into view; stayPut (a change made elsewhere) does not
+  // move the map.
+  function addPlace(state, place, stayPut) {
     if (!state.layer) {
       state.pending.push(place); // the markers are still loading
       return;
     }
     var marker = markerFor(place);
-    if (!marker) {
-      return;
+    if (!marker || (marker.place.id && state.byID[marker.place.id])) {
+      return; // no coordinates, or on the map already
     }
-    removeDraft(state);
     state.layer.addLayer(marker);
     remember(state, marker);
     state.count += 1;
-    state.map.panInside(marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+    if (!stayPut) {
+      removeDraft(state);
+      state.map.panInside(marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+    }
     markersReady(state.count);
   }
 

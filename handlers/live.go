@@ -67,6 +67,20 @@ func (a *app) changeEvent(snap store.Snapshot) (events.Event, error) {
 	return events.Event{ID: pub.Version, Name: changeEventName, Data: data}, err
 }
 
+// liveVersion is the version a page of snap tells GET /events it shows
+// (?since=): the public one, as events name it; a writer's page shows more
+// than the public places, but their public version is what moves with an
+// event. Empty when live updates are off.
+func (a *app) liveVersion(snap store.Snapshot, writer bool) string {
+	switch {
+	case a.live == nil:
+		return ""
+	case writer:
+		return a.public(snap).Version
+	}
+	return snap.Version
+}
+
 // liveEvents is GET /events. A page passes the version it shows as
 // ?since=: the stream starts with the newest change when the page missed
 // it (between its rendering and the stream's start), as it would for a

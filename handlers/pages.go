@@ -160,6 +160,7 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	if viewer.CanWrite {
 		m.ETags = listedETags(snap, m)
 	}
+	m.LiveVersion = a.liveVersion(snap, viewer.CanWrite)
 	m.Bounds = boundsOf(snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",
