@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -30,16 +31,16 @@ const (
 
 // app holds what the handlers share. It is built once by Routes.
 type app struct {
-	log          *slog.Logger
-	deps         Deps
-	cfg          Config
-	now          func() time.Time
-	publicViews  publicViews // the public part of the current snapshot (privacy.go)
-	pages        *pageCache
-	data         *dataCache
-	csp          string
-	embedCSP     string // the same, framable by EmbedOrigins (GET /embed)
-	hsts         bool
+	log         *slog.Logger
+	deps        Deps
+	cfg         Config
+	now         func() time.Time
+	publicViews publicViews // the public part of the current snapshot (privacy.go)
+	pages       *pageCache
+	data        *dataCache
+	// headers are every answer's security headers (secureHeaders).
+	headers      http.Header
+	embedCSP     string // the Content-Security-Policy, framable by EmbedOrigins (GET /embed)
 	writeLimiter limit
 	loginLimiter limit
 	pingLimiter  limit
@@ -110,9 +111,8 @@ func newApp(d Deps) *app {
 		now:          now,
 		pages:        newPageCache(),
 		data:         newDataCache(),
-		csp:          contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()),
+		headers:      secureHeaderValues(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), strings.HasPrefix(cfg.BaseURL, "https://")),
 		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), cfg.EmbedOrigins),
-		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
 		writeLimiter: budget("writes", cfg.WritesPerMinute, tooManyWrites),
 		loginLimiter: budget("logins", cfg.LoginsPerMinute, tooManyRequests),
 		// /ping costs a backend read, so it is bounded like a write, in a
