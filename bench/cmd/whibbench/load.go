@@ -32,6 +32,8 @@ type loadStats struct {
 	Codes    map[int]int
 	Errors   map[string]int
 	latency  vegeta.Metrics
+	// roundP50 and roundP99 are wrk's percentiles, one per round (wrk.go).
+	roundP50, roundP99 []time.Duration
 }
 
 func newLoadStats() *loadStats {
@@ -45,8 +47,27 @@ func (s *loadStats) RPS() float64 {
 	return float64(s.OK) / s.Seconds
 }
 
-func (s *loadStats) P50() time.Duration { return s.latency.Latencies.Quantile(0.50) }
-func (s *loadStats) P99() time.Duration { return s.latency.Latencies.Quantile(0.99) }
+// P50 and P99 are over every request (vegeta), or the medians of the
+// rounds' (wrk).
+func (s *loadStats) P50() time.Duration {
+	if len(s.roundP50) > 0 {
+		return medianDuration(s.roundP50)
+	}
+	return s.latency.Latencies.Quantile(0.50)
+}
+
+func (s *loadStats) P99() time.Duration {
+	if len(s.roundP99) > 0 {
+		return medianDuration(s.roundP99)
+	}
+	return s.latency.Latencies.Quantile(0.99)
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
 
 // codes is "200×5000, 429×3" for the notes.
 func (s *loadStats) codes() string {
