@@ -175,6 +175,19 @@ type pageComparison struct {
 	// RoundRatios is app ÷ ceiling requests/s per round: their spread shows
 	// how steady the machine was.
 	RoundRatios []float64
+	// AppCPU and CeilingCPU are each server's CPU time per request, per
+	// round (wrk only).
+	AppCPU, CeilingCPU []time.Duration
+}
+
+// CPURatio is the ceiling's CPU time per request ÷ the app's (medians
+// over the rounds): what the app's requests/s would be, as a share of the
+// ceiling's, if each had the CPU to itself. 0 without a measurement.
+func (c pageComparison) CPURatio() float64 {
+	if len(c.AppCPU) == 0 || medianDuration(c.AppCPU) == 0 {
+		return 0
+	}
+	return float64(medianDuration(c.CeilingCPU)) / float64(medianDuration(c.AppCPU))
 }
 
 func (c pageComparison) Ratio() float64         { return median(c.RoundRatios) }

@@ -150,7 +150,7 @@ func measurePages(ctx context.Context, o options, r *sizeRun, a *app, gh githubF
 	calls0 := gh.Calls()
 	var pages pageComparison
 	if o.Load == "wrk" {
-		pages, err = comparePagesWrk(ctx, o, a.URL, ceilingURL)
+		pages, err = comparePagesWrk(ctx, o, wrkTarget{a.URL, a.pid()}, wrkTarget{ceilingURL, ceiling.pid()})
 	} else {
 		pages = comparePages(ctx, o, a.URL, ceilingURL)
 	}

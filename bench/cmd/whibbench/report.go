@@ -304,6 +304,10 @@ func (r report) writeSizeNotes(w io.Writer, s sizeRun) {
 	if p := s.Pages; p != nil {
 		parts = append(parts, fmt.Sprintf("GET / app %d requests (%s), ceiling %d requests (%s), app ÷ ceiling per round %s; GitHub calls during page views: %d",
 			p.App.Requests, p.App.codes(), p.Ceiling.Requests, p.Ceiling.codes(), percents(p.RoundRatios), s.ViewCalls))
+		if cpu := p.CPURatio(); cpu > 0 {
+			parts = append(parts, fmt.Sprintf("CPU time per request (median of the rounds, from /proc): app %s, ceiling %s, ceiling ÷ app %.0f %%",
+				micros(medianDuration(p.AppCPU)), micros(medianDuration(p.CeilingCPU)), cpu*100))
+		}
 		parts = append(parts, errorList("app errors", p.App.Errors)...)
 		parts = append(parts, errorList("ceiling errors", p.Ceiling.Errors)...)
 	}
@@ -523,4 +527,8 @@ func userArgs(args []string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+func micros(d time.Duration) string {
+	return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond))
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -87,13 +88,55 @@ func wrkDuration(s string) time.Duration {
 	return 0
 }
 
+// wrkTarget is a server under wrk and its process, whose CPU time is read
+// around each round.
+type wrkTarget struct {
+	url string
+	pid int
+}
+
+// round runs wrk against t and reads the CPU time t's process spent on
+// it, per request.
+func (t wrkTarget) round(ctx context.Context, o options, d time.Duration) (wrkRound, time.Duration, error) {
+	before, err := cpuTime(t.pid)
+	if err != nil {
+		return wrkRound{}, 0, err
+	}
+	r, err := runWrk(ctx, t.url+"/", o.Workers, o.WrkThreads, d, o.Gzip)
+	if err != nil {
+		return r, 0, err
+	}
+	after, err := cpuTime(t.pid)
+	return r, (after - before) / time.Duration(r.Requests), err
+}
+
+// cpuTime is the user and system time process pid has used, from /proc
+// (clock ticks of 10 ms).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name may hold spaces; the fields after it are fixed.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, b)
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
 // comparePagesWrk is comparePages with wrk: warm-up, then alternating
-// rounds, ceiling first.
-func comparePagesWrk(ctx context.Context, o options, appURL, ceilingURL string) (pageComparison, error) {
+// rounds, ceiling first. It also reads the CPU time each server spends
+// per request, which other work on a shared machine disturbs less than
+// requests per second.
+func comparePagesWrk(ctx context.Context, o options, app, ceiling wrkTarget) (pageComparison, error) {
 	c := pageComparison{App: newLoadStats(), Ceiling: newLoadStats()}
 	if o.Warmup > 0 {
-		for _, url := range []string{ceilingURL, appURL} {
-			if _, err := runWrk(ctx, url+"/", o.Workers, o.WrkThreads, o.Warmup, o.Gzip); err != nil {
+		for _, t := range []wrkTarget{ceiling, app} {
+			if _, _, err := t.round(ctx, o, o.Warmup); err != nil {
 				return c, err
 			}
 		}
@@ -102,19 +145,20 @@ func comparePagesWrk(ctx context.Context, o options, appURL, ceilingURL string) 
 		if ctx.Err() != nil {
 			break
 		}
-		ceiling, err := runWrk(ctx, ceilingURL+"/", o.Workers, o.WrkThreads, o.Duration, o.Gzip)
+		cr, ccpu, err := ceiling.round(ctx, o, o.Duration)
 		if err != nil {
 			return c, err
 		}
-		app, err := runWrk(ctx, appURL+"/", o.Workers, o.WrkThreads, o.Duration, o.Gzip)
+		ar, acpu, err := app.round(ctx, o, o.Duration)
 		if err != nil {
 			return c, err
 		}
-		c.Ceiling.addWrk(ceiling)
-		c.App.addWrk(app)
-		c.CeilingRPS = append(c.CeilingRPS, ceiling.RPS)
-		c.AppRPS = append(c.AppRPS, app.RPS)
-		c.RoundRatios = append(c.RoundRatios, app.RPS/ceiling.RPS)
+		c.Ceiling.addWrk(cr)
+		c.App.addWrk(ar)
+		c.CeilingRPS = append(c.CeilingRPS, cr.RPS)
+		c.AppRPS = append(c.AppRPS, ar.RPS)
+		c.RoundRatios = append(c.RoundRatios, ar.RPS/cr.RPS)
+		c.AppCPU, c.CeilingCPU = append(c.AppCPU, acpu), append(c.CeilingCPU, ccpu)
 	}
 	return c, nil
 }
