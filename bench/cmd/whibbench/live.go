@@ -170,6 +170,20 @@ func measureWrites(ctx context.Context, run *liveRun, streams *streamSet, writeU
 // whib lets streams take all but a quarter (at least 64).
 func liveConnections(streams int) int { return (streams*4+2)/3 + 64 }
 
+// liveMemoryLimit is GOMEMLIMIT for an app holding streams, unless -app-env
+// sets one: whib's default 100 MiB plus 64 KiB a stream (whib's own
+// estimate of a connection's cost). At the default alone, 2,000 streams
+// (about 27 kB each) push the heap against the limit and the collector
+// runs all the time.
+func liveMemoryLimit(o options, streams int) []string {
+	for _, e := range o.AppEnv {
+		if strings.HasPrefix(e, "GOMEMLIMIT=") {
+			return nil
+		}
+	}
+	return []string{fmt.Sprintf("GOMEMLIMIT=%dMiB", 100+streams*64/1024)}
+}
+
 // runFanOut is one instance with o.Streams streams.
 func runFanOut(ctx context.Context, o options, s appSettings, id *identity) (liveRun, error) {
 	run := liveRun{Instances: 1, Streams: o.Streams, Writes: o.LiveWrites}
@@ -177,6 +191,7 @@ func runFanOut(ctx context.Context, o options, s appSettings, id *identity) (liv
 	defer gh.Close()
 	s.githubURL, s.name = gh.URL, "live-1"
 	s.extraEnv = append(slices.Clone(s.extraEnv), "MAX_CONNECTIONS="+strconv.Itoa(liveConnections(o.Streams)))
+	s.extraEnv = append(s.extraEnv, liveMemoryLimit(o, o.Streams)...)
 	a, err := startApp(ctx, s)
 	if err != nil {
 		return run, err

@@ -336,10 +336,14 @@ func (r report) writeLiveNotes(w io.Writer) {
 			fmt.Fprintf(w, "- Live updates: error: %s.\n", oneLine(l.err.Error()))
 		}
 		if run := l.run; run != nil && len(run.Latencies) > 0 {
-			fmt.Fprintf(w, "- Live updates, %s: %d writes (POST /places to the first instance, one at a time, each once the previous one reached every stream), "+
+			settings := ""
+			if run.Instances == 1 {
+				settings = fmt.Sprintf(" (MAX_CONNECTIONS=%d %s)", liveConnections(run.Streams), strings.Join(liveMemoryLimit(r.Options, run.Streams), " "))
+			}
+			fmt.Fprintf(w, "- Live updates, %s%s: %d writes (POST /places to the first instance, one at a time, each once the previous one reached every stream), "+
 				"%d deliveries; from sending the write until a stream read the change event: p50 %s, p99 %s, max %s (the write's own answer: p50 %s, the fake GitHub's %s per call included); "+
 				"%d missed. RSS of the first instance %s before opening its %s streams, %s with them open and idle: %.1f kB per idle stream.\n",
-				run.title(), run.Writes, len(run.Latencies), ms(run.quantile(0.5)), ms(run.quantile(0.99)), ms(run.quantile(1)),
+				run.title(), settings, run.Writes, len(run.Latencies), ms(run.quantile(0.5)), ms(run.quantile(0.99)), ms(run.quantile(1)),
 				ms(run.WriteP50), r.Options.Latency, run.Missed, megabytes(run.RSSBefore), thousands(run.Streams/run.Instances),
 				megabytes(run.RSSAfter), run.PerStream()/1000)
 		}
