@@ -70,8 +70,10 @@ func (c *connectionCap) track(conn net.Conn, state http.ConnState) {
 	default:
 		if v, ok := c.conns.Load(conn); ok {
 			e := v.(*connEntry)
+			if state != http.StateActive { // an active one is never cut: when does not matter
+				e.since.Store(time.Now().UnixNano())
+			}
 			e.state.Store(int32(state))
-			e.since.Store(time.Now().UnixNano())
 		}
 	}
 }
