@@ -6,7 +6,7 @@
 // goes as it goes in production; whibprofile profiles the handler stack in
 // one process instead.
 //
-//	PLACES_FILE=/tmp/places.csv PORT=18080 go run ./bench/cmd/whibserve \
+//	PORT=18080 go run ./bench/cmd/whibserve -places 1000 \
 //	    -after 3s -for 10s -cpuprofile /tmp/cpu.pprof -memprofile /tmp/allocs.pprof &
 //	wrk -t1 -c32 -d15s -H 'Accept-Encoding: gzip' http://127.0.0.1:18080/
 //	go tool pprof -top -cum /tmp/cpu.pprof
@@ -21,6 +21,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/whib/whib/auth/devoidc"
 	"github.com/whib/whib/internal/whib"
+	"github.com/whib/whib/store/githubtest"
 )
 
 func main() {
@@ -45,8 +47,25 @@ func run(ctx context.Context, args []string) error {
 	window := fs.Duration("for", 10*time.Second, "profile this long")
 	cpuProfile := fs.String("cpuprofile", "", "write the window's CPU profile here")
 	memProfile := fs.String("memprofile", "", "write the allocations profile here at the end of the window")
+	places := fs.Int("places", 0, "serve this many sample places (githubtest.SampleCSV, as whibbench) from a temporary PLACES_FILE; 0: PLACES_FILE as set")
+	write := fs.String("write", "", "with -places: write the sample file here and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *write != "" {
+		return os.WriteFile(*write, githubtest.SampleCSV(*places), 0o600)
+	}
+	if *places > 0 {
+		dir, err := os.MkdirTemp("", "whibserve-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		file := filepath.Join(dir, "places.csv")
+		if err := os.WriteFile(file, githubtest.SampleCSV(*places), 0o600); err != nil {
+			return err
+		}
+		os.Setenv("PLACES_FILE", file)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(whib.DefaultMemoryLimit) // as main does
