@@ -49,8 +49,18 @@ func run(ctx context.Context, args []string) error {
 	memProfile := fs.String("memprofile", "", "write the allocations profile here at the end of the window")
 	places := fs.Int("places", 0, "serve this many sample places (githubtest.SampleCSV, as whibbench) from a temporary PLACES_FILE; 0: PLACES_FILE as set")
 	write := fs.String("write", "", "with -places: write the sample file here and exit")
+	github := fs.Bool("github", false, "with -places: keep them in a fake GitHub repository in this process (store/githubtest), as whibbench does, rather than a file; read its profiles with -ignore githubtest")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *github {
+		gh := githubtest.Start(githubtest.WithToken("whibserve"), githubtest.WithRepo("bench", "places", "main"),
+			githubtest.WithFile("places.csv", githubtest.SampleCSV(*places)))
+		defer gh.Close()
+		for k, v := range map[string]string{"GITHUB_REPO": "bench/places", "GITHUB_TOKEN": "whibserve", "GITHUB_API_URL": gh.URL} {
+			os.Setenv(k, v)
+		}
+		*places = 0
 	}
 	if *write != "" {
 		return os.WriteFile(*write, githubtest.SampleCSV(*places), 0o600)
