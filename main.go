@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/internal/whib"
+	"github.com/whib/whib/shared"
 )
 
 // shutdownGrace leaves Heroku's 30 s between SIGTERM and SIGKILL a margin.
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	logger := newLogger(cfg.Config, stdout)
+	// go-redis logs each failed dial itself; shared logs the outage once.
+	shared.RedisLogsTo(logger)
 	if getenv("GOMEMLIMIT") == "" {
 		// Go's default lets the heap grow to twice what is live before
 		// collecting; a large file's add is tens of MB of short-lived

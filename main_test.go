@@ -10,11 +10,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/internal/apptest"
 	"github.com/whib/whib/store/githubtest"
 )
 
@@ -107,6 +109,29 @@ func TestRunStopsCleanlyWhenAskedTo(t *testing.T) {
 	}
 }
 
+// SIGTERM ends the live-update streams at once, so that shutdown does not
+// wait on them (they never end by themselves) and browsers reconnect to
+// another instance; run still returns nil.
+func TestSIGTERMEndsTheLiveStreamsCleanly(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "places.csv")
+	base, done, cancel := startRun(t, map[string]string{"PORT": "0", "PLACES_FILE": file})
+	var streams []*apptest.Stream
+	for range 3 {
+		streams = append(streams, apptest.OpenStream(t, base, "", nil))
+	}
+	stopping := time.Now()
+	cancel()
+	for _, s := range streams {
+		s.Ended()
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("run returned %v with streams open, want nil", err)
+	}
+	if took := time.Since(stopping); took > shutdownGrace/2 {
+		t.Errorf("shutting down with 3 open streams took %v", took)
+	}
+}
+
 func TestConfigErrorsNameTheVariableToFix(t *testing.T) {
 	cases := []struct {
 		env  map[string]string
@@ -163,13 +188,16 @@ func TestConnectionCapIsSizedFromTheMemoryLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 100 MiB default limit, a quarter of it at 64 KiB a connection.
-	if cfg.MaxConnections != 400 {
-		t.Errorf("MaxConnections = %d with the default memory limit, want 400", cfg.MaxConnections)
+	// 100 MiB default limit, a quarter of it at 64 KiB a connection; live
+	// streams may hold all but a quarter (at least 64) of them.
+	if cfg.MaxConnections != 400 || cfg.Handlers.MaxStreams != 300 {
+		t.Errorf("MaxConnections = %d, MaxStreams = %d with the default memory limit, want 400 and 300", cfg.MaxConnections, cfg.Handlers.MaxStreams)
 	}
-	cfg, _ = loadConfig(nil, func(k string) string { return map[string]string{"MAX_CONNECTIONS": "1000"}[k] }, io.Discard)
-	if cfg.MaxConnections != 1000 {
-		t.Errorf("MAX_CONNECTIONS=1000 gives %d", cfg.MaxConnections)
+	for conns, streams := range map[string]int{"1000": 750, "3000": 2250, "100": 36, "64": 0} {
+		cfg, _ = loadConfig(nil, func(k string) string { return map[string]string{"MAX_CONNECTIONS": conns}[k] }, io.Discard)
+		if cfg.MaxConnections != atoi(t, conns) || cfg.Handlers.MaxStreams != streams {
+			t.Errorf("MAX_CONNECTIONS=%s gives %d connections and %d streams, want %d streams", conns, cfg.MaxConnections, cfg.Handlers.MaxStreams, streams)
+		}
 	}
 }
 
@@ -283,4 +311,13 @@ func TestABadSessionSecretStopsTheStartBeforeListening(t *testing.T) {
 	if strings.Contains(out.String(), "whib is listening") {
 		t.Errorf("whib listened before refusing its settings:\n%s", out.String())
 	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

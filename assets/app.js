@@ -87,13 +87,15 @@
       addPlace(state, event.detail || {});
     });
     // Edits, deletions and undos (curate.js, htmx): {removed: [id], added: [place]}.
+    // A change made elsewhere (live.js: detail.live) leaves the view and
+    // a pin being placed as they are.
     document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
       var detail = event.detail || {};
       (detail.removed || []).forEach(function (id) {
         removePlace(state, id);
       });
       (detail.added || []).forEach(function (place) {
-        addPlace(state, place);
+        addPlace(state, place, Boolean(detail.live));
       });
     });
     removeDraftPin = function () {
@@ -671,8 +673,10 @@
   }
 
   // addPlace puts a visit announced by the server (HX-Trigger) on the map:
-  // a new place's marker, or one more visit in a place's popup.
-  function addPlace(state, place) {
+  // a new place's marker, or one more visit in a place's popup. stayPut (a
+  // change made elsewhere, live.js) leaves the view and a pin being placed
+  // as they are.
+  function addPlace(state, place, stayPut) {
     if (!state.layer) {
       state.pending.push(place); // the markers are still loading
       return;
@@ -682,7 +686,9 @@
     if (!group) {
       return;
     }
-    removeDraft(state);
+    if (!stayPut) {
+      removeDraft(state);
+    }
     if (!known) {
       remember(state, group.marker);
     }
@@ -690,7 +696,7 @@
       state.layer.addLayer(group.marker);
       state.count += 1;
     }
-    if (state.layer.hasLayer(group.marker)) {
+    if (!stayPut && state.layer.hasLayer(group.marker)) {
       state.map.panInside(group.marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
     }
     offerYear(place.visited);

@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // HintUnavailable is the sentence for the page when the provider cannot
@@ -20,7 +21,16 @@ type Authenticator struct {
 	disc    *discovery
 	session *cookieKind // nil when not configured
 	login   *cookieKind // nil when not configured
-	ended   *endedSessions
+}
+
+// EndedSessions is where logged-out sessions are remembered: the shape of
+// shared.EndedSessions, declared here, where it is used.
+type EndedSessions interface {
+	// End records session id as ended until until, the last moment a copy
+	// of its cookie could still be accepted.
+	End(ctx context.Context, id string, until time.Time)
+	// Ended reports whether session id was ended and until has not passed.
+	Ended(ctx context.Context, id string) bool
 }
 
 // New checks cfg and prepares the authenticator. It fails only for an
@@ -31,7 +41,7 @@ func New(ctx context.Context, cfg Config) (*Authenticator, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Authenticator{cfg: cfg, disc: &discovery{cfg: cfg}, ended: newEndedSessions(cfg.EndedSessionsLimit)}
+	a := &Authenticator{cfg: cfg, disc: &discovery{cfg: cfg}}
 	if !a.Configured() {
 		cfg.Logger.Info("auth: sign-in is not configured; the site is read-only")
 		return a, nil

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/whib/whib/shared"
 )
 
 // MinSessionSecretLength is the shortest session secret accepted: 32
@@ -37,6 +39,11 @@ type Config struct {
 	// SessionLifetime is a session's absolute lifetime; SessionIdleTimeout
 	// ends it sooner when unused.
 	SessionLifetime, SessionIdleTimeout time.Duration
+	// EndedSessions remembers the sessions that were logged out. Nil: this
+	// instance's memory, bounded by EndedSessionsLimit, so a logout holds
+	// only where it was made; instances that run side by side pass one
+	// they share (shared.State's), so it holds on every one.
+	EndedSessions EndedSessions
 	// EndedSessionsLimit bounds the in-memory list of logged-out sessions.
 	EndedSessionsLimit int
 
@@ -90,6 +97,9 @@ func (c Config) check() (Config, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.EndedSessions == nil && c.EndedSessionsLimit > 0 {
+		c.EndedSessions = shared.NewMemorySessions(c.EndedSessionsLimit, c.Now, c.Logger)
+	}
 	c.Editors = trimList(c.Editors)
 	c.MachineClients = trimList(c.MachineClients)
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
@@ -97,7 +107,7 @@ func (c Config) check() (Config, error) {
 	problem := func(field, format string, args ...any) {
 		errs = append(errs, &ConfigError{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
-	if c.EndedSessionsLimit < 1 {
+	if c.EndedSessions == nil && c.EndedSessionsLimit < 1 {
 		problem("EndedSessionsLimit", "must be at least 1")
 	}
 	if c.NotConfiguredHint == "" {

@@ -59,6 +59,12 @@ func newCookieKind(name, purpose string, lifetime time.Duration, secure bool, se
 
 // read decodes the cookie. ok is false when it is absent, tampered with,
 // made with an unknown secret, or older than the store's MaxAge.
+// sent reports whether r carries this cookie at all, valid or not.
+func (c *cookieKind) sent(r *http.Request) bool {
+	_, err := r.Cookie(c.name)
+	return err == nil
+}
+
 func (c *cookieKind) read(r *http.Request) (values map[any]any, ok bool) {
 	if cookie, err := r.Cookie(c.name); err != nil || len(cookie.Value) > maxCookieBytes {
 		return nil, false

@@ -22,8 +22,10 @@ func (a *Authenticator) KeepSessionsAlive(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if HasAuthorizationHeader(r) {
-			next.ServeHTTP(w, r) // judged by the token alone
+		if HasAuthorizationHeader(r) || !a.session.sent(r) {
+			// Judged by the token alone, or anonymous: nothing to keep
+			// alive, and Identify finds no cookie either.
+			next.ServeHTTP(w, r)
 			return
 		}
 		claims, ok := a.currentSession(r)

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,15 +14,15 @@ import (
 // browser GET a URL.
 //
 // The session's id is remembered as ended, so a copy of the cookie saved
-// before is refused from now on (by this instance: see endedSessions), and
-// the cookie is cleared.
+// before is refused from now on (Config.EndedSessions: by every instance
+// that shares them), and the cookie is cleared.
 //
 // The provider must allow the return URL (Auth0: "Allowed Logout URLs").
 func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) string {
 	var idToken string
 	if a.session != nil {
 		if claims, ok := a.currentSession(r); ok {
-			a.endSession(claims)
+			a.endSession(r.Context(), claims)
 			idToken = claims.IDToken
 		}
 		a.session.clear(w)
@@ -40,16 +41,12 @@ func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) string {
 // endSession revokes the session until no copy of its cookie could be
 // accepted any more: its absolute end, or an idle timeout from now, as it
 // is never re-issued again.
-func (a *Authenticator) endSession(c sessionClaims) {
-	now := a.cfg.Now()
-	until := now.Add(a.cfg.SessionIdleTimeout)
+func (a *Authenticator) endSession(ctx context.Context, c sessionClaims) {
+	until := a.cfg.Now().Add(a.cfg.SessionIdleTimeout)
 	if c.Expires.Before(until) {
 		until = c.Expires
 	}
-	if a.ended.add(c.ID, until, now) {
-		a.cfg.Logger.Warn("auth: the list of ended sessions is full; forgot the one that expires soonest",
-			"limit", a.cfg.EndedSessionsLimit)
-	}
+	a.cfg.EndedSessions.End(ctx, c.ID, until)
 	a.cfg.Logger.Info("auth: signed out", "subject", c.Subject)
 }
 

@@ -1,19 +1,27 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/whib/whib/shared"
 )
 
 // TestLoggedOutSessionCookieIsRefused: a copy of the cookie saved before
 // logout (stolen, or kept by another tab) no longer signs anyone in.
 func TestLoggedOutSessionCookieIsRefused(t *testing.T) {
-	e := newEnv(t)
+	var ended *recordedEnds
+	e := newEnv(t, func(c *Config) {
+		ended = &recordedEnds{mem: shared.NewMemorySessions(10, c.Now, nil)}
+		c.EndedSessions = ended
+	})
 	b := e.newBrowser()
 	b.signIn(e, "Ada", true, "/")
 	saved := b.cookie(e, sessionCookieName)
@@ -30,14 +38,32 @@ func TestLoggedOutSessionCookieIsRefused(t *testing.T) {
 	if p, _ := identify(t, e.auth, nil, saved); p.Who != Anonymous {
 		t.Errorf("the cookie saved before logout, later: %+v", p)
 	}
-	if n := e.auth.ended.len(); n != 1 {
-		t.Errorf("ended sessions = %d, want 1", n)
+	// Remembered no longer than a copy of the cookie could be used.
+	if untils := ended.ends(); len(untils) != 1 || !untils[0].Equal(e.clock.Now().Add(time.Minute)) {
+		t.Errorf("ended until %v, want once, until the idle timeout from logout (%v)", untils, e.clock.Now().Add(time.Minute))
 	}
-	e.clock.Advance(2 * time.Minute)
-	e.auth.ended.has("any", e.clock.Now()) // any look-up prunes what expired
-	if n := e.auth.ended.len(); n != 0 {
-		t.Errorf("ended sessions after their idle timeout = %d, want 0 (pruned)", n)
-	}
+}
+
+// recordedEnds is the in-memory EndedSessions, noting each End's until.
+type recordedEnds struct {
+	mem    *shared.MemorySessions
+	mu     sync.Mutex
+	untils []time.Time
+}
+
+func (r *recordedEnds) End(ctx context.Context, id string, until time.Time) {
+	r.mu.Lock()
+	r.untils = append(r.untils, until)
+	r.mu.Unlock()
+	r.mem.End(ctx, id, until)
+}
+
+func (r *recordedEnds) Ended(ctx context.Context, id string) bool { return r.mem.Ended(ctx, id) }
+
+func (r *recordedEnds) ends() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.untils)
 }
 
 func TestIdleSessionEnds(t *testing.T) {
@@ -128,26 +154,6 @@ func TestTheReissuedCookieIsNeverSharedByACache(t *testing.T) {
 	}
 }
 
-func TestEndedSessionsAreBounded(t *testing.T) {
-	now := time.Now()
-	s := newEndedSessions(2)
-	s.add("a", now.Add(time.Hour), now)
-	s.add("b", now.Add(time.Minute), now)
-	if s.add("c", now.Add(2*time.Hour), now) != true {
-		t.Error("adding past the limit did not report forgetting an entry")
-	}
-	if s.len() != 2 || s.has("b", now) || !s.has("a", now) || !s.has("c", now) {
-		t.Errorf("after the third: a %v, b %v, c %v; want the soonest to expire (b) forgotten", s.has("a", now), s.has("b", now), s.has("c", now))
-	}
-	later := now.Add(90 * time.Minute)
-	if s.has("a", later) {
-		t.Error("an entry is in force past its end")
-	}
-	if s.add("d", later.Add(time.Hour), later) {
-		t.Error("an expired entry was counted against the limit")
-	}
-}
-
 func TestTooLargeIDTokenIsLeftOutOfTheCookie(t *testing.T) {
 	e := newEnv(t)
 	rec := newRecorder()
@@ -203,11 +209,4 @@ func TestLogoutWithoutASessionStillSignsOutAtTheProvider(t *testing.T) {
 	if !strings.HasPrefix(to.String(), e.idp.Issuer()+"/end_session") || to.Query().Get("id_token_hint") != "" {
 		t.Errorf("logout without a session goes to %s", to)
 	}
-}
-
-// len is how many ended sessions are remembered; only tests ask.
-func (s *endedSessions) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.until)
 }

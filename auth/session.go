@@ -117,17 +117,19 @@ func (a *Authenticator) currentSession(r *http.Request) (sessionClaims, bool) {
 		return sessionClaims{}, false
 	}
 	claims, ok := claimsFromValues(values)
-	if !ok || !a.sessionLive(claims) {
+	if !ok || !a.sessionLive(r.Context(), claims) {
 		return sessionClaims{}, false
 	}
 	return claims, true
 }
 
-func (a *Authenticator) sessionLive(c sessionClaims) bool {
+// sessionLive asks whether the session was logged out only when the
+// cookie's own times have not ended it already.
+func (a *Authenticator) sessionLive(ctx context.Context, c sessionClaims) bool {
 	now := a.cfg.Now()
 	return now.Before(c.Expires) &&
 		now.Before(c.LastSeen.Add(a.cfg.SessionIdleTimeout)) &&
-		!a.ended.has(c.ID, now)
+		!a.cfg.EndedSessions.Ended(ctx, c.ID)
 }
 
 func withSessionLookup(ctx context.Context, claims sessionClaims, ok bool) context.Context {

@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/whib/whib/events"
 	"github.com/whib/whib/geo"
+	"github.com/whib/whib/shared"
+	"github.com/whib/whib/store"
 	"github.com/whib/whib/views"
 )
 
@@ -28,29 +32,32 @@ const (
 
 // app holds what the handlers share. It is built once by Routes.
 type app struct {
-	log          *slog.Logger
-	deps         Deps
-	cfg          Config
-	now          func() time.Time
-	publicViews  publicViews // the public part of the current snapshot (privacy.go)
-	pages        *pageCache
-	data         *dataCache
-	csp          string
-	embedCSP     string // the same, framable by EmbedOrigins (GET /embed)
-	hsts         bool
-	writeLimiter *clientLimiter
-	loginLimiter *clientLimiter
-	pingLimiter  *clientLimiter
+	log         *slog.Logger
+	deps        Deps
+	cfg         Config
+	now         func() time.Time
+	publicViews publicViews // the public part of the current snapshot (privacy.go)
+	pages       *pageCache
+	data        *dataCache
+	// headers are every answer's security headers (secureHeaders).
+	headers      http.Header
+	embedCSP     string // the Content-Security-Policy, framable by EmbedOrigins (GET /embed)
+	writeLimiter limit
+	loginLimiter limit
+	pingLimiter  limit
 	pingReloads  *sharedReload
 	// Countries and search (countries.go, search.go).
 	countries     countryCache
 	visitStats    statsCache // visitstats.go
 	worldData     worldLayer
 	regionsData   regionLayer
-	searchLimiter *clientLimiter
+	searchLimiter limit
 	// The change log reads GitHub for pages it has not seen: bounded per
 	// client like search.
-	changesLimiter *clientLimiter
+	changesLimiter limit
+	// live streams the public changes (GET /events, live.go); nil when
+	// live updates are off.
+	live *events.Broadcaster[store.Snapshot]
 }
 
 // Check reports the settings Routes cannot work without. The handlers
@@ -93,25 +100,32 @@ func newApp(d Deps) *app {
 	if d.Geo == nil {
 		d.Geo = geo.NewData()
 	}
-	return &app{
+	if d.Limits == nil {
+		d.Limits = shared.NewMemory(shared.Config{Now: now})
+	}
+	budget := func(name string, perMinute int, tooMany string) limit {
+		return limit{Limiter: d.Limits.Limiter(name, perMinute), tooMany: tooMany}
+	}
+	a := &app{
 		log:          logger,
 		deps:         d,
 		cfg:          cfg,
 		now:          now,
 		pages:        newPageCache(),
 		data:         newDataCache(),
-		csp:          contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()),
+		headers:      secureHeaderValues(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), strings.HasPrefix(cfg.BaseURL, "https://")),
 		embedCSP:     embedPolicy(contentSecurityPolicy(cfg.TileURL, d.Auth.Issuer()), cfg.EmbedOrigins),
-		hsts:         strings.HasPrefix(cfg.BaseURL, "https://"),
-		writeLimiter: newClientLimiter(cfg.WritesPerMinute, now, tooManyWrites),
-		loginLimiter: newClientLimiter(cfg.LoginsPerMinute, now, tooManyRequests),
+		writeLimiter: budget("writes", cfg.WritesPerMinute, tooManyWrites),
+		loginLimiter: budget("logins", cfg.LoginsPerMinute, tooManyRequests),
 		// /ping costs a backend read, so it is bounded like a write, in a
 		// bucket of its own so that pings never use up a writer's adds.
-		pingLimiter:    newClientLimiter(cfg.WritesPerMinute, now, tooManyRequests),
+		pingLimiter:    budget("pings", cfg.WritesPerMinute, tooManyRequests),
 		pingReloads:    &sharedReload{every: pingReloadInterval},
-		searchLimiter:  newClientLimiter(searchPerMinute, now, "Too many searches from you in a short time. Wait a moment and try again."),
-		changesLimiter: newClientLimiter(changesPerMinute, now, tooManyRequests),
+		searchLimiter:  budget("search", searchPerMinute, "Too many searches from you in a short time. Wait a moment and try again."),
+		changesLimiter: budget("changes", changesPerMinute, tooManyRequests),
 	}
+	a.live = a.startLive()
+	return a
 }
 
 func (a *app) viewAssets() views.Assets {

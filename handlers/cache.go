@@ -27,7 +27,17 @@ type encoded struct {
 	once   sync.Once
 	gz     []byte
 	etag   string
+	// Header values made once for a body served many times (newEncoded),
+	// assigned as they are to every answer (see secureHeaders).
+	etagValue, rawLength, gzLength []string
 }
+
+// Header values every answer of a kind shares.
+var (
+	varyEncoding       = []string{"Accept-Encoding"}
+	varyCookieEncoding = []string{"Cookie", "Accept-Encoding"}
+	gzipEncoding       = []string{"gzip"}
+)
 
 const (
 	// minGzipSize: below this, gzip framing costs more than it saves.
@@ -37,7 +47,7 @@ const (
 )
 
 func newEncoded(raw []byte, etag string) *encoded {
-	return &encoded{raw: raw, rawLen: len(raw), etag: etag}
+	return &encoded{raw: raw, rawLen: len(raw), etag: etag, etagValue: []string{etag}, rawLength: []string{strconv.Itoa(len(raw))}}
 }
 
 // newCompactEncoded is newEncoded for bodies that may be large.
@@ -57,6 +67,7 @@ func (e *encoded) gzipped() []byte {
 		_, _ = zw.Write(e.raw)
 		_ = zw.Close()
 		e.gz = buf.Bytes()
+		e.gzLength = []string{strconv.Itoa(len(e.gz))}
 	})
 	return e.gz
 }
@@ -65,16 +76,17 @@ func (e *encoded) gzipped() []byte {
 // answers 304 when the client already holds this version.
 func (e *encoded) write(w http.ResponseWriter, r *http.Request, status int) {
 	h := w.Header()
-	h.Add("Vary", "Accept-Encoding")
+	varyOnEncoding(h)
 	if e.etag != "" {
-		h.Set("ETag", e.etag)
+		h["Etag"] = orValue(e.etagValue, e.etag)
 		if status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), e.etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	if e.raw == nil && !negotiate.AcceptsGzip(r.Header.Values("Accept-Encoding")) {
-		h.Set("Content-Length", strconv.Itoa(e.rawLen))
+	gzipOK := negotiate.AcceptsGzip(r.Header["Accept-Encoding"])
+	if e.raw == nil && !gzipOK {
+		h["Content-Length"] = orValue(e.rawLength, strconv.Itoa(e.rawLen))
 		w.WriteHeader(status)
 		if r.Method != http.MethodHead {
 			zr, err := gzip.NewReader(bytes.NewReader(e.gz))
@@ -84,16 +96,37 @@ func (e *encoded) write(w http.ResponseWriter, r *http.Request, status int) {
 		}
 		return
 	}
-	body := e.raw
-	if e.rawLen >= minGzipSize && negotiate.AcceptsGzip(r.Header.Values("Accept-Encoding")) {
-		body = e.gzipped()
-		h.Set("Content-Encoding", "gzip")
+	body, length := e.raw, e.rawLength
+	if e.rawLen >= minGzipSize && gzipOK {
+		body, length = e.gzipped(), e.gzLength
+		h["Content-Encoding"] = gzipEncoding
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = orValue(length, strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
+}
+
+// varyOnEncoding adds Accept-Encoding to Vary, with a shared value for the
+// usual cases.
+func varyOnEncoding(h http.Header) {
+	switch v := h["Vary"]; {
+	case len(v) == 0:
+		h["Vary"] = varyEncoding
+	case len(v) == 1 && v[0] == "Cookie":
+		h["Vary"] = varyCookieEncoding
+	default:
+		h.Add("Vary", "Accept-Encoding")
+	}
+}
+
+// orValue is a value made once, or value made now for a body served once.
+func orValue(made []string, value string) []string {
+	if made != nil {
+		return made
+	}
+	return []string{value}
 }
 
 // etagMatches is If-None-Match's weak comparison (RFC 9110 §13.1.2).

@@ -36,14 +36,27 @@ func (a *app) renderOops(w http.ResponseWriter, r *http.Request, status int, o v
 // anonymous visitor of a version.
 func (a *app) writeHTML(w http.ResponseWriter, r *http.Request, status int, body *encoded, shared bool) {
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	h["Content-Type"] = htmlType
 	if shared {
 		// The same bytes for every anonymous visitor of this version, but
 		// a visitor who signs in must not be shown a cached anonymous page.
-		h.Set("Cache-Control", "no-cache")
-		h.Add("Vary", "Cookie")
+		h["Cache-Control"] = noCache
+		if len(h["Vary"]) == 0 {
+			h["Vary"] = varyCookie
+		} else {
+			h.Add("Vary", "Cookie")
+		}
 	} else {
-		h.Set("Cache-Control", "no-store")
+		h["Cache-Control"] = noStore
 	}
 	body.write(w, r, status)
 }
+
+// Header values every HTML answer of a kind shares (see secureHeaders).
+var (
+	htmlType = []string{"text/html; charset=utf-8"}
+	noCache  = []string{"no-cache"}
+	noStore  = []string{"no-store"}
+	// varyCookie: what GET / for a visitor shows depends on the cookie.
+	varyCookie = []string{"Cookie"}
+)

@@ -2,10 +2,11 @@ package handlers
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"time"
@@ -13,145 +14,182 @@ import (
 	"github.com/whib/whib/auth"
 )
 
-type ctxKey int
+// frontKey finds the request's front state in its context.
+type frontKey struct{}
 
-const (
-	requestIDKey ctxKey = iota
-	authErrKey
-)
+// front is what the outermost middleware knows of one request: its id, the
+// answer's status and size for the log line, and why an Authorization
+// header was refused. One value per request, stored once in the context
+// (see middleware: the hot path allocates little).
+type front struct {
+	http.ResponseWriter
+	id        string
+	idValue   [1]string // the X-Request-Id header's value
+	status    int
+	bytes     int
+	principal auth.Who
+	authErr   error
+}
+
+func frontOf(ctx context.Context) *front {
+	f, _ := ctx.Value(frontKey{}).(*front)
+	return f
+}
 
 func requestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if f := frontOf(ctx); f != nil {
+		return f.id
+	}
+	return ""
 }
 
 // authErrFrom is the reason a request's Authorization header was refused;
 // public pages ignore it, write endpoints answer it.
 func authErrFrom(ctx context.Context) error {
-	err, _ := ctx.Value(authErrKey).(error)
-	return err
+	if f := frontOf(ctx); f != nil {
+		return f.authErr
+	}
+	return nil
 }
 
 // errPanic stands for a handler that panicked: the client gets a 500 with
 // the request id, the log gets the panic.
 var errPanic = errors.New("handler panicked")
 
+// newRequestID is 8 hex digits. An id only ties a log line to what a
+// person saw, so it need not be unguessable: the runtime's fast random
+// source will do (crypto/rand was 1 % of a page view).
 func newRequestID() string {
 	var b [4]byte
-	_, _ = rand.Read(b[:])
+	binary.LittleEndian.PutUint32(b[:], rand.Uint32())
 	return hex.EncodeToString(b[:])
 }
 
 // middleware wraps the router with what every request gets, outermost
-// first: an id and a log line, security headers, the principal, and the
-// cross-origin checks.
+// first: an id and a log line, security headers and the principal (one
+// step, front), then the cross-origin checks.
 func (a *app) middleware(next http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(a.serve(shapeOf, a.crossOriginRefused))
-	return a.logRequests(a.secureHeaders(a.identify(a.crossOrigin(csrf, next))))
+	return a.front(a.crossOrigin(csrf.Handler(next), next))
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status    int
-	bytes     int
-	principal string
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
+func (f *front) WriteHeader(code int) {
+	if f.status == 0 {
+		f.status = code
 	}
-	s.ResponseWriter.WriteHeader(code)
+	f.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
+func (f *front) Write(b []byte) (int, error) {
+	if f.status == 0 {
+		f.status = http.StatusOK
 	}
-	n, err := s.ResponseWriter.Write(b)
-	s.bytes += n
+	n, err := f.ResponseWriter.Write(b)
+	f.bytes += n
 	return n, err
 }
 
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (f *front) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 
-// logRequests gives each request a short id (also sent as X-Request-Id and
-// shown on error pages) and logs one line when it ends. The query string is
-// not logged: the OAuth callback carries the authorization code there.
-func (a *app) logRequests(next http.Handler) http.Handler {
+// front gives each request a short id (also sent as X-Request-Id and
+// shown on error pages), the security headers and its principal, and logs
+// it when it ends (logRequest). The request's context is replaced once.
+func (a *app) front(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := a.now()
-		id := newRequestID()
-		w.Header().Set("X-Request-Id", id)
-		rec := &statusRecorder{ResponseWriter: w}
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		f := &front{ResponseWriter: w, id: newRequestID()}
+		f.idValue[0] = f.id
+		h := w.Header()
+		h["X-Request-Id"] = f.idValue[:]
+		a.secureHeaders(h)
+		ctx := context.WithValue(r.Context(), frontKey{}, f)
+		ctx = a.identify(ctx, r, f)
+		r = r.WithContext(ctx)
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					// net/http's way to abort a response; not a bug.
 					panic(p)
 				}
-				a.log.Error("panic", "request_id", id, "panic", p)
-				if rec.status == 0 {
-					a.serveError(rec, r.WithContext(ctx), shapeOf(r), errPanic)
+				a.log.Error("panic", "request_id", f.id, "panic", p)
+				if f.status == 0 {
+					a.serveError(f, r, shapeOf(r), errPanic)
 				}
 			}
-			level := slog.LevelInfo
-			if rec.status >= 500 {
-				level = slog.LevelError
-			}
-			a.log.LogAttrs(r.Context(), level, "request",
-				slog.String("request_id", id),
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status),
-				slog.Int("bytes", rec.bytes),
-				slog.Duration("duration", time.Since(start)),
-				slog.String("principal", rec.principal),
-			)
+			a.logRequest(r, f, start)
 		}()
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		next.ServeHTTP(f, r)
 	})
 }
 
-func (a *app) secureHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", a.csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if a.hsts {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-		}
-		next.ServeHTTP(w, r)
-	})
+// logRequest logs one line per request. Page views and downloads that went
+// well (GET or HEAD under 400) are logged at Debug: they are most of the
+// traffic, the platform's router logs them already (Heroku's has the path,
+// status and time of every request), and a line each cost a tenth of the
+// time of a page view. Writes, refusals and failures are logged at Info,
+// server errors at Error. The query string is not logged: the OAuth
+// callback carries the authorization code there.
+func (a *app) logRequest(r *http.Request, f *front, start time.Time) {
+	level := slog.LevelInfo
+	switch {
+	case f.status >= 500:
+		level = slog.LevelError
+	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && f.status < 400:
+		level = slog.LevelDebug
+	}
+	if !a.log.Enabled(r.Context(), level) {
+		return
+	}
+	a.log.LogAttrs(r.Context(), level, "request",
+		slog.String("request_id", f.id),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", f.status),
+		slog.Int("bytes", f.bytes),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("principal", f.principal.String()),
+	)
+}
+
+// secureHeaders are the same for every answer: their values are made once
+// (app.headers) and shared, which net/http allows (it never changes a value
+// it is given, and Add copies a full slice before appending).
+func (a *app) secureHeaders(h http.Header) {
+	for k, v := range a.headers {
+		h[k] = v
+	}
+}
+
+// secureHeaderValues are secureHeaders' values for csp.
+func secureHeaderValues(csp string, hsts bool) http.Header {
+	h := http.Header{
+		"Content-Security-Policy":    {csp},
+		"X-Content-Type-Options":     {"nosniff"},
+		"X-Frame-Options":            {"DENY"},
+		"Referrer-Policy":            {"strict-origin-when-cross-origin"},
+		"Cross-Origin-Opener-Policy": {"same-origin"},
+	}
+	if hsts {
+		h["Strict-Transport-Security"] = []string{"max-age=63072000; includeSubDomains"}
+	}
+	return h
 }
 
 // identify attaches the request's principal. A request with an
 // Authorization header is judged by that header alone; a refused header
 // leaves the request anonymous and records why, for the write endpoints.
-func (a *app) identify(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := a.deps.Auth.Identify(r)
-		ctx := auth.NewContext(r.Context(), p)
-		if err != nil {
-			ctx = context.WithValue(ctx, authErrKey, err)
-		}
-		if rec, ok := w.(*statusRecorder); ok {
-			rec.principal = p.Who.String()
-		}
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+func (a *app) identify(ctx context.Context, r *http.Request, f *front) context.Context {
+	p, err := a.deps.Auth.Identify(r)
+	f.authErr, f.principal = err, p.Who
+	return auth.NewContext(ctx, p)
 }
 
 // crossOrigin refuses cross-site unsafe requests that ride on the session
 // cookie (CSRF) and lets the listed origins call the bearer endpoints.
 // CrossOriginProtection would also refuse cross-origin requests carrying a
 // bearer token, which cannot be forged by another site, so those skip it.
-func (a *app) crossOrigin(csrf *http.CrossOriginProtection, next http.Handler) http.Handler {
+func (a *app) crossOrigin(checked, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.HasAuthorizationHeader(r) {
 			if origin := r.Header.Get("Origin"); origin != "" && a.corsAllowed(origin) {
@@ -161,7 +199,7 @@ func (a *app) crossOrigin(csrf *http.CrossOriginProtection, next http.Handler) h
 			next.ServeHTTP(w, r)
 			return
 		}
-		csrf.Handler(next).ServeHTTP(w, r)
+		checked.ServeHTTP(w, r)
 	})
 }
 

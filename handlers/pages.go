@@ -34,7 +34,7 @@ func (a *app) snapshot(ctx context.Context) (store.Snapshot, store.Status, error
 
 func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 	page := 1
-	if raw := r.URL.Query().Get("page"); raw != "" {
+	if raw := queryValue(r, "page"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 {
 			return refuse(http.StatusBadRequest, "invalid_page", "The page number must be a whole number from 1 up.")
@@ -42,7 +42,7 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 		page = n
 	}
 	var byCountry, byDate bool
-	switch r.URL.Query().Get("group") {
+	switch queryValue(r, "group") {
 	case "":
 	case "country":
 		byCountry = true
@@ -65,6 +65,15 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry, byDate: byDate, filter: filter})
+}
+
+// queryValue is r's query parameter name; the address of most page views
+// has no query, and then nothing is parsed.
+func queryValue(r *http.Request, name string) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return r.URL.Query().Get(name)
 }
 
 // mapView is what one rendering of the map page shows.
@@ -177,6 +186,7 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	if viewer.CanWrite {
 		withETags(v.snap, m.Entries)
 	}
+	m.LiveVersion = a.liveVersion(v.snap, viewer.CanWrite)
 	m.Bounds = boundsOf(view.snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",

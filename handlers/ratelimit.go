@@ -4,76 +4,28 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/whib/whib/auth"
+	"github.com/whib/whib/shared"
 )
 
-// maxBuckets bounds the clients remembered at once.
-const maxBuckets = 50_000
-
-// clientLimiter gives each client its own token bucket. Buckets idle for
-// longer than a refill are dropped, so a scan from many addresses cannot
-// grow memory without bound.
-type clientLimiter struct {
-	mu     sync.Mutex
-	perMin int
-	// tooMany tells a client over its rate what to do.
+// limit is one budget of requests per client: shared by every instance
+// when the limiter is (shared.Redis), this instance's own otherwise.
+type limit struct {
+	shared.Limiter
+	// tooMany tells a client over its budget what to do.
 	tooMany string
-	now     func() time.Time
-	buckets map[string]*bucket
-	swept   time.Time
 }
 
-type bucket struct {
-	limiter *rate.Limiter
-	seen    time.Time
-}
-
-func newClientLimiter(perMinute int, now func() time.Time, tooMany string) *clientLimiter {
-	return &clientLimiter{perMin: perMinute, now: now, tooMany: tooMany, buckets: map[string]*bucket{}}
-}
-
-// allow reports whether the client may go ahead, and if not, how long it
-// should wait.
-func (l *clientLimiter) allow(client string) (bool, time.Duration) {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute || len(l.buckets) >= maxBuckets {
-		for k, b := range l.buckets {
-			if now.Sub(b.seen) > time.Minute {
-				delete(l.buckets, k)
-			}
-		}
-		l.swept = now
-		if len(l.buckets) >= maxBuckets {
-			// Under a flood from this many clients, forgetting them all is
-			// better than growing without bound.
-			clear(l.buckets)
-		}
-	}
-	b, ok := l.buckets[client]
-	if !ok {
-		every := rate.Every(time.Minute / time.Duration(l.perMin))
-		b = &bucket{limiter: rate.NewLimiter(every, max(1, l.perMin/3))}
-		l.buckets[client] = b
-	}
-	b.seen = now
-	res := b.limiter.ReserveN(now, 1)
-	if delay := res.DelayFrom(now); delay > 0 {
-		res.CancelAt(now)
-		return false, delay
-	}
-	return true, 0
+// limiters makes the budgets: shared.State, or this instance's memory.
+type limiters interface {
+	Limiter(name string, perMinute int) shared.Limiter
 }
 
 // limited refuses with 429 and Retry-After once a client goes over its
 // rate, saying so in l's words.
-func (a *app) limited(l *clientLimiter, next endpoint) endpoint {
+func (a *app) limited(l limit, next endpoint) endpoint {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := a.allow(w, r, l); err != nil {
 			return err
@@ -84,8 +36,8 @@ func (a *app) limited(l *clientLimiter, next endpoint) endpoint {
 
 // allow is limited for a handler that is bounded only on some of its
 // paths (GET /places/{id} reads the history only for an old id).
-func (a *app) allow(w http.ResponseWriter, r *http.Request, l *clientLimiter) error {
-	if ok, wait := l.allow(a.clientKey(r)); !ok {
+func (a *app) allow(w http.ResponseWriter, r *http.Request, l limit) error {
+	if ok, wait := l.Allow(r.Context(), a.clientKey(r)); !ok {
 		setRetryAfter(w, max(wait, time.Second))
 		return refuse(http.StatusTooManyRequests, "rate_limited", l.tooMany)
 	}

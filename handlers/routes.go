@@ -47,6 +47,10 @@ type Config struct {
 	Privacy privacy.Policy
 	// PublicHistory false makes the change log writers-only.
 	PublicHistory bool
+	// MaxStreams bounds the live-update streams open at once (GET /events).
+	// Each holds a connection, so it is set below the server's connection
+	// cap; 0 turns live updates off.
+	MaxStreams int
 }
 
 // placesService is what the handlers ask of the places: the snapshot in
@@ -68,6 +72,9 @@ type placesService interface {
 	Change(ctx context.Context, id string) (store.Change, error)
 	// Resolve follows an id a place had before edits to the place now.
 	Resolve(ctx context.Context, id string) (store.Resolution, error)
+	// Watch has fn called with each snapshot served from now on, one at a
+	// time and never an older one after a newer: live updates follow it.
+	Watch(fn func(store.Snapshot))
 }
 
 // Deps are the parts the handlers connect.
@@ -86,6 +93,16 @@ type Deps struct {
 	// places' repository is public; writers are told so on the page. Nil
 	// means false.
 	RepositoryPublic func() bool
+	// Limits makes each client's budgets (writes, logins, pings, search,
+	// changes). Instances side by side pass shared state (shared.State), so
+	// a client has one budget, not one per instance. Nil: this instance's
+	// memory, on the Now clock.
+	Limits limiters
+	// OnShutdown registers a function to run when the server starts
+	// shutting down (http.Server.RegisterOnShutdown): the live streams end
+	// then, since Shutdown waits for responses and a stream never ends by
+	// itself. Nil: streams end only when their clients leave.
+	OnShutdown func(func())
 }
 
 // Routes is the whole route table of whib. Every handler returns its
@@ -130,6 +147,8 @@ func Routes(d Deps) http.Handler {
 	get("/world.geojson", data(a.worldGeoJSON))
 	get("/regions.geojson", data(a.regionsGeoJSON))
 	get("/embed", page(a.embed))
+	// Live updates: a stream of Server-Sent Events (live.go).
+	r.Handler(http.MethodGet, "/events", data(a.liveEvents))
 	get("/preview.png", data(a.previewPNG))
 	// Search answers JSON, or the "Find a place" listbox for htmx.
 	get("/search", a.serve(jsonOrHTMX, inListbox(a.limited(a.searchLimiter, a.search))))

@@ -97,7 +97,7 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 	}
 	a := newApp(Deps{Logger: slog.New(slog.NewTextHandler(&log, nil)), Auth: signIn, Assets: static, Config: testConfig()})
 	r := httptest.NewRequest("GET", "/callback?code=x&state=y", nil)
-	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-42"))
+	r = r.WithContext(context.WithValue(r.Context(), frontKey{}, &front{id: "req-42"}))
 	w := httptest.NewRecorder()
 	cause := &auth.Error{Kind: auth.KindUnavailable, Description: "The sign-in service did not answer.", Err: errors.New("token exchange: dial tcp: connection refused")}
 	a.serveError(w, r, shapePage, signInError{cause})

@@ -95,7 +95,11 @@ func Open(ctx context.Context, cfg Config) (State, error) {
 	if cfg.RedisURL == "" {
 		return NewMemory(cfg), nil
 	}
-	return OpenRedis(ctx, cfg)
+	r, err := OpenRedis(ctx, cfg)
+	if err != nil {
+		return nil, err // not a State holding a nil *Redis
+	}
+	return r, nil
 }
 
 // Memory is the in-memory State: right for one instance, shared with no

@@ -46,7 +46,7 @@ func TestOpenWithARedisURLSharesThroughRedis(t *testing.T) {
 	if _, ok := st.(*Redis); !ok || !st.Healthy() {
 		t.Fatalf("Open with REDIS_URL gave %T (healthy %v), want a healthy *Redis", st, st.Healthy())
 	}
-	if _, err := Open(t.Context(), Config{RedisURL: "http://redis.example"}); err == nil {
-		t.Fatal("a REDIS_URL that is not redis:// or rediss:// was accepted")
+	if bad, err := Open(t.Context(), Config{RedisURL: "http://redis.example"}); err == nil || bad != nil {
+		t.Fatalf("a REDIS_URL that is not redis:// or rediss:// gave %#v, %v; want no State (a caller closes a non-nil one) and an error", bad, err)
 	}
 }

@@ -35,6 +35,10 @@ type Live struct {
 	status  Status
 	started uint64 // tickets handed out to loads and adds
 	applied uint64 // ticket of the snapshot being served
+
+	watching sync.Mutex // held while watchers are called, one snapshot at a time
+	watchers []func(Snapshot)
+	notified uint64 // ticket of the snapshot the watchers were last given
 }
 
 // NewLive serves the places stored in s; nothing is loaded until Refresh
@@ -88,7 +92,16 @@ const refreshTimeout = 60 * time.Second
 func (l *Live) refresh(ctx context.Context) (Snapshot, error) {
 	ticket := l.ticket()
 	snap, err := l.store.Load(ctx)
+	snap, err = l.serveLoaded(ticket, snap, err)
+	if err == nil {
+		l.notify()
+	}
+	return snap, err
+}
 
+// serveLoaded serves a load's snapshot, or keeps the last good one and
+// marks it stale when the load failed.
+func (l *Live) serveLoaded(ticket uint64, snap Snapshot, err error) (Snapshot, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err != nil {
@@ -267,12 +280,42 @@ func (l *Live) write(ctx context.Context, op string, plan planFunc) (mutation, S
 	// may predate the write and must not replace this snapshot.
 	ticket := l.ticket()
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.apply(ticket, snap) {
 		// The backend just answered with its current state: fresh again.
 		l.status = Status{LoadedAt: snap.LoadedAt}
 	}
+	l.mu.Unlock()
+	l.notify()
 	return m, snap, nil
+}
+
+// Watch has fn called with each snapshot Live starts serving, after a
+// write or a load (a load that found the same version too, so that what
+// depends on the clock, such as a publishing delay, is looked at again).
+// Calls come one at a time, outside Live's lock (fn may call Current), and
+// never bring an older snapshot after a newer one. fn should return
+// quickly: the write or load that served the snapshot waits for it.
+func (l *Live) Watch(fn func(Snapshot)) {
+	l.watching.Lock()
+	defer l.watching.Unlock()
+	l.watchers = append(l.watchers, fn)
+}
+
+// notify gives the watchers the snapshot being served, unless they have
+// had it or a newer one already.
+func (l *Live) notify() {
+	l.watching.Lock()
+	defer l.watching.Unlock()
+	l.mu.RLock()
+	snap, ticket := l.snap, l.applied
+	l.mu.RUnlock()
+	if ticket <= l.notified {
+		return
+	}
+	l.notified = ticket
+	for _, fn := range l.watchers {
+		fn(snap)
+	}
 }
 
 // Wait returns once no load is in flight any more, or when ctx is done: a

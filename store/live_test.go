@@ -134,6 +134,48 @@ func TestLiveSlowRefreshDoesNotUndoAnAdd(t *testing.T) {
 	}
 }
 
+// A watcher (the live map's events) hears of every snapshot served, and
+// never of the slow load's older one after the add's newer one.
+func TestLiveWatchersHearEachServedSnapshotInOrder(t *testing.T) {
+	g := &gatedStore{
+		loadStarted: make(chan struct{}),
+		release:     make(chan struct{}),
+		loadResult:  Snapshot{Version: "old"},
+		addResult:   AddResult{Snapshot: Snapshot{Version: "new"}, Added: true},
+	}
+	live := NewLive(g, nil)
+	var heard []string
+	live.Watch(func(s Snapshot) {
+		if cur, _, _ := live.Current(); cur.Version != s.Version {
+			t.Errorf("watcher given %q while %q is served", s.Version, cur.Version)
+		}
+		heard = append(heard, s.Version) // calls come one at a time
+	})
+	ctx := context.Background()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = live.Refresh(ctx) // starts before the add, finishes after it
+	}()
+	<-g.loadStarted
+	if _, err := live.Add(ctx, mustPlace(t, "Wien", "48.2082", "16.3738"), Author{}); err != nil {
+		t.Fatal(err)
+	}
+	close(g.release)
+	<-done
+	if strings.Join(heard, ",") != "new" {
+		t.Fatalf("watcher heard %q, want only the add's snapshot (the older load is never served)", heard)
+	}
+	g.loads = make(chan struct{}, 1)
+	g.loadResult = Snapshot{Version: "new"}
+	if _, err := live.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(heard, ",") != "new,new" {
+		t.Fatalf("after a refresh that found the same version the watcher heard %q, want it told again (a publishing delay may have passed)", heard)
+	}
+}
+
 func TestLiveRunRefreshesUntilCancelled(t *testing.T) {
 	g := &gatedStore{loads: make(chan struct{}), loadResult: Snapshot{Version: "v1", LoadedAt: time.Now()}}
 	live := NewLive(g, nil)

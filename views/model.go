@@ -81,7 +81,10 @@ type Map struct {
 	// one shape for the page and the API), embedded when MarkersURL == "".
 	MarkerData []byte
 	// MarkersURL: large maps leave the data out and app.js fetches it here.
-	MarkersURL       string
+	MarkersURL string
+	// LiveVersion is the public version of the places shown: live.js
+	// follows the changes after it (GET /events). Empty: no live updates.
+	LiveVersion      string
 	ClusterThreshold int // app.js clusters markers above this many
 	TileURL          string
 	TileAttribution  string // trusted configuration HTML, handed to Leaflet's attribution control

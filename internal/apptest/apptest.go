@@ -69,6 +69,8 @@ type Site struct {
 
 type options struct {
 	github    []githubtest.Option
+	repo      *githubtest.Server
+	started   bool
 	geo       *geo.Data
 	noAuth    bool
 	csv       []byte
@@ -85,6 +87,24 @@ func WithoutSignIn() Option { return func(o *options) { o.noAuth = true } }
 // WithGitHubOptions starts the fake repository with these options too.
 func WithGitHubOptions(opts ...githubtest.Option) Option {
 	return func(o *options) { o.github = append(o.github, opts...) }
+}
+
+// OnRepository serves the places of gh, a repository made by
+// NewRepository, instead of a fake of the app's own: several apps on one
+// repository, as several instances (Heroku dynos) run.
+func OnRepository(gh *githubtest.Server) Option { return func(o *options) { o.repo = gh } }
+
+// Started runs the app's background work too, as the command does
+// (whib.Server.Start): the refresh loop, and following the changes other
+// instances tell of.
+func Started() Option { return func(o *options) { o.started = true } }
+
+// NewRepository starts the fake GitHub repository New would, with the
+// talk's places.csv unless opts say otherwise, for apps that share it.
+func NewRepository(t *testing.T, opts ...githubtest.Option) *githubtest.Server {
+	t.Helper()
+	return githubtest.New(t, append([]githubtest.Option{githubtest.WithToken(ghToken), githubtest.WithRepo("traveller", "whib-data", "main"),
+		githubtest.WithFile("places.csv", SeedCSV())}, opts...)...)
 }
 
 // WithCSV starts the fake repository with this places.csv instead of the talk's.
@@ -121,8 +141,10 @@ func New(t *testing.T, opts ...Option) *Site {
 		o.geo = sharedGeo
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	gh := githubtest.New(t, append([]githubtest.Option{githubtest.WithToken(ghToken), githubtest.WithRepo("traveller", "whib-data", "main"),
-		githubtest.WithFile("places.csv", o.csv)}, o.github...)...)
+	gh := o.repo
+	if gh == nil {
+		gh = NewRepository(t, append([]githubtest.Option{githubtest.WithFile("places.csv", o.csv)}, o.github...)...)
+	}
 
 	// The app's listener is opened first so the provider can be told the
 	// callback address.
@@ -154,6 +176,9 @@ func New(t *testing.T, opts ...Option) *Site {
 		t.Fatal(err)
 	}
 	serveUntilCleanup(t, app, listener)
+	if o.started {
+		app.Start(t.Context())
+	}
 	return &Site{t: t, URL: base, GitHub: gh, IdP: idp, Live: app.Live()}
 }
 
@@ -177,6 +202,10 @@ func serveUntilCleanup(t *testing.T, app *whib.Server, listener net.Listener) {
 	served := make(chan error, 1)
 	go func() { served <- app.Serve(listener) }()
 	t.Cleanup(func() {
+		// A connection the client dialled but never used (a dial that lost
+		// a race for a request) looks new to the server, which waits 5 s
+		// before counting it idle: close the client's idle ones first.
+		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		// The tests' clients share http.DefaultTransport, which may have

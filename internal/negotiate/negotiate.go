@@ -9,17 +9,19 @@ import (
 
 // AcceptsGzip reads Accept-Encoding (RFC 9110 §12.5.3): gzip is acceptable when
 // listed with q > 0, or when not listed and "*" has q > 0. "gzip;q=0" refuses it.
+// It runs on every page view, so it reads the header in place, allocating
+// nothing.
 func AcceptsGzip(headerValues []string) bool {
 	gzipQ, starQ := -1.0, -1.0
 	for _, value := range headerValues {
-		for _, item := range strings.Split(value, ",") {
+		for item := range strings.SplitSeq(value, ",") {
 			coding, params, _ := strings.Cut(item, ";")
-			q := qValue(params)
-			switch strings.ToLower(strings.TrimSpace(coding)) {
-			case "gzip", "x-gzip":
-				gzipQ = max(gzipQ, q)
-			case "*":
-				starQ = max(starQ, q)
+			coding = strings.TrimSpace(coding)
+			switch {
+			case strings.EqualFold(coding, "gzip") || strings.EqualFold(coding, "x-gzip"):
+				gzipQ = max(gzipQ, qValue(params))
+			case coding == "*":
+				starQ = max(starQ, qValue(params))
 			}
 		}
 	}
@@ -32,7 +34,7 @@ func AcceptsGzip(headerValues []string) bool {
 // qValue returns the q parameter (default 1); an unreadable q counts as 0 so a
 // malformed header never gets a compressed body it may not understand.
 func qValue(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
+	for p := range strings.SplitSeq(params, ";") {
 		name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
 			continue

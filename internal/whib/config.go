@@ -15,6 +15,7 @@ import (
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/handlers"
 	"github.com/whib/whib/privacy"
+	"github.com/whib/whib/shared"
 )
 
 // Defaults that other parts of the module (tools, benchmarks) must agree
@@ -66,9 +67,15 @@ type Config struct {
 	// provider that does not answer is retried in the background.
 	DiscoveryWait time.Duration
 
+	// Shared is how instances side by side share change notifications,
+	// ended sessions and rate limits: Redis (REDIS_URL), or nothing (this
+	// instance's memory). Its Logger is not a setting: Build passes its own.
+	Shared shared.Config
+
 	LogLevel slog.Level
 	LogJSON  bool
-	// MaxConnections caps the connections held open at once.
+	// MaxConnections caps the connections held open at once; live-update
+	// streams count against it (Handlers.MaxStreams, liveStreams).
 	MaxConnections int
 }
 
@@ -131,6 +138,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogJSON:       env("LOG_FORMAT", "text") == "json",
 	}
 	problems := c.loadNumbers(env, getenv)
+	c.Handlers.MaxStreams = liveStreams(c.MaxConnections)
+	problems = append(problems, c.loadShared(env)...)
 	problems = append(problems, c.loadDurations(env)...)
 	problems = append(problems, c.loadPrivacy(env)...)
 	problems = append(problems, c.check()...)
@@ -162,6 +171,22 @@ func (c *Config) loadNumbers(env func(name, fallback string) string, getenv func
 		problems = append(problems, fmt.Errorf("LOG_LEVEL: %v", err))
 	}
 	return problems
+}
+
+// loadShared reads REDIS_URL and REDIS_VERIFY_TLS. Heroku Key-Value
+// Store's rediss:// URL leads to a self-signed certificate, which cannot be
+// verified: on a dyno (DYNO is set) the certificate is not checked unless
+// REDIS_VERIFY_TLS=true says so; everywhere else it is, unless
+// REDIS_VERIFY_TLS=false. The connection is encrypted either way, and
+// shared.OpenRedis warns when it does not check.
+func (c *Config) loadShared(env func(name, fallback string) string) []error {
+	c.Shared.RedisURL = env("REDIS_URL", "")
+	verify, err := parseSwitch(env("REDIS_VERIFY_TLS", strconv.FormatBool(env("DYNO", "") == "")))
+	if err != nil {
+		return []error{fmt.Errorf("REDIS_VERIFY_TLS: %v", err)}
+	}
+	c.Shared.InsecureSkipVerify = !verify
+	return nil
 }
 
 // loadPrivacy reads HIDDEN_AREAS, PUBLISH_DELAY and PUBLIC_HISTORY.

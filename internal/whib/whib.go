@@ -19,6 +19,7 @@ import (
 	"github.com/whib/whib/auth"
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/handlers"
+	"github.com/whib/whib/shared"
 	"github.com/whib/whib/store"
 )
 
@@ -31,6 +32,10 @@ type Server struct {
 	live   *store.Live
 	auth   *auth.Authenticator
 	geo    *geo.Data
+	// shared is what this instance shares with the others: change
+	// notifications, ended sessions and rate limits (Redis or memory).
+	shared shared.State
+	teller *changeTeller
 	// handler is the route table with every middleware, as the server runs it.
 	handler    http.Handler
 	httpServer *http.Server
@@ -65,36 +70,54 @@ func Build(ctx context.Context, cfg Config, logger *slog.Logger, now func() time
 	for _, opt := range opts {
 		opt(srv)
 	}
-	places, err := newStore(cfg, logger)
-	if err != nil {
+	if err := srv.build(ctx, now); err != nil {
+		if srv.shared != nil {
+			_ = srv.shared.Close()
+		}
 		return nil, err
 	}
-	live := store.NewLive(places, logger)
+	return srv, nil
+}
 
-	// The first discovery may delay the start by at most DiscoveryWait.
-	authCtx, cancel := context.WithTimeout(ctx, cfg.DiscoveryWait)
-	defer cancel()
-	authenticator, err := auth.New(authCtx, cfg.authConfig(logger))
+// build makes the parts and wires them; Build closes the shared state
+// should a later part fail.
+func (a *Server) build(ctx context.Context, now func() time.Time) error {
+	cfg, logger := a.cfg, a.logger
+	places, err := newStore(cfg, logger)
 	if err != nil {
-		return nil, nameSettings(err)
+		return err
+	}
+	if err := cfg.Handlers.Check(); err != nil {
+		return err
 	}
 	static, err := assets.New()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := cfg.Handlers.Check(); err != nil {
-		return nil, err
+	// Only a malformed REDIS_URL fails here; an unreachable Redis is
+	// logged, and the instance runs on its own memory until it answers.
+	if a.shared, err = shared.Open(ctx, cfg.sharedConfig(logger, now)); err != nil {
+		return err
 	}
+	// The first discovery may delay the start by at most DiscoveryWait.
+	authCtx, cancel := context.WithTimeout(ctx, cfg.DiscoveryWait)
+	defer cancel()
+	if a.auth, err = auth.New(authCtx, cfg.authConfig(logger, a.shared.EndedSessions())); err != nil {
+		return nameSettings(err)
+	}
+	a.store, a.live = places, store.NewLive(places, logger)
+	a.teller = &changeTeller{changes: a.shared.Changes(), logger: logger}
+	a.live.Watch(a.teller.served)
+	a.httpServer = newServer(nil, logger, cfg.MaxConnections)
 	// KeepSessionsAlive wraps everything: any page a person uses counts
 	// against the idle timeout.
-	h := authenticator.KeepSessionsAlive(handlers.Routes(handlers.Deps{
-		Logger: logger, Places: live, Auth: authenticator, Assets: static, Geo: srv.geo, Config: cfg.Handlers, Now: now,
-		RepositoryPublic: srv.repositoryPublic.Load,
+	a.handler = a.auth.KeepSessionsAlive(handlers.Routes(handlers.Deps{
+		Logger: logger, Places: a.live, Auth: a.auth, Assets: static, Geo: a.geo, Config: cfg.Handlers, Now: now,
+		RepositoryPublic: a.repositoryPublic.Load, Limits: a.shared, OnShutdown: a.httpServer.RegisterOnShutdown,
 	}))
-	srv.store, srv.live, srv.auth = places, live, authenticator
-	srv.checkRepositoryPrivate(ctx)
-	srv.handler, srv.httpServer = h, newServer(h, logger, cfg.MaxConnections)
-	return srv, nil
+	a.httpServer.Handler = a.handler
+	a.checkRepositoryPrivate(ctx)
+	return nil
 }
 
 // Live is the in-memory copy of the places the handlers serve.
@@ -120,6 +143,9 @@ func (a *Server) Start(ctx context.Context) {
 		}
 		a.live.Run(ctx, a.cfg.RefreshInterval)
 	})
+	// Changes written on other instances are read at once, not at the
+	// next refresh.
+	a.background.Go(func() { a.followChanges(ctx) })
 }
 
 // Serve answers requests on l until Shutdown; then it returns nil.
@@ -132,8 +158,9 @@ func (a *Server) Serve(l net.Listener) error {
 	return nil
 }
 
-// Shutdown stops accepting connections, waits for requests in flight
-// until ctx ends, then stops the background refresh.
+// Shutdown ends the live-update streams, stops accepting connections,
+// waits for requests in flight until ctx ends, then stops the background
+// refresh and lets go of the shared state.
 func (a *Server) Shutdown(ctx context.Context) error {
 	err := a.httpServer.Shutdown(ctx)
 	if a.stopBackground != nil {
@@ -144,6 +171,10 @@ func (a *Server) Shutdown(ctx context.Context) error {
 	a.background.Wait()
 	if werr := a.live.Wait(ctx); err == nil && werr != nil {
 		err = werr
+	}
+	a.teller.wait()
+	if cerr := a.shared.Close(); err == nil && cerr != nil {
+		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -170,13 +201,23 @@ func newStore(cfg Config, logger *slog.Logger) (store.Backend, error) {
 	return s, nil
 }
 
-// authConfig is the sign-in settings with their dependencies: the logger
-// and an HTTP client whose timeout bounds every call to the provider.
-func (c Config) authConfig(logger *slog.Logger) auth.Config {
+// authConfig is the sign-in settings with their dependencies: the logger,
+// an HTTP client whose timeout bounds every call to the provider, and where
+// ended sessions are kept.
+func (c Config) authConfig(logger *slog.Logger, ended auth.EndedSessions) auth.Config {
 	a := c.Auth
 	a.HTTPClient = &http.Client{Timeout: c.AuthTimeout}
 	a.Logger = logger
+	a.EndedSessions = ended
 	return a
+}
+
+// sharedConfig is the shared state's settings with the logger and the
+// handlers' clock (nil: time.Now), which the in-memory rate limits keep.
+func (c Config) sharedConfig(logger *slog.Logger, now func() time.Time) shared.Config {
+	s := c.Shared
+	s.Logger, s.Now = logger, now
+	return s
 }
 
 // authSettings names the environment variable behind each auth.Config

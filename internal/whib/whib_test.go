@@ -25,7 +25,7 @@ func TestDefaultsAreChosenHereOnly(t *testing.T) {
 	if h.WritesPerMinute != 30 || h.LoginsPerMinute != 20 || h.ClusterThreshold != 500 {
 		t.Errorf("writes %d/min, logins %d/min, clusters above %d", h.WritesPerMinute, h.LoginsPerMinute, h.ClusterThreshold)
 	}
-	a := cfg.authConfig(slog.New(slog.DiscardHandler))
+	a := cfg.authConfig(slog.New(slog.DiscardHandler), nil)
 	if a.WritePermission != "write:places" || a.SessionLifetime != 12*time.Hour || a.SessionIdleTimeout != 2*time.Hour || a.HTTPClient.Timeout == 0 {
 		t.Errorf("permission %q, sessions %v / %v idle, provider timeout %v", a.WritePermission, a.SessionLifetime, a.SessionIdleTimeout, a.HTTPClient.Timeout)
 	}
@@ -75,5 +75,46 @@ func TestBuildRefusesPartsThatDisagreeOnTheBaseURL(t *testing.T) {
 	cfg.Auth.BaseURL = "https://elsewhere.example"
 	if _, err := Build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), "BASE_URL") {
 		t.Errorf("Build with two base URLs: %v, want an error naming BASE_URL", err)
+	}
+}
+
+// Heroku Key-Value Store's rediss:// certificate is self-signed: on a dyno
+// it is not checked unless REDIS_VERIFY_TLS says so; elsewhere it is.
+func TestRedisCertificatesAreCheckedExceptOnHerokuUnlessAsked(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		skip bool
+	}{
+		{map[string]string{"REDIS_URL": "rediss://:pw@redis.example:6380"}, false},
+		{map[string]string{"REDIS_URL": "rediss://:pw@redis.example:6380", "DYNO": "web.1"}, true},
+		{map[string]string{"REDIS_URL": "rediss://:pw@redis.example:6380", "DYNO": "web.1", "REDIS_VERIFY_TLS": "true"}, false},
+		{map[string]string{"REDIS_URL": "rediss://:pw@redis.example:6380", "REDIS_VERIFY_TLS": "off"}, true},
+	} {
+		cfg, err := LoadConfig(func(k string) string { return c.env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Shared.RedisURL != c.env["REDIS_URL"] || cfg.Shared.InsecureSkipVerify != c.skip {
+			t.Errorf("env %v: URL %q, skip verification %v; want %v", c.env, cfg.Shared.RedisURL, cfg.Shared.InsecureSkipVerify, c.skip)
+		}
+	}
+	_, err := LoadConfig(func(k string) string { return map[string]string{"REDIS_VERIFY_TLS": "maybe"}[k] })
+	if err == nil || !strings.Contains(err.Error(), "REDIS_VERIFY_TLS") {
+		t.Errorf("REDIS_VERIFY_TLS=maybe: %v, want an error naming it", err)
+	}
+}
+
+// A malformed REDIS_URL stops the start, naming the variable and not
+// repeating its value, which holds a password.
+func TestBuildNamesAMalformedRedisURLWithoutItsPassword(t *testing.T) {
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"REDIS_URL": "http://:hunter2@redis.example", "PLACES_FILE": t.TempDir() + "/places.csv"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(t.Context(), cfg, slog.New(slog.DiscardHandler), nil)
+	if err == nil || !strings.Contains(err.Error(), "REDIS_URL") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Build with a malformed REDIS_URL: %v, want an error naming REDIS_URL without the password", err)
 	}
 }

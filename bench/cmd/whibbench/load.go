@@ -32,6 +32,8 @@ type loadStats struct {
 	Codes    map[int]int
 	Errors   map[string]int
 	latency  vegeta.Metrics
+	// roundP50 and roundP99 are wrk's percentiles, one per round (wrk.go).
+	roundP50, roundP99 []time.Duration
 }
 
 func newLoadStats() *loadStats {
@@ -45,8 +47,27 @@ func (s *loadStats) RPS() float64 {
 	return float64(s.OK) / s.Seconds
 }
 
-func (s *loadStats) P50() time.Duration { return s.latency.Latencies.Quantile(0.50) }
-func (s *loadStats) P99() time.Duration { return s.latency.Latencies.Quantile(0.99) }
+// P50 and P99 are over every request (vegeta), or the medians of the
+// rounds' (wrk).
+func (s *loadStats) P50() time.Duration {
+	if len(s.roundP50) > 0 {
+		return medianDuration(s.roundP50)
+	}
+	return s.latency.Latencies.Quantile(0.50)
+}
+
+func (s *loadStats) P99() time.Duration {
+	if len(s.roundP99) > 0 {
+		return medianDuration(s.roundP99)
+	}
+	return s.latency.Latencies.Quantile(0.99)
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
 
 // codes is "200×5000, 429×3" for the notes.
 func (s *loadStats) codes() string {
@@ -154,6 +175,19 @@ type pageComparison struct {
 	// RoundRatios is app ÷ ceiling requests/s per round: their spread shows
 	// how steady the machine was.
 	RoundRatios []float64
+	// AppCPU and CeilingCPU are each server's CPU time per request, per
+	// round (wrk only).
+	AppCPU, CeilingCPU []time.Duration
+}
+
+// CPURatio is the ceiling's CPU time per request ÷ the app's (medians
+// over the rounds): what the app's requests/s would be, as a share of the
+// ceiling's, if each had the CPU to itself. 0 without a measurement.
+func (c pageComparison) CPURatio() float64 {
+	if len(c.AppCPU) == 0 || medianDuration(c.AppCPU) == 0 {
+		return 0
+	}
+	return float64(medianDuration(c.CeilingCPU)) / float64(medianDuration(c.AppCPU))
 }
 
 func (c pageComparison) Ratio() float64         { return median(c.RoundRatios) }

@@ -94,6 +94,18 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		extraEnv:        o.AppEnv,
 	}
 	rep := report{Options: o, Args: args, Machine: describeMachine(ctx, o.Root), Started: time.Now()}
+	measureAll(ctx, o, settings, self, work, &rep, log)
+	rep.Finished = time.Now()
+	rep.write(stdout)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("the run hit -timeout=%s; the table is incomplete", o.Timeout)
+	}
+	return ctx.Err()
+}
+
+// measureAll runs every measurement the options ask for into rep.
+func measureAll(ctx context.Context, o options, settings appSettings, self, work string, rep *report, log *slog.Logger) {
+	id := settings.identity
 	for _, n := range o.Sizes {
 		if ctx.Err() != nil {
 			break
@@ -114,12 +126,55 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			log.Error("several instances failed", "err", err)
 		}
 	}
-	rep.Finished = time.Now()
-	rep.write(stdout)
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("the run hit -timeout=%s; the table is incomplete", o.Timeout)
+	rep.FanOut, rep.FanOutErr = runLivePhase(ctx, o.Streams > 0, "live updates, one instance", log, func() (liveRun, error) {
+		return runFanOut(ctx, o, settings, id)
+	})
+	rep.LiveInstances, rep.LiveInstancesErr = runLivePhase(ctx, o.LiveInstances > 0, "live updates across instances", log, func() (liveRun, error) {
+		return runLiveInstances(ctx, o, settings, id, work)
+	})
+}
+
+// measurePages compares GET / on a with the ceiling serving the page r
+// fetched, and counts the GitHub calls the page views cost.
+func measurePages(ctx context.Context, o options, r *sizeRun, a *app, gh githubFake, self, ceilingDir string) error {
+	if err := os.Mkdir(ceilingDir, 0o700); err != nil {
+		return err
 	}
-	return ctx.Err()
+	ceiling, ceilingURL, err := startCeiling(ctx, self, ceilingDir, r.Page.ceilingResponse)
+	if err != nil {
+		return err
+	}
+	defer ceiling.stop()
+	calls0 := gh.Calls()
+	var pages pageComparison
+	if o.Load == "wrk" {
+		pages, err = comparePagesWrk(ctx, o, wrkTarget{a.URL, a.pid()}, wrkTarget{ceilingURL, ceiling.pid()})
+	} else {
+		pages = comparePages(ctx, o, a.URL, ceilingURL)
+	}
+	if err != nil {
+		return err
+	}
+	r.Pages = &pages
+	r.ViewCalls = gh.Calls() - calls0
+	if reqs := pages.App.Requests; reqs > 0 {
+		r.CallsPerView = float64(r.ViewCalls) / float64(reqs)
+	}
+	return nil
+}
+
+// runLivePhase runs one live-update measurement when on, logging a
+// failure.
+func runLivePhase(ctx context.Context, on bool, what string, log *slog.Logger, measure func() (liveRun, error)) (*liveRun, error) {
+	if !on || ctx.Err() != nil {
+		return nil, nil
+	}
+	log.Info(what)
+	run, err := measure()
+	if err != nil {
+		log.Error(what+" failed", "err", err)
+	}
+	return &run, err
 }
 
 // sizeRun is everything measured at one number of places.
@@ -189,24 +244,9 @@ func benchSize(ctx context.Context, o options, s appSettings, self, work string,
 		}
 	}
 
-	ceilingDir := filepath.Join(work, fmt.Sprintf("ceiling-%d", n))
-	if err := os.Mkdir(ceilingDir, 0o700); err != nil {
-		r.Err = err
+	log.Info("GET / against the ceiling", "places", n, "rounds", o.Rounds, "duration", o.Duration, "load", o.Load)
+	if r.Err = measurePages(ctx, o, &r, a, gh, self, filepath.Join(work, fmt.Sprintf("ceiling-%d", n))); r.Err != nil {
 		return r
-	}
-	ceiling, ceilingURL, err := startCeiling(ctx, self, ceilingDir, r.Page.ceilingResponse)
-	if err != nil {
-		r.Err = err
-		return r
-	}
-	log.Info("GET / against the ceiling", "places", n, "rounds", o.Rounds, "duration", o.Duration)
-	calls0 := gh.Calls()
-	pages := comparePages(ctx, o, a.URL, ceilingURL)
-	ceiling.stop()
-	r.Pages = &pages
-	r.ViewCalls = gh.Calls() - calls0
-	if reqs := pages.App.Requests; reqs > 0 {
-		r.CallsPerView = float64(r.ViewCalls) / float64(reqs)
 	}
 	if r.MemAfterViews, err = readMemory(a.pid()); err != nil {
 		log.Warn("memory", "err", err)

@@ -146,7 +146,7 @@ func (s appSettings) env(port string) []string {
 		"GITHUB_TOKEN=" + s.githubToken,
 		"GITHUB_API_URL=" + s.githubURL,
 		"REFRESH_INTERVAL=" + s.refreshInterval.String(),
-		"LOG_LEVEL=warn",
+		// LOG_LEVEL is left at its default (info), as deployed.
 		// A loopback port nothing listens on: the map asks for no tile
 		// from the internet, and a refused connection fails fast.
 		"TILE_URL=http://127.0.0.1:1/{z}/{x}/{y}.png",
