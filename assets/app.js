@@ -142,6 +142,16 @@
           fn(state.groups[key].marker);
         });
       },
+      // live.js: every visit on the map (a place visited twice is one
+      // marker and two rows), and the key that makes rows one place.
+      eachVisit: function (fn) {
+        Object.keys(state.groups).forEach(function (key) {
+          state.groups[key].visits.forEach(function (v) {
+            fn(v.place);
+          });
+        });
+      },
+      placeKey: placeKey,
       // world.js: the visits shown that are not plans (their countries
       // are shaded).
       shown: function () {

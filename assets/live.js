@@ -136,9 +136,9 @@
   // to app.js (markers), world.js (shading) and the list.
   function apply(live, places) {
     var shown = {};
-    live.hook.eachMarker(function (marker) {
-      if (marker.place && marker.place.id) {
-        shown[marker.place.id] = marker.place.name;
+    live.hook.eachVisit(function (place) {
+      if (place.id) {
+        shown[place.id] = place.name;
       }
     });
     var seen = {};
@@ -157,8 +157,18 @@
     });
     document.dispatchEvent(new CustomEvent(EVENTS.PLACES_CHANGED, { detail: { removed: removed, added: added, live: true } }));
     updateList(removed, added);
-    updateTotals(places.length);
+    updateTotals(placeCount(live.hook, places));
     showNotice(live, noticeText(added, removedNames));
+  }
+
+  // placeCount is how many places the list counts: the rows of a place
+  // visited more than once are one place.
+  function placeCount(hook, places) {
+    var keys = {};
+    places.forEach(function (place) {
+      keys[hook.placeKey(place)] = true;
+    });
+    return Object.keys(keys).length;
   }
 
   // updateList takes removed places out of the list and puts added ones at
