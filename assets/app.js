@@ -21,6 +21,8 @@
   var SHEET_MEDIA = "(max-width: 63.99rem)";
   // Room kept around the pending pin (its height and label) when panning.
   var DRAFT_MARGIN = 72;
+  // How far the sheet is pulled down to close it, in CSS pixels.
+  var SWIPE_CLOSE_PX = 64;
   var removeDraftPin = function () {};
 
   function start() {
@@ -901,7 +903,7 @@
       return;
     }
     if (window.matchMedia && window.matchMedia(SHEET_MEDIA).matches) {
-      panel.classList.add("sheet-open");
+      openSheet(panel);
       keepDraftAboveSheet(state, panel);
     }
     if (afterKey) {
@@ -1010,11 +1012,72 @@
     state.map.panBy([0, tip - target], { animate: !state.calm });
   }
 
-  function closeSheet() {
-    var panel = document.querySelector(".add-place-panel.sheet-open");
-    if (panel) {
-      panel.classList.remove("sheet-open");
+  // openSheet shows the add-place panel as a bottom sheet, with what
+  // closes it on a phone, which has no Escape key: a Close button, a
+  // swipe down from its top, a tap outside it (but not on the map, where
+  // a tap moves the pending pin).
+  function openSheet(panel) {
+    if (!panel.querySelector(".sheet-close")) {
+      var grip = textElement("div", "sheet-grip", "");
+      grip.setAttribute("aria-hidden", "true");
+      var close = textElement("button", "button sheet-close", "Close");
+      close.type = "button";
+      close.setAttribute("aria-label", "Close Add a place");
+      close.addEventListener("click", function () {
+        closeSheet({ refocus: true });
+      });
+      panel.prepend(grip, close);
+      swipeToClose(panel);
     }
+    panel.classList.add("sheet-open");
+  }
+
+  // closeSheet closes the bottom sheet, and the pending pin goes with it.
+  // options.refocus: focus was in the sheet and goes back to the map,
+  // where the point was chosen.
+  function closeSheet(options) {
+    var panel = document.querySelector(".add-place-panel.sheet-open");
+    if (!panel) {
+      return;
+    }
+    panel.classList.remove("sheet-open");
+    panel.style.transform = "";
+    removeDraftPin();
+    var map = document.getElementById("map");
+    if (options && options.refocus && map && (panel.contains(document.activeElement) || document.activeElement === document.body)) {
+      map.focus({ preventScroll: true });
+    }
+  }
+
+  // swipeToClose closes the sheet when it is pulled down by its top (the
+  // grip and the heading, or anywhere but a control while it is scrolled
+  // to the top); it follows the finger meanwhile.
+  function swipeToClose(panel) {
+    var start = null;
+    panel.addEventListener("pointerdown", function (event) {
+      var onTop = event.target.closest(".sheet-grip, h2") ||
+        (panel.scrollTop === 0 && !event.target.closest("input, textarea, select, button, a, label, .find-popup"));
+      start = panel.classList.contains("sheet-open") && onTop ? { x: event.clientX, y: event.clientY, id: event.pointerId } : null;
+    });
+    document.addEventListener("pointermove", function (event) {
+      if (start && event.pointerId === start.id) {
+        panel.style.transform = "translateY(" + Math.max(0, event.clientY - start.y) + "px)";
+      }
+    });
+    var end = function (event) {
+      if (!start || event.pointerId !== start.id) {
+        return;
+      }
+      var down = event.clientY - start.y;
+      var across = Math.abs(event.clientX - start.x);
+      start = null;
+      panel.style.transform = "";
+      if (event.type === "pointerup" && down > SWIPE_CLOSE_PX && down > 2 * across) {
+        closeSheet({ refocus: true });
+      }
+    };
+    document.addEventListener("pointerup", end);
+    document.addEventListener("pointercancel", end);
   }
 
   function watchForm() {
@@ -1024,6 +1087,12 @@
     }
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && document.querySelector(".add-place-panel.sheet-open") && !event.defaultPrevented) {
+        closeSheet({ refocus: true });
+      }
+    });
+    document.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target.isConnected && target.closest && !target.closest(".add-place-panel, #map")) {
         closeSheet();
       }
     });

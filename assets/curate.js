@@ -14,6 +14,9 @@
 
   var hook = null; // app.js's window.whib
 
+  // What a request that got no answer says, wherever it was made.
+  var UNREACHABLE = "Could not reach whib. Check your connection and try again.";
+
   function start(whib) {
     hook = whib;
     whib.decorate = decorate;
@@ -57,11 +60,13 @@
     del.className = "link-button link-danger";
     del.textContent = "Delete";
     del.setAttribute("aria-label", "Delete " + marker.place.name);
+    del.dataset.placeId = id;
     del.addEventListener("click", function () {
       marker.closePopup();
       // The same request as the list's Delete button: the answer removes
       // the list entry and the marker, and offers Undo.
       window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), {
+        source: del,
         target: "#curate-status",
         swap: "none",
         headers: ifMatch(marker),
@@ -96,10 +101,15 @@
     }
     setStatus("Moving " + marker.place.name + "…");
     fetch("/places/" + encodeURIComponent(id), options)
+      .catch(function () {
+        throw new Error(UNREACHABLE); // no answer: the network, or whib is down
+      })
       .then(function (response) {
-        return response.json().then(function (body) {
+        return response.json().catch(function () {
+          return null; // not whib's JSON: a proxy's error page
+        }).then(function (body) {
           if (!response.ok) {
-            throw new Error(body && body.description ? body.description : "the server answered " + response.status);
+            throw new Error(body && body.description ? body.description : "whib answered " + response.status + ". Try again in a moment.");
           }
           return body;
         });
@@ -122,8 +132,23 @@
             marker.setLatLng(from);
           });
         }
-        setStatus(marker.place.name + " was not moved: " + error.message);
+        sayFailure(marker.place.name + " was not moved. " + error.message);
       });
+  }
+
+  // sayFailure says what went wrong in the status line, as an alert, and
+  // under the map, where a pin was dragged or a popup used.
+  function sayFailure(text) {
+    var message = document.getElementById("curate-message");
+    if (message) {
+      message.className = "form-error";
+      message.setAttribute("role", "alert");
+      message.textContent = text;
+    }
+    var mapStatus = document.getElementById("map-status");
+    if (mapStatus) {
+      mapStatus.textContent = text;
+    }
   }
 
   // setStatus says text in the status line (a live region that stays on
@@ -156,10 +181,146 @@
     button.textContent = "Undo";
     button.setAttribute("aria-label", "Undo: " + String(summary || "").replace(/\.$/, ""));
     button.addEventListener("click", function () {
-      window.htmx.ajax("POST", url, { target: "#curate-status", swap: "none" });
+      window.htmx.ajax("POST", url, { source: button, target: "#curate-status", swap: "none" });
     });
     status.appendChild(button);
   }
+
+  // The keyboard's place. A request made from a list entry (Edit, Save,
+  // Cancel, Delete) or from Undo replaces or removes the control that made
+  // it, and the browser would leave focus on <body>. Focus moves into what
+  // opens (the edit form's first field), back to where it came from when
+  // that closes (the entry's Edit), to the next entry after a delete (the
+  // previous one, or the list's heading, when none), and to the status
+  // line's Redo after an Undo.
+  var origin = null; // {kind, control, list, index}
+
+  function watchFocus() {
+    document.addEventListener("click", function (event) {
+      var control = event.target.closest && event.target.closest("button, a[href]");
+      origin = control ? originOf(control) : origin;
+    }, true);
+    document.addEventListener("keydown", function (event) {
+      var form = event.key === "Escape" && event.target.closest && event.target.closest("li form.edit-place");
+      var cancel = form && form.querySelector('button[hx-get$="/item"]');
+      if (cancel && !event.defaultPrevented) {
+        event.preventDefault();
+        cancel.click();
+      }
+    });
+    document.addEventListener("htmx:after:swap", settleFocus);
+    document.addEventListener("htmx:finally:request", function () {
+      // After htmx has settled (and focused any [autofocus] it swapped in).
+      setTimeout(function () {
+        settleFocus();
+        origin = null;
+      }, 0);
+    });
+  }
+
+  // originOf is what a click on control may need to put focus back: the
+  // list entry's place in its list.
+  function originOf(control) {
+    var kind = control.id === "curate-undo" ? "undo" :
+      control.closest("form.edit-place") ? "close" :
+      /^Edit /.test(control.getAttribute("aria-label") || "") ? "edit" :
+      /^Delete /.test(control.getAttribute("aria-label") || "") ? "delete" : "";
+    if (!kind) {
+      return null;
+    }
+    var entry = control.closest("li[data-place-id]") ||
+      (control.dataset.placeId ? document.getElementById("place-" + control.dataset.placeId) : null);
+    var list = entry ? entry.parentElement : null;
+    var index = list ? Array.prototype.indexOf.call(list.children, entry) : -1;
+    return { kind: kind, control: control, list: list, index: index };
+  }
+
+  function settleFocus() {
+    var active = document.activeElement;
+    if (!origin || (active && active !== document.body && active.isConnected)) {
+      return; // focus is somewhere still: leave it there
+    }
+    var next = focusTarget(origin);
+    if (next) {
+      next.focus();
+    }
+  }
+
+  function focusTarget(o) {
+    var entries = o.list && o.list.isConnected ? Array.prototype.filter.call(o.list.children, function (e) {
+      return e.matches("li[data-place-id]");
+    }) : [];
+    var entry = entries[o.index];
+    if (o.kind === "undo") {
+      return document.getElementById("curate-undo") || listHeading();
+    }
+    if (o.kind === "delete") {
+      entry = entry || entries[o.index - 1];
+      return entry ? entryFocus(entry) : listHeading();
+    }
+    if (!entry) {
+      return listHeading();
+    }
+    var form = entry.querySelector("form.edit-place");
+    if (form) {
+      return form.querySelector('[aria-invalid="true"]') || form.querySelector("input:not([type=hidden]), textarea");
+    }
+    return entry.querySelector('button[aria-label^="Edit "]') || entryFocus(entry);
+  }
+
+  // entryFocus is where Tab first stops in a list entry.
+  function entryFocus(entry) {
+    return entry.hasAttribute("tabindex") ? entry : entry.querySelector("a[href], button, input");
+  }
+
+  function listHeading() {
+    var heading = document.getElementById("places-heading");
+    if (heading && !heading.hasAttribute("tabindex")) {
+      heading.setAttribute("tabindex", "-1");
+    }
+    return heading;
+  }
+
+  // watchFailures says, where it was asked, that a request of the list
+  // (Edit, Save, Cancel, Delete, Undo) got no answer; an answer of the
+  // server's, even a refusal, says itself.
+  function watchFailures() {
+    document.addEventListener("htmx:error", function (event) {
+      var ctx = event.detail && event.detail.ctx;
+      var source = ctx && ctx.sourceElement;
+      if (!ctx || ctx.response || !source || !source.closest) {
+        return;
+      }
+      var form = source.closest("form.edit-place");
+      var entry = source.closest("li[data-place-id]");
+      if (form && form.isConnected) {
+        sayIn(form, "form-error", "The change was not saved. " + UNREACHABLE, form.firstElementChild);
+      } else if (entry && entry.isConnected) {
+        var name = entry.querySelector(".place-name");
+        var what = /^Delete /.test(source.getAttribute("aria-label") || "") ? " was not deleted. " : " could not be opened for editing. ";
+        sayIn(entry, "entry-error", (name ? name.textContent : "The place") + what + UNREACHABLE, null);
+      } else if (source.id === "curate-undo" || source.dataset.placeId) {
+        sayFailure((source.id === "curate-undo" ? "Nothing was undone. " : "Nothing was deleted. ") + UNREACHABLE);
+      }
+    });
+  }
+
+  // sayIn puts an alert into box (before before, or at its end), in place
+  // of the one it said last.
+  function sayIn(box, className, text, before) {
+    var old = box.querySelector(":scope > .request-failed");
+    if (old) {
+      old.remove();
+    }
+    var alert = document.createElement("p");
+    alert.className = className + " request-failed";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    box.insertBefore(alert, before || null);
+  }
+
+  watchFocus();
+  watchFailures();
 
   if (window.whib) {
     start(window.whib);

@@ -33,6 +33,7 @@ func declaredEvents(t *testing.T) map[string]string {
 var platformEvents = []string{
 	"DOMContentLoaded", "change", "click", "focusout", "hashchange", "input",
 	"keydown", "keypress", "keyup", "mousedown", "mouseleave", "submit", "wheel",
+	"pointerdown", "pointermove", "pointerup", "pointercancel",
 	"htmx:after:swap", "htmx:error", "htmx:finally:request",
 }
 

@@ -256,6 +256,26 @@
     document.documentElement.dataset.findResults = String(count);
   });
 
+  // A search that got no answer says so under the field, where the person
+  // is typing (an answer of the server's, even a refusal, brings its own
+  // note).
+  document.addEventListener("htmx:error", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    var popup = popupOf();
+    if (!ctx || ctx.response || ctx.sourceElement !== input() || !popup) {
+      return;
+    }
+    setOpen(false);
+    popup.querySelectorAll('[role="option"]').forEach(function (option) {
+      option.remove();
+    });
+    var note = popup.querySelector(".find-note") || document.createElement("p");
+    note.className = "find-note";
+    note.setAttribute("role", "alert");
+    note.textContent = "The search could not reach whib. Check your connection and try again.";
+    popup.appendChild(note);
+  });
+
   // A coordinate pair pasted or typed into the latitude field fills both.
   var PAIR = /^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*[,;]?\s+([-+]?\d{1,3}(?:\.\d+)?)\s*$|^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*[,;]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$/;
   document.addEventListener("input", function (event) {

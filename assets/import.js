@@ -38,7 +38,7 @@
       var alert = document.createElement("p");
       alert.className = "form-error";
       alert.setAttribute("role", "alert");
-      alert.textContent = "The file could not be sent: the server did not answer. Check your connection and try again; nothing was imported.";
+      alert.textContent = "The file could not be sent: could not reach whib. Check your connection and try again; nothing was imported.";
       report.replaceChildren(alert);
     });
   }

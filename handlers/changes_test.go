@@ -180,8 +180,8 @@ func TestTheStatusLineOffersUndoForEveryChange(t *testing.T) {
 	}
 	_, body = app.Do(writer, apptest.Request{Method: "PATCH", Path: "/places/" + idOf(t, app, "Linz"), Header: htmx, Body: "name=Linz an der Donau"})
 	undoIn("an edit", body)
-	if !strings.Contains(between(body, `id="curate-status"`, "</div>"), "autofocus") {
-		t.Error("a saved inline edit does not move the keyboard to Undo")
+	if strings.Contains(between(body, `id="curate-status"`, "</div>"), "autofocus") {
+		t.Error("a saved inline edit takes the keyboard away from its entry to Undo")
 	}
 	var csv bytes.Buffer
 	mw := multipart.NewWriter(&csv)

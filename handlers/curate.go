@@ -111,8 +111,9 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 		if onEditPage {
 			w.Header().Set("HX-Redirect", "/#places")
 		}
-		// The saved form goes: the keyboard goes to Undo.
-		edited := views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message, undoOf(res.Change, true))
+		// The saved form goes: the keyboard goes back to the entry's Edit
+		// (curate.js), and Undo waits in the status line.
+		edited := views.PlaceEdited(res.Place, res.Snapshot.ETag(res.Place), a.countryOf(res.Place), message, undoOf(res.Change, false))
 		if res.Changed && store.PlaceKey(placeOr(before, id)) == store.PlaceKey(res.Place) {
 			// A visit's date or note: its place's entry, with all its visits.
 			edited = templ.Join(edited, a.placesAgain(res.Snapshot, res.Place))
@@ -157,7 +158,8 @@ func (a *app) deletePlace(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("HX-Trigger", triggerJSON(placesChangedEvent, changed))
 		w.Header().Set("HX-Reswap", "none")
 		return a.render(w, r, http.StatusOK, templ.Join(
-			views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, true), placeCount(res.Snapshot), a.geoView(res.Snapshot)),
+			// The keyboard goes to the next entry (curate.js).
+			views.PlaceDeleted(old[len(old)-1], twins, message, undoOf(res.Change, false), placeCount(res.Snapshot), a.geoView(res.Snapshot)),
 			a.placesAgain(res.Snapshot, res.Place))) // the place's entry, with the visits it has left
 	}
 	http.Redirect(w, r, "/#places", http.StatusSeeOther)

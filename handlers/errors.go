@@ -98,7 +98,9 @@ type inPlace interface {
 
 // formError is a refusal of what a person typed into a place form. It
 // carries their input, so the answer shows the form again with it and the
-// errors next to their fields instead of losing it.
+// errors next to their fields instead of losing it; any other failure
+// (GitHub down, a session expired) is said in the form too, where the
+// person pressed Save.
 type formError struct {
 	err error
 	in  placeInput
@@ -152,8 +154,6 @@ func (e *formError) fragment(p problem) templ.Component {
 	case e.editing == "":
 		// The add form shows every failure itself: its alert is inside it.
 		return views.PlaceForm(f)
-	case !e.refusesInput(p):
-		return nil
 	case e.onEditPage:
 		return views.EditPageForm(e.editing, e.etag, f)
 	}
