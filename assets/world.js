@@ -32,7 +32,7 @@
     var outlineStyle = { className: "world-outline", color: "#8a8f98", weight: 1, fillColor: "#f2efe6", fillOpacity: 1 };
     var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
     var visited = L.layerGroup().addTo(map);
-    var regions = visitedRegions(map, hook.places);
+    var regions = visitedRegions(map, hook);
     L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { collapsed: false, position: "topright" }).addTo(map);
 
     // The whole world (about 75 KB) is only loaded when the tiles cannot
@@ -112,16 +112,11 @@
       });
     // A year chosen, a place added, changed or deleted (app.js).
     document.addEventListener(EVENTS.VISITS_SHOWN, function (event) {
-      shade((event.detail && event.detail.places) || []).catch(function () {
+      var places = (event.detail && event.detail.places) || [];
+      shade(places).catch(function () {
         document.documentElement.dataset.worldError = "true";
       });
-    });
-    // Places added, edited or imported (htmx) can bring new regions.
-    document.addEventListener(EVENTS.PLACE_ADDED, function (event) {
-      regions.add([event.detail]);
-    });
-    document.addEventListener(EVENTS.PLACES_CHANGED, function (event) {
-      regions.add((event.detail && event.detail.added) || []);
+      regions.show(places);
     });
   }
 
@@ -131,51 +126,74 @@
   var REGIONS_PER_REQUEST = 500;
 
   // visitedRegions is the "Visited regions" layer. The first time it is
-  // switched on it loads the outlines of the places' regions (their
-  // "region" codes, sorted, as the countries' shading does); regions of
-  // places added later load then, or at once while it is on.
-  function visitedRegions(map, placesLoaded) {
+  // switched on it loads the outlines of the regions of the visits shown
+  // (their "region" codes, sorted, as the countries' shading does), each
+  // once; afterwards it follows what app.js shows (a year chosen, a place
+  // added, changed or deleted), loading only regions not seen before.
+  function visitedRegions(map, hook) {
     var style = { className: "world-region", color: "#7a3e9d", weight: 1, fillColor: "#7a3e9d", fillOpacity: 0.25 };
-    var layer = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
-    var known = {}; // codes loaded or to be
-    var later = []; // codes of places added before the layer was first shown
-    var requested = false;
-    var fresh = function (places) {
-      var codes = [];
-      (places || []).forEach(function (place) {
-        var code = String((place && place.region) || "");
-        if (REGION_CODE.test(code) && !known[code]) {
-          known[code] = true;
-          codes.push(code);
+    var layer = L.layerGroup();
+    var outlines = {}; // code → its outline, once loaded
+    var requested = {}; // codes loaded or being loaded
+    var wanted = {}; // codes of the visits shown
+    var switchedOn = false;
+    var showWanted = function () {
+      Object.keys(outlines).forEach(function (code) {
+        if (wanted[code]) {
+          layer.addLayer(outlines[code]);
+        } else {
+          layer.removeLayer(outlines[code]);
         }
       });
-      return codes;
     };
-    var fetchCodes = function (codes) {
+    var fetchWanted = function () {
+      var codes = Object.keys(wanted).filter(function (code) {
+        return !requested[code];
+      });
       codes.sort();
       var requests = [];
       for (var i = 0; i < codes.length; i += REGIONS_PER_REQUEST) {
         requests.push(load("/regions.geojson?codes=" + codes.slice(i, i + REGIONS_PER_REQUEST).join(",")));
       }
+      codes.forEach(function (code) {
+        requested[code] = true;
+      });
       return Promise.all(requests).then(function (collections) {
         collections.forEach(function (data) {
-          layer.addData(data);
+          (data.features || []).forEach(function (feature) {
+            var code = String((feature.properties && feature.properties.code) || "");
+            if (!outlines[code]) {
+              outlines[code] = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
+            }
+            outlines[code].addData(feature);
+          });
         });
+        showWanted();
       });
     };
+    var show = function (places) {
+      wanted = {};
+      (places || []).forEach(function (place) {
+        var code = String((place && place.region) || "");
+        if (REGION_CODE.test(code)) {
+          wanted[code] = true;
+        }
+      });
+      showWanted();
+      return switchedOn ? fetchWanted() : Promise.resolve();
+    };
     map.on("overlayadd", function (event) {
-      if (event.layer !== layer || requested) {
+      if (event.layer !== layer || switchedOn) {
         return;
       }
-      requested = true;
-      placesLoaded
+      switchedOn = true;
+      hook.places
         .catch(function () {
           return [];
         })
         .then(function (places) {
-          var codes = fresh(places).concat(later);
-          later = [];
-          return fetchCodes(codes);
+          // The visits app.js shows, plans aside (whib.shown).
+          return show(typeof hook.shown === "function" ? hook.shown() : places);
         })
         .then(function () {
           document.documentElement.dataset.regionsReady = "true";
@@ -184,20 +202,14 @@
           document.documentElement.dataset.regionsError = "true";
         });
     });
-    var add = function (places) {
-      var codes = fresh(places);
-      if (codes.length === 0) {
-        return;
-      }
-      if (!requested) {
-        later = later.concat(codes);
-        return;
-      }
-      fetchCodes(codes).catch(function () {
-        document.documentElement.dataset.regionsError = "true";
-      });
+    return {
+      layer: layer,
+      show: function (places) {
+        show(places).catch(function () {
+          document.documentElement.dataset.regionsError = "true";
+        });
+      },
     };
-    return { layer: layer, add: add };
   }
 
   function load(url) {

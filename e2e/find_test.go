@@ -192,3 +192,32 @@ func TestVisitedRegionsLoadWhenTheirLayerIsSwitchedOn(t *testing.T) {
 		li.querySelector(".place-name").textContent === "Linz").querySelector(".place-name").click()`))
 	b.until("its popup says where it is", `() => (document.querySelector(".leaflet-popup-content") || {}).textContent?.startsWith("Linz · Upper Austria, Austria 🇦🇹")`)
 }
+
+// A year chosen above the map shades that year's regions only, as it does
+// its countries: the regions of other years' visits go, and come back with
+// them.
+func TestAYearShadesItsOwnRegions(t *testing.T) {
+	loadGeo(t)
+	seed := "name,latitude,longitude,visited,note\n" +
+		"Graz,47.0707,15.4395,2019,\n" +
+		"Lima,-12.0464,-77.0428,2024-03,\n" +
+		"Taipei,25.0330,121.5654,,\n"
+	app := apptest.New(t, apptest.WithCSV([]byte(seed)), apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.do("switch on the visited regions", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+		.find(l => l.textContent.trim() === "Visited regions").querySelector("input").click()`))
+	const regionPaths = `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-region").length`
+	b.until("the three places' regions are shaded", `() => document.documentElement.dataset.regionsReady === "true" &&
+		(`+regionPaths+`)() === 3`)
+
+	b.do("choose 2024 above the map", chromedp.SetValue(chromedp.CSS("#year-filter"), "2024"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("year-filter").dispatchEvent(new Event("change", {bubbles: true}))`))
+	b.until("only Lima's region is shaded", `() => document.documentElement.dataset.markersReady === "1" && (`+regionPaths+`)() === 1`)
+
+	b.do("choose every year again", chromedp.SetValue(chromedp.CSS("#year-filter"), ""),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("year-filter").dispatchEvent(new Event("change", {bubbles: true}))`))
+	b.until("the three regions are shaded again", `() => document.documentElement.dataset.markersReady === "3" && (`+regionPaths+`)() === 3`)
+}
