@@ -246,7 +246,7 @@
           showSummary(summary, text, stats);
         }
         if (credit) {
-          credit.textContent = text + " · Where Have I Been";
+          credit.textContent = text + " · " + (credit.parentNode.dataset.title || "");
         }
       })
       .catch(function () {
