@@ -438,7 +438,7 @@
     box.appendChild(textElement("strong", "place-popup", group.name));
     var country = countryLabel(group.visits[0].place);
     if (country) {
-      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria 🇦🇹"
+      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria"
     }
     box.appendChild(coordinatesLine(group.where));
     var visits = visitList(state, group);
@@ -647,16 +647,11 @@
     return match ? match[1] : "";
   }
 
-  // countryLabel is "Styria, Austria 🇦🇹" from a place's region_name,
-  // country and country_name.
+  // countryLabel is "Styria, Austria" from a place's region_name and
+  // country_name; no flag emoji, which need a font many systems lack.
   function countryLabel(place) {
-    var code = String(place.country || "");
     var name = String(place.country_name || "");
     var region = String(place.region_name || "");
-    if (/^[A-Z]{2}$/.test(code)) {
-      var flag = String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
-      name = name ? name + " " + flag : flag;
-    }
     return region && name ? region + ", " + name : name;
   }
 
