@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"net/http"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -82,5 +84,35 @@ func TestAReadOnlyMapOnThisComputerSaysHowToTrySigningIn(t *testing.T) {
 	_, page = public.Do(nil, apptest.Request{Method: "GET", Path: "/"})
 	if !strings.Contains(page, "This map is read-only here") || strings.Contains(page, "-dev") {
 		t.Error("a read-only map on a public address tells visitors to run go run . -dev")
+	}
+}
+
+// TestTheReadmeCountsWhatTheSampleShows: every "N places in N countries
+// (on N continents)" of the README is what the map page says of the
+// sample a first `go run .` shows (store/default_places.csv).
+func TestTheReadmeCountsWhatTheSampleShows(t *testing.T) {
+	loadGeo(t)
+	sample, err := os.ReadFile("../store/default_places.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := apptest.New(t, apptest.WithCSV(sample))
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	shown := regexp.MustCompile(`<div id="places-summary" class="places-summary"><p>([^<]+)</p>`).FindStringSubmatch(page)
+	if shown == nil {
+		t.Fatal("the map page has no stats line")
+	}
+	figures := regexp.MustCompile(`\d+ places in \d+ countries( on \d+ continents)?`).FindAllString(string(readme), -1)
+	if len(figures) == 0 {
+		t.Fatal("the README gives no figures of the sample")
+	}
+	for _, f := range figures {
+		if !strings.HasPrefix(shown[1], f) {
+			t.Errorf("the README says %q; the sample's page says %q", f, shown[1])
+		}
 	}
 }
