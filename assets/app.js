@@ -15,13 +15,24 @@
   // wait for MARKERS_READY or the data-markers-ready attribute.
   var EVENTS = window.whibEvents;
   var FETCH_TIMEOUT_MS = 20000;
-  var FIT_PADDING = [32, 32];
+  // FIT_PADDING_* keep room around the places when the map fits them: a pin
+  // stands 41 px above its point, so the top needs more than the sides,
+  // or the northernmost pin's head is cut by the map's edge.
+  var FIT_PADDING_TOP_LEFT = [32, 56];
+  var FIT_PADDING_BOTTOM_RIGHT = [32, 24];
   var FIT_MAX_ZOOM = 10;
   // Below this width the add-place panel is a bottom sheet (app.css).
   var SHEET_MEDIA = "(max-width: 63.99rem)";
   // Room kept around the pending pin (its height and label) when panning.
   var DRAFT_MARGIN = 72;
   var removeDraftPin = function () {};
+
+  // padded is Leaflet options with the room FIT_PADDING_* keep.
+  function padded(options) {
+    options.paddingTopLeft = FIT_PADDING_TOP_LEFT;
+    options.paddingBottomRight = FIT_PADDING_BOTTOM_RIGHT;
+    return options;
+  }
 
   function start() {
     var mapElement = document.getElementById("map");
@@ -43,7 +54,7 @@
     });
     // Open on the places, so no tiles are fetched for a view left at once.
     if (config.bounds) {
-      map.fitBounds(config.bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+      map.fitBounds(config.bounds, padded({ maxZoom: FIT_MAX_ZOOM, animate: false }));
     } else {
       map.setView(config.center, config.zoom);
     }
@@ -137,6 +148,10 @@
       },
       // Coordinates as the form writes them.
       sixDecimals: sixDecimals,
+      // find.js: the near-duplicate question's Cancel drops the pin.
+      removeDraft: function () {
+        removeDraft(state);
+      },
       eachMarker: function (fn) {
         Object.keys(state.groups).forEach(function (key) {
           fn(state.groups[key].marker);
@@ -282,7 +297,7 @@
       var bounds = L.latLngBounds(markers.map(function (m) {
         return m.getLatLng();
       }));
-      state.map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+      state.map.fitBounds(bounds, padded({ maxZoom: FIT_MAX_ZOOM, animate: false }));
     }
   }
 
@@ -566,20 +581,23 @@
     return now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
   }
 
-  // coordinatesLine shows a place's coordinates as selectable text with a
-  // button that copies them.
+  // coordinatesLine shows a place's coordinates as a person reads them (six
+  // decimals, about 10 cm) with a button that copies them as stored, every
+  // digit (data-coordinates).
   function coordinatesLine(where) {
     var line = document.createElement("span");
     line.className = "place-popup-coords";
-    line.appendChild(textElement("code", "", where));
+    line.dataset.coordinates = where;
+    var shown = where.split(", ").map(readableDegrees).join(", ");
+    line.appendChild(textElement("code", "", shown));
     if (navigator.clipboard && navigator.clipboard.writeText) {
       var copy = document.createElement("button");
       copy.type = "button";
       copy.className = "link-button";
       copy.textContent = "Copy";
-      copy.setAttribute("aria-label", "Copy the coordinates " + where);
+      copy.setAttribute("aria-label", "Copy the coordinates " + shown);
       copy.addEventListener("click", function () {
-        navigator.clipboard.writeText(where).then(function () {
+        navigator.clipboard.writeText(line.dataset.coordinates).then(function () {
           copy.textContent = "Copied";
         }, function () {
           copy.textContent = "Select and copy";
@@ -692,7 +710,7 @@
       state.count += 1;
     }
     if (!stayPut && state.layer.hasLayer(group.marker)) {
-      state.map.panInside(group.marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+      state.map.panInside(group.marker.getLatLng(), padded({ animate: !state.calm }));
     }
     offerYear(place.visited);
     markersReady(state.count);
@@ -904,6 +922,17 @@
       input.value = value;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
+  }
+
+  // readableDegrees is a stored coordinate to at most six decimals, without
+  // trailing zeros: "25.031224572388727" reads "25.031225", "47.07" stays.
+  function readableDegrees(text) {
+    var value = Number(text);
+    if (text === "" || !isFinite(value)) {
+      return text;
+    }
+    var rounded = Number(value.toFixed(6));
+    return String(rounded === 0 ? 0 : rounded);
   }
 
   function sixDecimals(value) {

@@ -116,3 +116,20 @@ func TestTheReadmeCountsWhatTheSampleShows(t *testing.T) {
 		}
 	}
 }
+
+// TestTheEmbedsNoScriptTextPointsToTheWholeMap: the embed has no list, so
+// without JavaScript it sends the reader to the page that has one.
+func TestTheEmbedsNoScriptTextPointsToTheWholeMap(t *testing.T) {
+	app := apptest.New(t)
+	_, embed := app.Do(nil, apptest.Request{Method: "GET", Path: "/embed"})
+	if strings.Contains(embed, "in the list below") {
+		t.Error(`the embed, which has no list, says "Every place is in the list below"`)
+	}
+	if !strings.Contains(embed, `<a href="/" target="_blank" rel="noopener">Every place is listed on the full page</a>`) {
+		t.Error("the embed's no-JavaScript text does not link to the full page")
+	}
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	if !strings.Contains(page, "Every place is in the list below.") {
+		t.Error("the map page's no-JavaScript text no longer points to its list")
+	}
+}
