@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"github.com/whib/whib/auth/devoidc"
+	"github.com/whib/whib/geo"
 	"github.com/whib/whib/internal/apptest"
 	"github.com/whib/whib/store/githubtest"
 )
@@ -23,6 +27,14 @@ import (
 // startRun runs whib as `go run .` would, with the given environment, and
 // returns its base URL once it listens. The server stops with the test.
 func startRun(t *testing.T, env map[string]string, args ...string) (string, <-chan error, context.CancelFunc) {
+	t.Helper()
+	base, _, stopped, cancel := launch(t, env, args...)
+	return base, stopped, cancel
+}
+
+// launch is startRun that also returns what whib printed before it
+// listened (-dev's instructions).
+func launch(t *testing.T, env map[string]string, args ...string) (string, string, <-chan error, context.CancelFunc) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, logs := io.Pipe()
@@ -32,17 +44,20 @@ func startRun(t *testing.T, env map[string]string, args ...string) (string, <-ch
 		done <- run(ctx, args, getenv, logs, io.Discard)
 		logs.Close()
 	}()
-	addr := make(chan string, 1)
+	type started struct{ base, printed string }
+	addr := make(chan started, 1)
 	go func() {
 		listening := regexp.MustCompile(`address=(http://\S+)`)
 		scanner := bufio.NewScanner(out)
+		var printed strings.Builder
 		for scanner.Scan() {
 			if m := listening.FindStringSubmatch(scanner.Text()); m != nil {
 				select {
-				case addr <- m[1]:
+				case addr <- started{m[1], printed.String()}:
 				default:
 				}
 			}
+			printed.WriteString(scanner.Text() + "\n")
 		}
 	}()
 	stopped := make(chan error, 1)
@@ -56,14 +71,14 @@ func startRun(t *testing.T, env map[string]string, args ...string) (string, <-ch
 		close(stopped)
 	}()
 	select {
-	case base := <-addr:
-		return base, stopped, cancel
+	case s := <-addr:
+		return s.base, s.printed, stopped, cancel
 	case err := <-stopped:
 		t.Fatalf("run stopped before listening: %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not start listening within 10s")
 	}
-	return "", nil, nil
+	return "", "", nil, nil
 }
 
 func TestRunServesTheTalksPlacesWithNoConfiguration(t *testing.T) {
@@ -320,4 +335,66 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestTheDevMachineCurlAddsAPlaceNotOnTheSample runs the commands
+// `go run . -dev` prints, in a shell as a reader pastes them: they add a
+// place, and one that is nowhere near the sample's, so the map visibly
+// gains a pin.
+func TestTheDevMachineCurlAddsAPlaceNotOnTheSample(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatalf("this test runs the printed curl commands: %v", err)
+	}
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(free.Addr().(*net.TCPAddr).Port)
+	free.Close()
+	base, printed, _, _ := launch(t, map[string]string{"PORT": port, "PLACES_FILE": filepath.Join(t.TempDir(), "places.csv")}, "-dev")
+	sample := placesAt(t, base)
+
+	from := strings.Index(printed, "TOKEN=$(")
+	to := strings.Index(printed[max(from, 0):], "/places\n")
+	if from < 0 || to < 0 {
+		t.Fatalf("-dev printed no token and add commands:\n%s", printed)
+	}
+	script := printed[from:from+to+len("/places")] + ` -s -o /dev/stderr -w '%{http_code}'`
+	var answer strings.Builder
+	cmd := exec.CommandContext(t.Context(), "bash", "-c", script)
+	cmd.Stderr = &answer
+	status, err := cmd.Output()
+	if err != nil || string(status) != "201" {
+		t.Fatalf("the printed commands answered %q (%v): %s\n%s", status, err, answer.String(), script)
+	}
+	after := placesAt(t, base)
+	if len(after) != len(sample)+1 {
+		t.Fatalf("the map has %d places after the printed add, want %d", len(after), len(sample)+1)
+	}
+	added := after[len(after)-1]
+	for _, p := range sample {
+		if d := geo.DistanceMeters(p.Latitude, p.Longitude, added.Latitude, added.Longitude); d < 100_000 {
+			t.Errorf("the printed curl adds %s, %.0f km from the sample's %s: a visitor sees no new pin", added.Name, d/1000, p.Name)
+		}
+	}
+}
+
+type listedPlace struct {
+	Name      string  `json:"name"`
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
+func placesAt(t *testing.T, base string) []listedPlace {
+	t.Helper()
+	resp, err := http.Get(base + "/places")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var places []listedPlace
+	if err := json.NewDecoder(resp.Body).Decode(&places); err != nil {
+		t.Fatalf("GET /places: %v", err)
+	}
+	return places
 }

@@ -15,7 +15,11 @@
   // wait for MARKERS_READY or the data-markers-ready attribute.
   var EVENTS = window.whibEvents;
   var FETCH_TIMEOUT_MS = 20000;
-  var FIT_PADDING = [32, 32];
+  // FIT_PADDING_* keep room around the places when the map fits them: a pin
+  // stands 41 px above its point, so the top needs more than the sides,
+  // or the northernmost pin's head is cut by the map's edge.
+  var FIT_PADDING_TOP_LEFT = [32, 56];
+  var FIT_PADDING_BOTTOM_RIGHT = [32, 24];
   var FIT_MAX_ZOOM = 10;
   // Below this width the add-place panel is a bottom sheet (app.css).
   var SHEET_MEDIA = "(max-width: 63.99rem)";
@@ -24,6 +28,13 @@
   // How far the sheet is pulled down to close it, in CSS pixels.
   var SWIPE_CLOSE_PX = 64;
   var removeDraftPin = function () {};
+
+  // padded is Leaflet options with the room FIT_PADDING_* keep.
+  function padded(options) {
+    options.paddingTopLeft = FIT_PADDING_TOP_LEFT;
+    options.paddingBottomRight = FIT_PADDING_BOTTOM_RIGHT;
+    return options;
+  }
 
   function start() {
     var mapElement = document.getElementById("map");
@@ -45,7 +56,7 @@
     });
     // Open on the places, so no tiles are fetched for a view left at once.
     if (config.bounds) {
-      map.fitBounds(config.bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+      map.fitBounds(config.bounds, padded({ maxZoom: FIT_MAX_ZOOM, animate: false }));
     } else {
       map.setView(config.center, config.zoom);
     }
@@ -139,6 +150,10 @@
       },
       // Coordinates as the form writes them.
       sixDecimals: sixDecimals,
+      // find.js: the near-duplicate question's Cancel drops the pin.
+      removeDraft: function () {
+        removeDraft(state);
+      },
       eachMarker: function (fn) {
         Object.keys(state.groups).forEach(function (key) {
           fn(state.groups[key].marker);
@@ -294,7 +309,7 @@
       var bounds = L.latLngBounds(markers.map(function (m) {
         return m.getLatLng();
       }));
-      state.map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+      state.map.fitBounds(bounds, padded({ maxZoom: FIT_MAX_ZOOM, animate: false }));
     }
   }
 
@@ -450,7 +465,7 @@
     box.appendChild(textElement("strong", "place-popup", group.name));
     var country = countryLabel(group.visits[0].place);
     if (country) {
-      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria 🇦🇹"
+      box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria"
     }
     box.appendChild(coordinatesLine(group.where));
     var visits = visitList(state, group);
@@ -578,20 +593,23 @@
     return now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
   }
 
-  // coordinatesLine shows a place's coordinates as selectable text with a
-  // button that copies them.
+  // coordinatesLine shows a place's coordinates as a person reads them (six
+  // decimals, about 10 cm) with a button that copies them as stored, every
+  // digit (data-coordinates).
   function coordinatesLine(where) {
     var line = document.createElement("span");
     line.className = "place-popup-coords";
-    line.appendChild(textElement("code", "", where));
+    line.dataset.coordinates = where;
+    var shown = where.split(", ").map(readableDegrees).join(", ");
+    line.appendChild(textElement("code", "", shown));
     if (navigator.clipboard && navigator.clipboard.writeText) {
       var copy = document.createElement("button");
       copy.type = "button";
       copy.className = "link-button";
       copy.textContent = "Copy";
-      copy.setAttribute("aria-label", "Copy the coordinates " + where);
+      copy.setAttribute("aria-label", "Copy the coordinates " + shown);
       copy.addEventListener("click", function () {
-        navigator.clipboard.writeText(where).then(function () {
+        navigator.clipboard.writeText(line.dataset.coordinates).then(function () {
           copy.textContent = "Copied";
         }, function () {
           copy.textContent = "Select and copy";
@@ -659,16 +677,11 @@
     return match ? match[1] : "";
   }
 
-  // countryLabel is "Styria, Austria 🇦🇹" from a place's region_name,
-  // country and country_name.
+  // countryLabel is "Styria, Austria" from a place's region_name and
+  // country_name; no flag emoji, which need a font many systems lack.
   function countryLabel(place) {
-    var code = String(place.country || "");
     var name = String(place.country_name || "");
     var region = String(place.region_name || "");
-    if (/^[A-Z]{2}$/.test(code)) {
-      var flag = String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
-      name = name ? name + " " + flag : flag;
-    }
     return region && name ? region + ", " + name : name;
   }
 
@@ -709,7 +722,7 @@
       state.count += 1;
     }
     if (!stayPut && state.layer.hasLayer(group.marker)) {
-      state.map.panInside(group.marker.getLatLng(), { padding: FIT_PADDING, animate: !state.calm });
+      state.map.panInside(group.marker.getLatLng(), padded({ animate: !state.calm }));
     }
     offerYear(place.visited);
     markersReady(state.count);
@@ -921,6 +934,17 @@
       input.value = value;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
+  }
+
+  // readableDegrees is a stored coordinate to at most six decimals, without
+  // trailing zeros: "25.031224572388727" reads "25.031225", "47.07" stays.
+  function readableDegrees(text) {
+    var value = Number(text);
+    if (text === "" || !isFinite(value)) {
+      return text;
+    }
+    var rounded = Number(value.toFixed(6));
+    return String(rounded === 0 ? 0 : rounded);
   }
 
   function sixDecimals(value) {

@@ -300,4 +300,107 @@
     other.value = longitude;
     other.dispatchEvent(new Event("input", { bubbles: true })); // app.js moves the pin
   });
+
+  // A pair written in degrees, minutes and seconds (48°51'29.6"N
+  // 2°17'40.2"E) is read by the server's parser, the one the form's own
+  // submission uses, through GET /search: its "coordinates" result is the
+  // pair. Only text that holds two axes is sent (two degree signs, or both
+  // a north/south and an east/west letter) and only when pasted or
+  // dropped, so a latitude typed in degrees and minutes is left alone.
+  var AXES = /°[^°]*°|[NS][^A-Za-z]*[EW]|[EW][^A-Za-z]*[NS]/i;
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!target || target.id !== "place-latitude" || !target.form || PAIR.test(target.value) || !AXES.test(target.value)) {
+      return;
+    }
+    if (event.inputType !== "insertFromPaste" && event.inputType !== "insertFromDrop") {
+      return; // typed, the pair is only half there
+    }
+    var other = target.form.elements.namedItem("longitude");
+    if (!other || other.value.trim() !== "") {
+      return;
+    }
+    var pasted = target.value;
+    fetch("/search?q=" + encodeURIComponent(pasted.trim()), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.json() : { results: [] };
+      })
+      .then(function (body) {
+        var pair = (body.results || []).filter(function (r) { return r.kind === "coordinates"; })[0];
+        if (!pair || target.value !== pasted || other.value.trim() !== "") {
+          return; // not a pair, or the person has moved on
+        }
+        target.value = degrees(pair.latitude);
+        other.value = degrees(pair.longitude);
+        other.dispatchEvent(new Event("input", { bubbles: true })); // app.js moves the pin
+      })
+      .catch(function () {
+        // Unread here, the pair is still read when the form is sent.
+      });
+  });
+
+  function degrees(value) {
+    return window.whib && window.whib.sixDecimals ? window.whib.sixDecimals(value) : Number(value).toFixed(6);
+  }
+
+  // The next add starts (a field is typed in or filled from the map): the
+  // last add's confirmation or notice is about a place that is done with,
+  // so it goes.
+  function clearStaleMessages(event) {
+    var form = event.target && event.target.form;
+    if (!form || form.id !== "add-place") {
+      return;
+    }
+    ["form-status", "form-notice"].forEach(function (id) {
+      var message = form.querySelector("#" + id);
+      if (message && message.textContent !== "") {
+        message.textContent = "";
+      }
+    });
+  }
+  document.addEventListener("input", clearStaleMessages);
+  document.addEventListener("change", clearStaleMessages);
+
+  // The near-duplicate question's Cancel: nothing is added, the form and
+  // the pending pin are cleared, and the keyboard goes back to the name.
+  // (Without JavaScript the link reloads the map, which does the same.)
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("#add-place-cancel");
+    var form = cancel && cancel.closest("form");
+    if (!form) {
+      return;
+    }
+    event.preventDefault();
+    ["name", "latitude", "longitude", "visited", "note"].forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && field.value !== undefined) {
+        field.value = "";
+      }
+    });
+    ["form-near", "add-place-cancel"].forEach(function (id) {
+      var element = form.querySelector("#" + id);
+      if (element) {
+        element.remove();
+      }
+    });
+    var nearOK = form.elements.namedItem("near_ok");
+    if (nearOK) {
+      nearOK.remove();
+    }
+    var submit = form.querySelector("#add-place-submit");
+    if (submit) {
+      submit.textContent = "Add place";
+    }
+    if (window.whib && window.whib.removeDraft) {
+      window.whib.removeDraft();
+    }
+    var status = form.querySelector("#form-status");
+    if (status) {
+      status.textContent = "Nothing was added.";
+    }
+    var name = form.elements.namedItem("name");
+    if (name) {
+      name.focus();
+    }
+  });
 })();

@@ -227,13 +227,9 @@
     return rounded.toFixed(4) + "° " + (f < 0 && rounded !== 0 ? negative : positive);
   }
 
+  // countryLabel is the country's name: no flag emoji (see app.js).
   function countryLabel(place) {
-    var code = String(place.country || "");
-    var name = String(place.country_name || "");
-    if (!/^[A-Z]{2}$/.test(code)) {
-      return name;
-    }
-    return name + " " + String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
+    return String(place.country_name || "");
   }
 
   // updateTotals sets the count at once and the summary ("12 places in 4
@@ -256,7 +252,7 @@
           showSummary(summary, text, stats);
         }
         if (credit) {
-          credit.textContent = text + " · Where Have I Been";
+          credit.textContent = text + " · " + (credit.parentNode.dataset.title || "");
         }
       })
       .catch(function () {

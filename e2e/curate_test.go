@@ -56,14 +56,14 @@ func TestWriterEditsDragsDeletesAndUndoesOnTheMap(t *testing.T) {
 	if !strings.Contains(string(app.GitHub.File("places.csv")), "\nTaipei 101,25.031224572388727,121.5683553927796\n") {
 		t.Errorf("the rename is not stored with Taipei's coordinates:\n%s", app.GitHub.File("places.csv"))
 	}
-	if got := b.text("#curate-message"); got != "Rename Taipei to Taipei 101." {
+	if got := b.text("#curate-message"); got != "Renamed to Taipei 101." {
 		t.Errorf("the status says %q after the rename", got)
 	}
 
 	// Drag a marker: the move is saved on drop.
 	before := app.GitHub.File("places.csv")
 	b.dragMarker("Graz", 60, 40)
-	b.until("the move is saved", `() => document.querySelector("#curate-status").textContent.startsWith("Move Graz to ")`)
+	b.until("the move is saved", `() => document.querySelector("#curate-status").textContent.startsWith("Moved Graz.")`)
 	after := app.GitHub.File("places.csv")
 	if bytes.Contains(after, []byte("Graz,47.09113253131379,15.475817295884497\n")) || !bytes.Contains(after, []byte("\nGraz,")) {
 		t.Errorf("after dragging, Graz is stored as before or not at all:\n%s", after)
@@ -296,10 +296,10 @@ func TestEveryChangeOnThePageOffersUndoUntilTheNext(t *testing.T) {
 	// A drag: nothing is asked, and Undo puts the place back, from the
 	// keyboard.
 	b.dragMarker("Graz", 60, 40)
-	b.until("the move offers Undo", `() => document.querySelector("#curate-message").textContent.startsWith("Move Graz to ") &&
-		document.querySelector("#curate-undo")?.getAttribute("aria-label")?.startsWith("Undo: Move Graz to ")`)
+	b.until("the move offers Undo", `() => document.querySelector("#curate-message").textContent === "Moved Graz." &&
+		document.querySelector("#curate-undo")?.getAttribute("aria-label") === "Undo: Moved Graz"`)
 	b.do("undo the move from the keyboard", chromedp.Focus(chromedp.CSS("#curate-undo")), chromedp.KeyEvent("\r"))
-	b.until("Graz is back", `() => document.querySelector("#curate-message").textContent.startsWith("Undo: Move Graz")`)
+	b.until("Graz is back", `() => document.querySelector("#curate-message").textContent === "Graz is as it was."`)
 	if !bytes.Equal(app.GitHub.File("places.csv"), original) {
 		t.Errorf("after undoing the move the file is\n%s", app.GitHub.File("places.csv"))
 	}

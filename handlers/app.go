@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whib/whib/auth"
 	"github.com/whib/whib/events"
 	"github.com/whib/whib/geo"
 	"github.com/whib/whib/shared"
@@ -40,8 +41,11 @@ type app struct {
 	pages       *pageCache
 	data        *dataCache
 	// headers are every answer's security headers (secureHeaders).
-	headers      http.Header
-	embedCSP     string // the Content-Security-Policy, framable by EmbedOrigins (GET /embed)
+	headers  http.Header
+	embedCSP string // the Content-Security-Policy, framable by EmbedOrigins (GET /embed)
+	// onLoopback: BASE_URL is this machine, where `go run . -dev` can
+	// show the signed-in flow.
+	onLoopback   bool
 	writeLimiter limit
 	loginLimiter limit
 	pingLimiter  limit
@@ -68,6 +72,7 @@ func (c Config) Check() error {
 		name string
 		ok   bool
 	}{
+		{"Title", c.Title != ""},
 		{"TileURL", c.TileURL != ""},
 		{"BaseURL", c.BaseURL != ""},
 		{"InlineMarkerLimit", c.InlineMarkerLimit > 0},
@@ -123,9 +128,15 @@ func newApp(d Deps) *app {
 		pingReloads:    &sharedReload{every: pingReloadInterval},
 		searchLimiter:  budget("search", searchPerMinute, "Too many searches from you in a short time. Wait a moment and try again."),
 		changesLimiter: budget("changes", changesPerMinute, tooManyRequests),
+		onLoopback:     isLoopbackURL(cfg.BaseURL),
 	}
 	a.live = a.startLive()
 	return a
+}
+
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && auth.IsLoopbackHost(u.Hostname())
 }
 
 func (a *app) viewAssets() views.Assets {

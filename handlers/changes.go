@@ -189,7 +189,7 @@ func (a *app) undoChange(w http.ResponseWriter, r *http.Request) error {
 		return &statusRefusal{err: err, ofUndo: true}
 	}
 	a.log.Info("change undone", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
-	message := res.Change.Summary + "."
+	message := undoneMessage(res.Change)
 	switch shapeOf(r) {
 	case shapeJSON:
 		return writeJSON(w, http.StatusOK, struct {

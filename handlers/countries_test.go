@@ -180,8 +180,8 @@ func TestMapPageShowsCountriesAndCreditsGeoNames(t *testing.T) {
 	app := apptest.New(t)
 	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
 	for _, want := range []string{
-		`<span class="place-country" data-country="AT" data-region="AT-6">Styria, Austria 🇦🇹</span>`,
-		`<span class="place-country" data-country="TW" data-region="TW-TPE">Taipei, Taiwan 🇹🇼</span>`,
+		`<span class="place-country" data-country="AT" data-region="AT-6">Styria, Austria</span>`,
+		`<span class="place-country" data-country="TW" data-region="TW-TPE">Taipei, Taiwan</span>`,
 		`"country":"BR","country_name":"Brazil"`, // the marker data, for the popups
 		`Place names from <a href="https://www.geonames.org/">GeoNames</a>, <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>`,
 		`data-world-url="/world.geojson?v=`,
@@ -189,6 +189,10 @@ func TestMapPageShowsCountriesAndCreditsGeoNames(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the map page lacks %s", want)
 		}
+	}
+	// Flag emoji need an emoji font: without one they are empty boxes.
+	if strings.ContainsFunc(page, func(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }) {
+		t.Error("the map page shows flag emoji, which render as empty boxes without an emoji font")
 	}
 }
 
@@ -282,7 +286,7 @@ func TestAddedPlaceComesBackWithItsCountry(t *testing.T) {
 	resp, fragment := app.Do(browser, apptest.Request{Method: "POST", Path: "/places",
 		Body:   apptest.Form(map[string]string{"name": "Wien", "latitude": "48.20849", "longitude": "16.37208"}),
 		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, "Austria 🇦🇹") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(fragment, "Austria") {
 		t.Errorf("htmx add = %d, want the list item with its country:\n%s", resp.StatusCode, fragment)
 	}
 	if trigger := resp.Header.Get("HX-Trigger"); !strings.Contains(trigger, `"country":"AT"`) {
@@ -299,7 +303,7 @@ func TestTheListCanBeGroupedByCountry(t *testing.T) {
 		t.Fatalf("GET /?group=country = %d", resp.StatusCode)
 	}
 	// Countries by name: Austria, Brazil, Taiwan, each with its count.
-	headings := []string{"Austria 🇦🇹 · 1 place", "Brazil 🇧🇷 · 8 places", "Taiwan 🇹🇼 · 1 place"}
+	headings := []string{"Austria · 1 place", "Brazil · 8 places", "Taiwan · 1 place"}
 	at := 0
 	for _, h := range headings {
 		i := strings.Index(page[at:], ">"+h+"</h3>")

@@ -96,6 +96,9 @@ func (a *app) editPlace(w http.ResponseWriter, r *http.Request) error {
 	message := "Nothing to change."
 	if res.Changed {
 		message = res.Change.Summary + "."
+		if old := placeOr(before, id); old.ID != "" {
+			message = editedMessage(old, res.Place)
+		}
 		a.log.Info("place edited", "request_id", requestIDFrom(r.Context()), "change", res.Change.Summary, "by", auth.FromContext(r.Context()).Who.String(), "version", res.Snapshot.Version)
 	}
 	switch want {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/whib/whib/internal/apptest"
+	"github.com/whib/whib/internal/whib"
 )
 
 // TestGPXAndKMLDownloadsOpenInAnotherReader reads whib's GPX and KML with
@@ -62,5 +63,34 @@ func TestGPXAndKMLDownloadsOpenInAnotherReader(t *testing.T) {
 		if x, y := rows[1][col["x"]], rows[1][col["y"]]; !strings.HasPrefix(x, "15.4395") || !strings.HasPrefix(y, "47.0707") {
 			t.Errorf("%s first place at x=%s y=%s, want 15.4395, 47.0707", tt.path, x, y)
 		}
+	}
+}
+
+// TestDownloadsAreNamedForTheMapOnlyWhenLinkedAsDownloads: the page's
+// links (?download=1) save a file named for MAP_TITLE; the same addresses
+// fetched by a script stay inline.
+func TestDownloadsAreNamedForTheMapOnlyWhenLinkedAsDownloads(t *testing.T) {
+	app := apptest.New(t)
+	_, page := app.Do(nil, apptest.Request{Method: "GET", Path: "/"})
+	for _, ext := range []string{"csv", "geojson", "gpx", "kml"} {
+		link := `href="/places.` + ext + `?download=1" download`
+		if !strings.Contains(page, link) {
+			t.Errorf("the page has no download link %s", link)
+		}
+		resp, _ := app.Do(nil, apptest.Request{Method: "GET", Path: "/places." + ext + "?download=1"})
+		want := `attachment; filename="Where I have been.` + ext + `"`
+		if cd := resp.Header.Get("Content-Disposition"); cd != want {
+			t.Errorf("GET /places.%s?download=1 Content-Disposition = %q, want %q", ext, cd, want)
+		}
+		resp, _ = app.Do(nil, apptest.Request{Method: "GET", Path: "/places." + ext})
+		if cd := resp.Header.Get("Content-Disposition"); strings.HasPrefix(cd, "attachment") {
+			t.Errorf("GET /places.%s (a script's fetch) Content-Disposition = %q, want it inline", ext, cd)
+		}
+	}
+	named := apptest.New(t, apptest.WithConfig(func(c *whib.Config) { c.Handlers.Title = `Ana's "Reisen" / Österreich` }))
+	resp, _ := named.Do(nil, apptest.Request{Method: "GET", Path: "/places.gpx?download=1"})
+	want := `attachment; filename="Ana's _Reisen_ - _sterreich.gpx"; filename*=utf-8''Ana%27s%20%22Reisen%22%20-%20%C3%96sterreich.gpx`
+	if cd := resp.Header.Get("Content-Disposition"); cd != want {
+		t.Errorf("a title that is not ASCII: Content-Disposition = %q, want %q", cd, want)
 	}
 }

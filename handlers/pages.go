@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -131,6 +132,7 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 	switch {
 	case !a.deps.Auth.Configured():
 		v.ReadOnly = true
+		v.TryDev = a.onLoopback
 	case a.deps.Auth.LoginHint(ctx) != "":
 		v.LoginHint = "Signing in is not possible right now. Try again in a few minutes."
 	}
@@ -166,6 +168,8 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	m := views.Map{
 		Assets:           a.viewAssets(),
 		Viewer:           viewer,
+		Title:            a.cfg.Title,
+		Description:      a.cfg.Description,
 		Total:            total,
 		Page:             page,
 		Pages:            pages,
@@ -190,8 +194,9 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	m.Bounds = boundsOf(view.snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",
-		Description: views.Summary(total, m.Geo),
+		Description: cmp.Or(a.cfg.Description, views.Summary(total, m.Geo)),
 		Image:       a.cfg.BaseURL + "/preview.png?v=" + v.snap.Version,
+		ImageAlt:    views.Summary(total, m.Geo),
 	}
 	return a.withMarkers(m, v.snap)
 }

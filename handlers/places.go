@@ -184,11 +184,12 @@ func (a *app) placesJSON(w http.ResponseWriter, r *http.Request) error {
 
 func (a *app) placesGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	kind, build := a.withCountries("geojson", encodePlacesGeoJSON)
+	a.disposition(w, r, "places.geojson")
 	return a.serveData(w, r, kind, "application/geo+json", build)
 }
 
 func (a *app) placesCSV(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Disposition", `inline; filename="places.csv"`)
+	a.disposition(w, r, "places.csv")
 	return a.serveData(w, r, "csv", "text/csv; charset=utf-8", func(v placesView) ([]byte, error) {
 		if v.filter.IsZero() {
 			return v.snap.Content, nil // the stored file (or the public one), byte for byte

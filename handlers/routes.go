@@ -20,6 +20,12 @@ import (
 // What sign-in decides (the provider's address, the write permission) the
 // handlers ask Deps.Auth, so it is set in one place.
 type Config struct {
+	// Title names the map (MAP_TITLE): the page's heading, its <title>,
+	// the link-preview tags and picture, the embed and download names.
+	Title string
+	// Description is an optional line under the heading (MAP_DESCRIPTION),
+	// and the link previews' description when set.
+	Description     string
 	TileURL         string
 	TileAttribution string
 	// BaseURL is the public address; https turns on HSTS.

@@ -115,7 +115,7 @@ func TestServerFailuresAreLoggedWithTheirCause(t *testing.T) {
 // testConfig is a complete Config as internal/whib passes it.
 func testConfig() Config {
 	return Config{
-		TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080",
+		Title: "Where I have been", TileURL: "http://127.0.0.1:1/{z}/{x}/{y}.png", BaseURL: "http://localhost:8080",
 		InlineMarkerLimit: 2000, ClusterThreshold: 500, ListPageSize: 200, WritesPerMinute: 30, LoginsPerMinute: 20,
 	}
 }

@@ -58,7 +58,7 @@ func (a *app) previewPNG(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range st.geo.Countries {
 			visited = append(visited, c.Code)
 		}
-		return preview.Render(a.deps.Geo.World().Outlines(), points, visited, previewCaption(st.counts.Places, len(visited), st.countriesKnown))
+		return preview.Render(a.deps.Geo.World().Outlines(), points, visited, a.cfg.Title, previewCaption(st.counts.Places, len(visited), st.countriesKnown))
 	})
 }
 

@@ -67,19 +67,16 @@ func rgb(c uint32) color.RGBA {
 	return color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 0xff}
 }
 
-// siteName is printed in the band so the card says whose it is even when a
-// chat app crops the title away.
-const siteName = "Where Have I Been"
-
 // Render draws a Width×Height PNG: the countries of the world layer (as
 // geo's World.Outlines gives them) in plate carrée, the visited ones
-// shaded, each point as a dot and the caption with the site name in a band
-// at the bottom. visited are ISO 3166-1 alpha-2 codes, in any case.
+// shaded, each point as a dot and, in a band at the bottom, the caption and
+// the map's title (MAP_TITLE), so the card says whose map it is even when a
+// chat app crops the page's title away. visited are ISO 3166-1 alpha-2 codes, in any case.
 //
 // Render fails only on a world without polygons: an empty ocean would
 // hide a wrong argument until someone looked at a shared link. It is safe
 // for concurrent use.
-func Render(world []geo.Outline, points []Point, visited []string, caption string) ([]byte, error) {
+func Render(world []geo.Outline, points []Point, visited []string, title, caption string) ([]byte, error) {
 	if !hasPolygons(world) {
 		return nil, errors.New("preview: the world layer has no polygons")
 	}
@@ -87,7 +84,7 @@ func Render(world []geo.Outline, points []Point, visited []string, caption strin
 	draw.Draw(img, img.Bounds(), image.NewUniform(rgb(oceanColour)), image.Point{}, draw.Src)
 	drawWorld(img, world, codeSet(visited))
 	drawDots(img, points)
-	if err := drawBand(img, caption); err != nil {
+	if err := drawBand(img, title, caption); err != nil {
 		return nil, err
 	}
 	return encode(img)

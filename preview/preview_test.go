@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -16,6 +17,9 @@ import (
 	"github.com/whib/whib/geo"
 )
 
+// testTitle is MAP_TITLE's default.
+const testTitle = "Where I have been"
+
 // world is the real world layer, as handlers pass it.
 func world() []geo.Outline { return geo.NewData().World().Outlines() }
 
@@ -23,7 +27,7 @@ func world() []geo.Outline { return geo.NewData().World().Outlines() }
 // test on any error or on a wrong size.
 func render(t testing.TB, points []Point, visited []string, caption string) image.Image {
 	t.Helper()
-	out, err := Render(world(), points, visited, caption)
+	out, err := Render(world(), points, visited, testTitle, caption)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -151,7 +155,7 @@ func TestPointsOffTheMap(t *testing.T) {
 
 func TestAWorldWithoutPolygonsFails(t *testing.T) {
 	for _, w := range [][]geo.Outline{nil, {}, {{Code: "AT"}}} {
-		if _, err := Render(w, []Point{graz}, nil, "x"); err == nil {
+		if _, err := Render(w, []Point{graz}, nil, testTitle, "x"); err == nil {
 			t.Errorf("Render(%v) did not fail", w)
 		}
 	}
@@ -162,7 +166,7 @@ func TestAWorldWithoutPolygonsFails(t *testing.T) {
 func TestHoleWoundLikeItsRing(t *testing.T) {
 	ring := orb.Ring{{-40, -40}, {40, -40}, {40, 40}, {-40, 40}, {-40, -40}}
 	hole := orb.Ring{{-10, -10}, {10, -10}, {10, 10}, {-10, 10}, {-10, -10}}
-	out, err := Render([]geo.Outline{{Code: "BR", Polygons: []orb.Polygon{{ring, hole}}}}, nil, []string{"br"}, "")
+	out, err := Render([]geo.Outline{{Code: "BR", Polygons: []orb.Polygon{{ring, hole}}}}, nil, []string{"br"}, testTitle, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +185,7 @@ func TestConcurrentRender(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			if _, err := Render(w, []Point{graz}, []string{"AT"}, "1 place in 1 country"); err != nil {
+			if _, err := Render(w, []Point{graz}, []string{"AT"}, testTitle, "1 place in 1 country"); err != nil {
 				t.Error(err)
 			}
 		})
@@ -210,10 +214,44 @@ func BenchmarkRender(b *testing.B) {
 		pts := randomPoints(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Render(w, pts, []string{"AT", "BR", "US"}, "11 places in 3 countries"); err != nil {
+				if _, err := Render(w, pts, []string{"AT", "BR", "US"}, testTitle, "11 places in 3 countries"); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// TestTheCardNamesTheMap: the band carries the map's title (MAP_TITLE) on
+// the right, and a long one is cut short before it reaches the caption.
+func TestTheCardNamesTheMap(t *testing.T) {
+	band := func(title string) image.Image {
+		out, err := Render(world(), []Point{graz}, []string{"AT"}, title, "1 place in 1 country")
+		if err != nil {
+			t.Fatalf("Render: %v", err)
+		}
+		img, err := png.Decode(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	differs := func(a, b image.Image, x0, x1 int) bool {
+		for y := 630 - 96; y < 630; y++ {
+			for x := x0; x < x1; x++ {
+				if a.At(x, y) != b.At(x, y) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	mine, ada := band(testTitle), band("Ada's journeys")
+	if !differs(mine, ada, 600, 1200) {
+		t.Error("the band looks the same whatever the map's title")
+	}
+	long := band(strings.Repeat("A very long title for a map ", 10))
+	if differs(mine, long, 0, 560) {
+		t.Error("a long title ran into the caption's half of the band")
 	}
 }

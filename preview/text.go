@@ -39,8 +39,9 @@ const (
 )
 
 // drawBand paints the caption band: the caption on the left, in bold, and
-// the site name on the right, both centred on the band's middle.
-func drawBand(img *image.RGBA, caption string) error {
+// the map's title on the right, both centred on the band's middle. A title
+// longer than half the band is cut short.
+func drawBand(img *image.RGBA, title, caption string) error {
 	f, err := fonts()
 	if err != nil {
 		return err
@@ -55,8 +56,9 @@ func drawBand(img *image.RGBA, caption string) error {
 		return err
 	}
 	defer site.Close()
-	siteW := font.MeasureString(site, siteName).Ceil()
-	drawText(img, site, siteName, Width-bandPad-siteW, siteColour)
+	title = shorten(site, title, Width/2-bandPad)
+	siteW := font.MeasureString(site, title).Ceil()
+	drawText(img, site, title, Width-bandPad-siteW, siteColour)
 
 	room := Width - 3*bandPad - siteW // a pad's gap between the two texts
 	face, text, err := fitCaption(f[0], caption, room)
@@ -96,6 +98,9 @@ func fitCaption(f *opentype.Font, caption string, room int) (font.Face, string, 
 
 // shorten cuts runes off the end of s, adding an ellipsis, until it fits.
 func shorten(face font.Face, s string, room int) string {
+	if font.MeasureString(face, s).Ceil() <= room {
+		return s
+	}
 	r := []rune(s)
 	for len(r) > 0 {
 		r = r[:len(r)-1]

@@ -109,7 +109,7 @@ func TestPagesLoadTheirAssetsFromThePrefix(t *testing.T) {
 	if attr(htmlEl, "lang") != "en" {
 		t.Error(`<html> needs lang="en"`)
 	}
-	if got := text(all(doc, "title", nil)[0]); got != "Where Have I Been" {
+	if got := text(all(doc, "title", nil)[0]); got != "Where I have been" {
 		t.Errorf("title %q", got)
 	}
 }

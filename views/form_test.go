@@ -12,10 +12,10 @@ func TestAddPlaceFormOnlyForTravellersWhoMayWrite(t *testing.T) {
 		name     string
 		viewer   Viewer
 		wantForm bool
-		wantText string
+		wantText string // "": no "Add a place" card at all
 	}{
-		{"anonymous", Viewer{}, false, "Log in to add the places you have been."},
-		{"login impossible", Viewer{LoginHint: "Logging in is switched off."}, false, "Logging in is switched off."},
+		{"anonymous", Viewer{}, false, ""},
+		{"login impossible", Viewer{LoginHint: "Logging in is switched off."}, false, ""},
 		{"signed in, may not write", Viewer{SignedIn: true, Name: "Ana", WriteHint: `Ask the owner for the "write:places" permission.`}, false, `Ask the owner for the "write:places" permission.`},
 		{"signed in, may write", Viewer{SignedIn: true, Name: "Jess", CanWrite: true}, true, "Click the map to fill in the coordinates."},
 	}
@@ -27,8 +27,17 @@ func TestAddPlaceFormOnlyForTravellersWhoMayWrite(t *testing.T) {
 			if got := byID(doc, "add-place") != nil; got != tc.wantForm {
 				t.Fatalf("form shown = %v, want %v", got, tc.wantForm)
 			}
-			panel := all(doc, "section", withClass("add-place-panel"))[0]
-			if got := text(panel); !strings.Contains(got, tc.wantText) {
+			panels := all(doc, "section", withClass("add-place-panel"))
+			if tc.wantText == "" {
+				if len(panels) != 0 {
+					t.Errorf("a visitor gets an \"Add a place\" card: %q", text(panels[0]))
+				}
+				return
+			}
+			if len(panels) != 1 {
+				t.Fatalf("%d add-place cards, want 1", len(panels))
+			}
+			if got := text(panels[0]); !strings.Contains(got, tc.wantText) {
 				t.Errorf("panel says %q, want it to contain %q", got, tc.wantText)
 			}
 		})

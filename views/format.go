@@ -42,7 +42,7 @@ func pageHref(m Map, page int) string {
 	return listQuery(m, m.GroupByCountry, m.OrderByDate, page)
 }
 
-// groupHeading is "Austria 🇦🇹 · 3 places", "2024 · 14 places", or "At
+// groupHeading is "Austria · 3 places", "2024 · 14 places", or "At
 // sea · 1 place".
 func groupHeading(g PlaceGroup) string {
 	name := "No country (at sea)"

@@ -9,7 +9,7 @@ import (
 
 // Country is where a place is, as geo tells it: its country (code,
 // English name, flag) and, where known, the region of it the place lies
-// in (Region.Code "" otherwise). A list entry reads "Styria, Austria 🇦🇹".
+// in (Region.Code "" otherwise). A list entry reads "Styria, Austria".
 type Country struct {
 	geo.Country
 	Region geo.Region
@@ -65,15 +65,14 @@ type Search struct {
 	Note    string // shown instead of results: still loading, too long…
 }
 
-// countryLabel is "Austria 🇦🇹".
+// countryLabel is "Austria": the name alone. Flag emoji need an emoji
+// font, without which they show as empty boxes (or as letters, on
+// Windows), so the page never depends on one.
 func countryLabel(c Country) string {
-	if c.Flag == "" {
-		return c.Name
-	}
-	return c.Name + " " + c.Flag
+	return c.Name
 }
 
-// whereLabel is "Styria, Austria 🇦🇹", or the country alone when the
+// whereLabel is "Styria, Austria", or the country alone when the
 // region is not known.
 func whereLabel(c Country) string {
 	if c.Region.Name == "" {

@@ -47,6 +47,7 @@ func mapModel() Map {
 	places := talkPlaces()
 	return Map{
 		Assets:           Assets{Prefix: "/assets/0123456789"},
+		Title:            "Where I have been",
 		Places:           places,
 		Total:            len(places),
 		Page:             1,
@@ -256,7 +257,7 @@ func TestHeaderShowsTheAccountState(t *testing.T) {
 		wantHref    string
 		notWantHref string
 	}{
-		{"anonymous", Viewer{}, "Log in", "/login", ""},
+		{"anonymous", Viewer{}, "Owner? Sign in to add places", "/login", ""},
 		{"signed in", Viewer{SignedIn: true, Name: "Jess <Temporal>", CanWrite: true}, "Signed in as Jess <Temporal> Log out", "", "/login"},
 		{"login impossible", Viewer{LoginHint: "Signing in is not configured on this server."}, "Signing in is not configured on this server.", "", "/login"},
 	}

@@ -42,6 +42,9 @@ type Viewer struct {
 	WriteHint string // signed in but may not write: short line saying why
 	LoginHint string // non-empty: signing in is impossible right now; shown instead of a working button
 	ReadOnly  bool   // sign-in is not set up here: no Log in at all
+	// TryDev: read-only on a loopback address, where `go run . -dev`
+	// shows the signed-in flow; the page says so.
+	TryDev bool
 	// PrivacyWarning tells a writer what whib cannot hide (the places'
 	// repository is public while some places are kept from the map).
 	PrivacyWarning string
@@ -68,6 +71,9 @@ type Form struct {
 type Map struct {
 	Assets Assets
 	Viewer Viewer
+	// Title names the map (MAP_TITLE): the page's visible heading and
+	// <title>; Description is the optional line under it.
+	Title, Description string
 	// Private says, for a writer, why a place of the list is not on the
 	// public map, by id (hidden area, not published yet).
 	Private map[string]string

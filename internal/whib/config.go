@@ -25,6 +25,8 @@ const (
 	DefaultWritePermission = "write:places"
 	// DefaultMemoryLimit is the soft memory limit when GOMEMLIMIT is unset.
 	DefaultMemoryLimit = 100 << 20
+	// DefaultMapTitle is MAP_TITLE when it is unset.
+	DefaultMapTitle = "Where I have been"
 )
 
 // minSessionTime keeps sessions usable: the cookie is re-issued at most
@@ -104,6 +106,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		GitHubAPIURL:  env("GITHUB_API_URL", "https://api.github.com/"),
 		GitHubTimeout: 60 * time.Second,
 		Handlers: handlers.Config{
+			Title:           env("MAP_TITLE", DefaultMapTitle),
+			Description:     env("MAP_DESCRIPTION", ""),
 			BaseURL:         baseURL,
 			TileURL:         env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
 			TileAttribution: env("TILE_ATTRIBUTION", `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`),

@@ -118,3 +118,24 @@ func TestBuildNamesAMalformedRedisURLWithoutItsPassword(t *testing.T) {
 		t.Errorf("Build with a malformed REDIS_URL: %v, want an error naming REDIS_URL without the password", err)
 	}
 }
+
+// TestTheMapIsNamedByMapTitle: MAP_TITLE and MAP_DESCRIPTION reach the
+// handlers; unset, the map is "Where I have been" with no description.
+func TestTheMapIsNamedByMapTitle(t *testing.T) {
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"MAP_TITLE": " Ada on the road ", "MAP_DESCRIPTION": "Forty years of trains"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Handlers.Title != "Ada on the road" || cfg.Handlers.Description != "Forty years of trains" {
+		t.Errorf("title %q, description %q; want MAP_TITLE's and MAP_DESCRIPTION's", cfg.Handlers.Title, cfg.Handlers.Description)
+	}
+	cfg, err = LoadConfig(emptyEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Handlers.Title != "Where I have been" || cfg.Handlers.Description != "" {
+		t.Errorf("unset: title %q, description %q; want \"Where I have been\" and none", cfg.Handlers.Title, cfg.Handlers.Description)
+	}
+}
