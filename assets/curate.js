@@ -211,7 +211,14 @@
     document.addEventListener("htmx:after:swap", settleFocus);
     document.addEventListener("htmx:finally:request", function () {
       // After htmx has settled (and focused any [autofocus] it swapped in).
+      // A control used meanwhile (a quick Enter on the Edit button just
+      // focused) has an origin of its own, which this request must not
+      // clear.
+      var settling = origin;
       setTimeout(function () {
+        if (origin !== settling) {
+          return;
+        }
         settleFocus();
         origin = null;
       }, 0);
