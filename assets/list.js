@@ -22,9 +22,12 @@
 
   function start() {
     var places = document.getElementById("places");
-    if (!places) {
+    // Once: the list's part of another page, put in this one, never runs
+    // its script again, but nothing here may listen twice.
+    if (!places || places.dataset.listReady === "true") {
       return;
     }
+    places.dataset.listReady = "true";
     var state = { timer: 0, request: 0 };
     document.addEventListener("input", function (event) {
       if (event.target.id !== "place-filter-input") {
