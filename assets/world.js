@@ -139,17 +139,21 @@
       return;
     }
     toggle.setAttribute("aria-label", "Map layers: visited countries and regions");
-    toggle.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== " ") {
+    // Caught on the way down, before Leaflet's own Enter on the button:
+    // that one ignores clicks in the list for a moment, which would lose
+    // a quick Space on the first layer.
+    container.addEventListener("keydown", function (event) {
+      if (event.target !== toggle || (event.key !== "Enter" && event.key !== " ")) {
         return;
       }
       event.preventDefault();
+      event.stopPropagation();
       control.expand();
       var first = container.querySelector("input");
       if (first) {
         first.focus();
       }
-    });
+    }, true);
     container.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && container.classList.contains("leaflet-control-layers-expanded")) {
         event.stopPropagation();
