@@ -21,7 +21,7 @@ import (
 // the repository (next to VERSIONS and update.sh, which are not served) but are
 // served without that segment: Prefix()+"/leaflet/leaflet.js".
 //
-//go:embed events.js app.js find.js world.js curate.js localtime.js import.js live.js app.css favicon.svg vendor/leaflet vendor/markercluster vendor/htmx
+//go:embed events.js app.js find.js world.js curate.js localtime.js import.js live.js list.js app.css favicon.svg vendor/leaflet vendor/markercluster vendor/htmx
 var files embed.FS
 
 // versionLength is how many hex digits of the content hash go into the URL:
@@ -40,6 +40,7 @@ func requiredPaths() []string {
 		"localtime.js",
 		"import.js",
 		"live.js",
+		"list.js",
 		"app.css",
 		"favicon.svg",
 		"leaflet/leaflet.js",

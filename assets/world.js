@@ -33,7 +33,8 @@
     var visitedStyle = { className: "world-visited", color: "#0b5e6b", weight: 1, fillColor: "#0b5e6b", fillOpacity: 0.2 };
     var visited = L.layerGroup().addTo(map);
     var regions = visitedRegions(map, hook);
-    L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { collapsed: false, position: "topright" }).addTo(map);
+    var layers = L.control.layers(null, { "Visited countries": visited, "Visited regions": regions.layer }, { position: "topright" }).addTo(map);
+    keyboardLayers(layers);
 
     // The whole world (about 75 KB) is only loaded when the tiles cannot
     // be: under working tiles it would never be seen.
@@ -120,6 +121,47 @@
     });
   }
 
+
+  // keyboardLayers makes the collapsed layers control one Tab stop (the
+  // map stays a few, however many layers there are) that opens on Enter
+  // or Space with the keyboard on its first layer, and closes on Escape
+  // (back to its button) or when the keyboard leaves it. Collapsed, it
+  // also leaves a phone's small map free (the pin's "New place" label).
+  function keyboardLayers(control) {
+    var container = control.getContainer();
+    var toggle = container.querySelector(".leaflet-control-layers-toggle");
+    if (!toggle) {
+      return;
+    }
+    toggle.setAttribute("aria-label", "Map layers: visited countries and regions");
+    // Caught on the way down, before Leaflet's own Enter on the button:
+    // that one ignores clicks in the list for a moment, which would lose
+    // a quick Space on the first layer.
+    container.addEventListener("keydown", function (event) {
+      if (event.target !== toggle || (event.key !== "Enter" && event.key !== " ")) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      control.expand();
+      var first = container.querySelector("input");
+      if (first) {
+        first.focus();
+      }
+    }, true);
+    container.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && container.classList.contains("leaflet-control-layers-expanded")) {
+        event.stopPropagation();
+        control.collapse();
+        toggle.focus();
+      }
+    });
+    container.addEventListener("focusout", function (event) {
+      if (!container.contains(event.relatedTarget)) {
+        control.collapse();
+      }
+    });
+  }
 
   var REGION_CODE = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
   // GET /regions.geojson takes at most this many codes.

@@ -134,11 +134,12 @@ func TestMapShowsOutlinesWhenTilesCannotBeLoaded(t *testing.T) {
 	if got := b.markerCount(); got != len(storedNames(t, app)) {
 		t.Errorf("the map shows %d markers over the outlines, want %d", got, len(storedNames(t, app)))
 	}
-	// The shading can be switched off.
-	// A click event on the checkbox itself: a mouse press at its position
-	// was sometimes lost while the map was still settling.
-	b.do("switch off the visited countries", chromedp.WaitVisible(chromedp.CSS(".leaflet-control-layers-overlays input")),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector(".leaflet-control-layers-overlays input").click()`))
+	// The shading can be switched off, by keyboard: the layers are one
+	// Tab stop, a button that opens them with the keyboard on the first.
+	b.do("open the map's layers by keyboard", chromedp.Focus(chromedp.CSS(".leaflet-control-layers-toggle")), chromedp.KeyEvent(kb.Enter))
+	b.until("the keyboard is on Visited countries", `() => document.activeElement.matches(".leaflet-control-layers-overlays input") &&
+		document.activeElement.closest("label").textContent.trim() === "Visited countries" && document.activeElement.getClientRects().length > 0`)
+	b.do("switch off the visited countries", chromedp.KeyEvent(" "))
 	b.until("the shading is gone", `() => document.querySelectorAll(".leaflet-visited-pane svg path.world-visited").length === 0`)
 }
 

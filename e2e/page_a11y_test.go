@@ -51,11 +51,46 @@ func (b *tab) accessibilityViolations() []axeViolation {
 	return res.Violations
 }
 
+// noViolations checks the page as it is now in the colour scheme it is
+// shown in, then in the other (light and dark), and leaves it as it was.
 func (b *tab) noViolations(page string) {
 	b.t.Helper()
-	for _, v := range b.accessibilityViolations() {
-		b.t.Errorf("%s: axe %s (%s): %s at %s", page, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "; "))
+	dark := get(b, "read the colour scheme", chromedp.Evaluate[bool](`matchMedia("(prefers-color-scheme: dark)").matches`))
+	for _, scheme := range []bool{dark, !dark} {
+		b.preferDark(scheme)
+		name := page + " (light)"
+		if scheme {
+			name = page + " (dark)"
+		}
+		for _, v := range b.accessibilityViolations() {
+			b.t.Errorf("%s: axe %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "; "))
+		}
 	}
+	b.preferDark(dark)
+}
+
+// preferDark emulates the dark colour scheme (or the light one), reduced
+// motion kept, and waits until the page's background follows.
+func (b *tab) preferDark(dark bool) {
+	b.t.Helper()
+	scheme := "light"
+	if dark {
+		scheme = "dark"
+	}
+	b.call("prefer a "+scheme+" colour scheme", func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}, {Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
+	// Polled: every property change is a (0.01 ms) transition under
+	// reduced motion, settled on the next frame.
+	b.until("the page's background turns "+scheme, `(dark) => {
+		const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+		return dark === (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.2;
+	}`, dark)
+	b.do("let the other transitions settle", chromedp.Evaluate[chromedp.Void](
+		`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))`, awaitPromise))
 }
 
 func TestPagesPassTheWCAGChecks(t *testing.T) {
@@ -155,18 +190,7 @@ func TestTheWheelScrollsThePageAndDarkModeIsDark(t *testing.T) {
 		t.Errorf("three wheel notches over the map changed its zoom from %v to %v", zoom, got)
 	}
 
-	b.call("prefer a dark colour scheme", func(ctx context.Context) error {
-		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}, {Name: "prefers-color-scheme", Value: "dark"}},
-		})
-		return err
-	})
-	// Polled: every property change is a (0.01 ms) transition under
-	// reduced motion, settled on the next frame.
-	b.until("the page's background turns dark", `() => {
-		const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
-		return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.2;
-	}`)
+	b.preferDark(true)
 	b.noViolations("the map in dark mode")
 }
 
@@ -212,4 +236,45 @@ func TestTheAnonymousPageWeighsUnder100KB(t *testing.T) {
 			t.Errorf("an anonymous visitor loads %s", s)
 		}
 	}
+}
+
+// On a phone in dark mode the map's layers control is dark too, and a
+// pin dropped near the map's top right keeps its "New place" label in
+// sight: the control, open, used to cover it.
+func TestOnADarkPhoneTheLayersAreDarkAndLeaveTheNewPinInSight(t *testing.T) {
+	loadGeo(t)
+	app := startApp(t)
+	b := openTab(t)
+	b.do("hold a phone", chromedp.EmulateViewport(390, 844))
+	b.openMap(app.URL + "/")
+	b.preferDark(true)
+	b.signIn(app, "Ada Lovelace", true)
+	b.do("wait for the layers control", chromedp.WaitVisible(chromedp.CSS(".leaflet-control-layers")))
+	dark := get(b, "read the layers control's background", chromedp.Evaluate[bool](`(() => {
+		const [r, g, b] = getComputedStyle(document.querySelector(".leaflet-control-layers")).backgroundColor.match(/\d+/g).map(Number);
+		return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.2;
+	})()`))
+	if !dark {
+		t.Error("in dark mode the map's layers control is light")
+	}
+	at := get(b, "find a spot near the map's top right", chromedp.Evaluate[spot](`(() => {
+		const map = document.getElementById("map");
+		map.scrollIntoView({block: "start"});
+		const box = map.getBoundingClientRect();
+		const x = box.right - 140, y = box.top + 100;
+		return {x, y, mapX: x - box.left, mapY: y - box.top};
+	})()`))
+	b.do("tap the map there", chromedp.MouseClickXY(at.X, at.Y))
+	// A tooltip takes no pointer events, so elementFromPoint cannot see
+	// it: the label's box must be clear of the map's controls and of the
+	// add sheet. A frame first: under reduced motion a
+	// move is a transition that a frame settles.
+	b.until("the new pin's label is in sight, under nothing", `async () => {
+		await new Promise(done => requestAnimationFrame(done));
+		const label = [...document.querySelectorAll("#map .leaflet-tooltip")].find(e => e.textContent.trim() === "New place");
+		if (!label) return false;
+		const r = label.getBoundingClientRect();
+		const overlaps = e => { const o = e.getBoundingClientRect(); return o.width > 0 && o.left < r.right && r.left < o.right && o.top < r.bottom && r.top < o.bottom; };
+		return ![...document.querySelectorAll("#map .leaflet-control, .add-place-panel")].some(overlaps);
+	}`)
 }

@@ -61,11 +61,15 @@ func (a *app) mapPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	query, err := listQueryOf(r)
+	if err != nil {
+		return err
+	}
 	snap, status, err := a.visible(r)
 	if err != nil {
 		return err
 	}
-	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry, byDate: byDate, filter: filter})
+	return a.renderMap(w, r, mapView{status: http.StatusOK, snap: snap, st: status, page: page, byCountry: byCountry, byDate: byDate, filter: filter, query: query})
 }
 
 // queryValue is r's query parameter name; the address of most page views
@@ -89,6 +93,8 @@ type mapView struct {
 	byCountry, byDate bool
 	// filter keeps the visits that overlap it (?visited=); zero: all.
 	filter store.Visited
+	// query keeps the list's places that match it (?q=); "": all.
+	query string
 }
 
 // renderMap writes the map page. Anonymous views of an unchanged snapshot
@@ -96,7 +102,9 @@ type mapView struct {
 func (a *app) renderMap(w http.ResponseWriter, r *http.Request, v mapView) error {
 	p := auth.FromContext(r.Context())
 	viewer := a.viewer(r.Context(), p)
-	cacheable := p.Who == auth.Anonymous && v.status == http.StatusOK
+	// A filtered list is rendered each time: its text is anyone's, and
+	// would fill the cache.
+	cacheable := p.Who == auth.Anonymous && v.status == http.StatusOK && v.query == ""
 	key := pageKey{version: v.snap.Version, page: v.page, loginHint: viewer.LoginHint, countries: a.geoReady(),
 		byCountry: v.byCountry, byDate: v.byDate, visited: v.filter.String(), day: a.now().Format(time.DateOnly)}
 	if v.st.Stale {
@@ -159,6 +167,8 @@ func (a *app) viewer(ctx context.Context, p auth.Principal) views.Viewer {
 func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	view := viewOf(v.snap, v.filter)
 	list := a.listOf(view, v.byCountry, v.byDate)
+	unfiltered := len(list.places)
+	list = list.matching(v.query)
 	total := len(list.places)
 	size := a.cfg.ListPageSize
 	pages := a.pageCount(total)
@@ -184,6 +194,8 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 		OrderByDate:      v.byDate,
 		Visited:          v.filter.String(),
 		Years:            a.statsOf(viewOf(v.snap, store.Visited{})).yearsWithPlans,
+		Query:            v.query,
+		Unfiltered:       unfiltered,
 	}
 	m.Entries, m.Groups = list.page(from, to)
 	m.Private = a.privateMarks(v.snap, rowsOf(m.Entries), viewer.CanWrite)
@@ -194,9 +206,9 @@ func (a *app) mapModel(v mapView, viewer views.Viewer) (views.Map, error) {
 	m.Bounds = boundsOf(view.snap.Places)
 	m.Share = &views.Share{
 		URL:         a.cfg.BaseURL + "/",
-		Description: cmp.Or(a.cfg.Description, views.Summary(total, m.Geo)),
+		Description: cmp.Or(a.cfg.Description, views.Summary(unfiltered, m.Geo)),
 		Image:       a.cfg.BaseURL + "/preview.png?v=" + v.snap.Version,
-		ImageAlt:    views.Summary(total, m.Geo),
+		ImageAlt:    views.Summary(unfiltered, m.Geo),
 	}
 	return a.withMarkers(m, v.snap)
 }

@@ -119,6 +119,10 @@ type Map struct {
 	// Years the years the year control offers, newest first.
 	Visited string
 	Years   []int
+	// Query is the list's filter (?q=): Total counts the places that
+	// match it, Unfiltered every place of the list.
+	Query      string
+	Unfiltered int
 	// embed: the page is GET /embed (its year control loads /embed).
 	embed bool
 }

@@ -119,6 +119,9 @@ func listQuery(m Map, byCountry, byDate bool, page int) string {
 	if m.Visited != "" {
 		q.Set("visited", m.Visited)
 	}
+	if m.Query != "" {
+		q.Set("q", m.Query)
+	}
 	if len(q) == 0 {
 		return "/#places"
 	}

@@ -114,7 +114,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			// These shape the page; they are not read from the environment.
 			InlineMarkerLimit: 2000,
 			ClusterThreshold:  500,
-			ListPageSize:      200,
+			ListPageSize:      50, // about five phone screens (issue 25)
 			CORSOrigins:       splitList(env("CORS_ORIGINS", "")),
 			EmbedOrigins:      splitList(env("EMBED_ORIGINS", "*")),
 		},
