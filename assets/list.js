@@ -72,6 +72,9 @@
   function filter(state, form) {
     var address = filterAddress(form);
     var number = ++state.request;
+    if (address === window.location.pathname + window.location.search) {
+      return; // the list shows this filter already (Enter in the box)
+    }
     var request = new XMLHttpRequest();
     request.open("GET", address);
     request.responseType = "document";
@@ -87,9 +90,15 @@
         say("The list could not be filtered (the server answered " + request.status + "). Try again, or reload the page.");
         return;
       }
+      var focused = document.activeElement && old.contains(document.activeElement) ? document.activeElement.closest("[id]") : null;
       old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
         return document.importNode(node, true);
       }));
+      // The keyboard stays on the entry it was on, when it still shows.
+      var again = focused && focused.id ? document.getElementById(focused.id) : null;
+      if (again && old.contains(again)) {
+        (again.matches("a[href], button, input") ? again : again.querySelector("a[href], button, input") || again).focus();
+      }
       if (window.htmx && typeof window.htmx.process === "function") {
         window.htmx.process(old);
       }
