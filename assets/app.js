@@ -468,7 +468,7 @@
       box.appendChild(textElement("span", "place-popup-country", " · " + country)); // "Graz · Styria, Austria"
     }
     box.appendChild(coordinatesLine(group.where));
-    var visits = visitList(state, group);
+    var visits = visitList(state, group, marker);
     if (visits) {
       box.appendChild(visits);
     }
@@ -482,7 +482,10 @@
   // visitList lists a place's visits, newest first: "Planned" for a plan,
   // the date as written (or "No date"), and the note; nothing for a place
   // visited once on a day unknown, without a note.
-  function visitList(state, group) {
+  // visitList is the popup's visits, newest first; a writer's (curate.js:
+  // marker.visitExtras) each with its own Edit and Delete when there are
+  // several, since each visit is a row of its own.
+  function visitList(state, group, marker) {
     var first = group.visits[0];
     if (group.visits.length === 1 && !first.range && !first.place.note) {
       return null;
@@ -497,6 +500,9 @@
       item.appendChild(v.range ? textElement("span", "visit-date", String(v.place.visited)) : textElement("span", "visit-date visit-undated", "No date"));
       if (v.place.note) {
         item.appendChild(noteElement(String(v.place.note)));
+      }
+      if (group.visits.length > 1 && marker && marker.visitExtras) {
+        item.appendChild(marker.visitExtras(v.place));
       }
       list.appendChild(item);
     });

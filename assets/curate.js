@@ -32,7 +32,12 @@
     }
     marker.curated = true;
     marker.popupExtras = function () {
-      return popupActions(marker);
+      // A place visited more than once has its actions on each visit
+      // (app.js's visit list, marker.visitExtras).
+      return marker.group && marker.group.visits.length > 1 ? null : popupActions(marker, marker.place);
+    };
+    marker.visitExtras = function (place) {
+      return popupActions(marker, place, true);
     };
     marker.options.draggable = true;
     if (marker.dragging) {
@@ -43,33 +48,49 @@
       from = marker.getLatLng();
     });
     marker.on("dragend", function () {
+      if (marker.group && marker.group.visits.length > 1) {
+        // Each visit is a row, and a drag is one change of one row: moving
+        // one visit would split the place in two.
+        var back = from;
+        requestAnimationFrame(function () {
+          marker.setLatLng(back);
+        });
+        sayFailure(marker.place.name + " was not moved: it has " + marker.group.visits.length +
+          " visits, and a drag moves a place with one. Change each visit's point with its Edit.");
+        return;
+      }
       move(marker, from);
     });
   }
 
-  function popupActions(marker) {
-    var id = marker.place.id;
+  // popupActions are the Edit and Delete of one visit (place) of marker;
+  // dated: their names say which visit ("Delete Graz (2019)").
+  function popupActions(marker, place, dated) {
+    var id = place.id;
+    var name = String(place.name) + (dated && place.visited ? " (" + String(place.visited) + ")" : "");
     var box = document.createElement("span");
     box.className = "popup-actions";
     var edit = document.createElement("a");
     edit.href = "/places/" + encodeURIComponent(id) + "/edit";
     edit.textContent = "Edit";
-    edit.setAttribute("aria-label", "Edit " + marker.place.name);
+    edit.setAttribute("aria-label", "Edit " + name);
     var del = document.createElement("button");
     del.type = "button";
     del.className = "link-button link-danger";
     del.textContent = "Delete";
-    del.setAttribute("aria-label", "Delete " + marker.place.name);
+    del.setAttribute("aria-label", "Delete " + name);
     del.dataset.placeId = id;
     del.addEventListener("click", function () {
       marker.closePopup();
       // The same request as the list's Delete button: the answer removes
-      // the list entry and the marker, and offers Undo.
+      // the list entry and the marker, and offers Undo. Its source is the
+      // status line: htmx sends nothing for an element no longer in the
+      // page, as the popup's button is once the popup closes.
       window.htmx.ajax("DELETE", "/places/" + encodeURIComponent(id), {
-        source: del,
+        source: document.getElementById("curate-status") || document.body,
         target: "#curate-status",
         swap: "none",
-        headers: ifMatch(marker),
+        headers: ifMatch(place),
       });
     });
     box.appendChild(edit);
@@ -82,8 +103,8 @@
   // page saw it (its entity tag, from the marker data): a request sent
   // twice, or after the place changed, is refused instead of touching
   // another row.
-  function ifMatch(marker) {
-    return marker.place.etag ? { "If-Match": marker.place.etag } : {};
+  function ifMatch(place) {
+    return place.etag ? { "If-Match": place.etag } : {};
   }
 
   // move saves a dragged marker's new position; a failed save puts it back.
@@ -93,7 +114,7 @@
     var options = {
       method: "PATCH",
       credentials: "same-origin",
-      headers: Object.assign({ Accept: "application/json", "Content-Type": "application/json" }, ifMatch(marker)),
+      headers: Object.assign({ Accept: "application/json", "Content-Type": "application/json" }, ifMatch(marker.place)),
       body: JSON.stringify({ latitude: hook.sixDecimals(to.lat), longitude: hook.sixDecimals(to.lng) }),
     };
     if (typeof AbortSignal !== "undefined" && AbortSignal.timeout) {

@@ -91,3 +91,51 @@ func TestTravellerAddsAVisitAndLooksAtOneYear(t *testing.T) {
 		t.Errorf("the embed's year control says %q, want 2024", got)
 	}
 }
+
+// A place visited twice is one marker whose popup offers each visit its
+// own Edit and Delete: deleting the 2019 visit leaves the 2023 one, and a
+// drag, which moves one row, does not split the place but says what to do.
+func TestAPlaceVisitedTwiceIsCuratedVisitByVisitFromItsPopup(t *testing.T) {
+	seed := "name,latitude,longitude,visited,note\n" +
+		"Graz,47.0707,15.4395,2019,Talk\n" +
+		"Taipei,25.0330,121.5654,,\n" +
+		"Graz,47.0707,15.4395,2023,Again\n"
+	app := apptest.New(t, apptest.WithCSV([]byte(seed)), apptest.WithConfig(func(c *whib.Config) {
+		c.Handlers.TileURL = "http://127.0.0.1:1/{z}/{x}/{y}.png"
+	}))
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	b.signIn(app, "Ada Lovelace", true)
+
+	b.dragMarker("Graz", 60, 40)
+	b.until("the drag is refused in words", `() => (document.getElementById("map-status") || {}).textContent?.startsWith("Graz was not moved: it has 2 visits")`)
+	if snap, _, _ := app.Live.Current(); len(snap.Places) != 3 || snap.Places[0].Latitude.String() != "47.0707" || snap.Places[2].Latitude.String() != "47.0707" {
+		t.Fatalf("after the refused drag the stored places are %v, want both Graz visits where they were", snap.Places)
+	}
+
+	b.do("open Graz's popup", chromedp.Click(chromedp.CSS(`#place-list [data-group] a.place-name`), chromedp.NodeVisible))
+	b.until("each visit has its own Edit and Delete", `() => {
+		const popup = document.querySelector(".leaflet-popup-content");
+		if (!popup) return false;
+		const labels = [...popup.querySelectorAll(".popup-visits .popup-actions [aria-label]")].map(e => e.getAttribute("aria-label"));
+		return labels.join("|") === "Edit Graz (2023)|Delete Graz (2023)|Edit Graz (2019)|Delete Graz (2019)";
+	}`)
+	// The popup pans the map to fit; a hand waits for it to stop and for
+	// the button to be there to press.
+	b.until("the 2019 visit's Delete can be pressed", `() => {
+		const d = document.querySelector('.leaflet-popup-content button[aria-label="Delete Graz (2019)"]');
+		if (!d || document.querySelector("#map .leaflet-pan-anim, #map.leaflet-zoom-anim") !== null) return false;
+		d.scrollIntoView({block: "center"});
+		const r = d.getBoundingClientRect();
+		return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === d;
+	}`)
+	b.do("delete the 2019 visit", chromedp.Click(chromedp.CSS(`.leaflet-popup-content button[aria-label="Delete Graz (2019)"]`), chromedp.NodeVisible))
+	b.until("Graz is listed with its 2023 visit only", `() => {
+		const entry = [...document.querySelectorAll("#place-list > li")].find(li => li.querySelector(".place-name")?.textContent === "Graz");
+		return entry !== undefined && [...entry.querySelectorAll(".visit-date")].map(e => e.textContent).join() === "2023";
+	}`)
+	snap, _, _ := app.Live.Current()
+	if len(snap.Places) != 2 || snap.Places[1].Visited.String() != "2023" {
+		t.Errorf("after deleting the 2019 visit the stored places are %v, want Taipei and Graz 2023", snap.Places)
+	}
+}
