@@ -136,9 +136,14 @@
   // to app.js (markers), world.js (shading) and the list.
   function apply(live, places) {
     var shown = {};
+    var visitsOf = {}; // a place's key → its visits on the map
+    var keyOf = {}; // a visit's id → its place's key
     live.hook.eachVisit(function (place) {
+      var key = live.hook.placeKey(place);
+      visitsOf[key] = (visitsOf[key] || 0) + 1;
       if (place.id) {
         shown[place.id] = place.name;
+        keyOf[place.id] = key;
       }
     });
     var seen = {};
@@ -155,10 +160,55 @@
     var removedNames = removed.map(function (id) {
       return shown[id];
     });
+    // A visit to a place the list shows already, or one of several visits
+    // taken away, changes an entry rather than adding or removing one: the
+    // server renders the list again, as a reload would.
+    var regroup = added.some(function (place) {
+      return visitsOf[live.hook.placeKey(place)] > 0;
+    }) || removed.some(function (id) {
+      return visitsOf[keyOf[id]] > 1;
+    });
     document.dispatchEvent(new CustomEvent(EVENTS.PLACES_CHANGED, { detail: { removed: removed, added: added, live: true } }));
-    updateList(removed, added);
+    if (regroup) {
+      reloadList();
+    } else {
+      updateList(removed, added);
+    }
     updateTotals(placeCount(live.hook, places));
     showNotice(live, noticeText(added, removedNames));
+  }
+
+  // reloadList puts in the list of this page's address as the server
+  // renders it now (escaped there; read as a document, in which scripts
+  // never run), keeping the keyboard on the entry it was on.
+  function reloadList() {
+    var old = document.getElementById("place-results");
+    if (!old) {
+      return;
+    }
+    var request = new XMLHttpRequest();
+    request.open("GET", window.location.pathname + window.location.search);
+    request.responseType = "document";
+    request.timeout = FETCH_TIMEOUT_MS;
+    request.setRequestHeader("Accept", "text/html");
+    request.onload = function () {
+      var fresh = request.status === 200 && request.response ? request.response.getElementById("place-results") : null;
+      if (!fresh || !old.isConnected) {
+        return; // the count and the notice still say what changed
+      }
+      var focused = old.contains(document.activeElement) ? document.activeElement.closest("[id]") : null;
+      old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
+        return document.importNode(node, true);
+      }));
+      if (window.htmx && typeof window.htmx.process === "function") {
+        window.htmx.process(old);
+      }
+      var again = focused && focused.id ? document.getElementById(focused.id) : null;
+      if (again) {
+        (again.matches("a[href], button") ? again : again.querySelector("a[href], button") || again).focus();
+      }
+    };
+    request.send();
   }
 
   // placeCount is how many places the list counts: the rows of a place

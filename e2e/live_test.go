@@ -96,3 +96,23 @@ func TestAWritersOwnAddIsNotShownTwice(t *testing.T) {
 		t.Errorf("the writer is told of their own add as if made elsewhere: %q", b.text("#live-notice"))
 	}
 }
+
+// A visit added elsewhere to a place the list shows already joins that
+// place's entry, as a reload would show it, instead of listing the place
+// twice.
+func TestAVisitAddedElsewhereJoinsItsPlacesEntry(t *testing.T) {
+	app := startApp(t)
+	b := openTab(t)
+	b.openMap(app.URL + "/")
+	token := app.MachineToken(apptest.Permission)
+	if resp, body := app.PostJSON(token, `{"name":"Graz","latitude":47.09113253131379,"longitude":15.475817295884497,"visited":"2024-05"}`); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the other client's visit = %d %s", resp.StatusCode, body)
+	}
+	b.until("Graz is listed once, with its 2024-05 visit", `() => {
+		const entries = [...document.querySelectorAll("#place-list > li")].filter(li => li.querySelector(".place-name")?.textContent === "Graz");
+		return entries.length === 1 && [...entries[0].querySelectorAll(".visit-date")].map(e => e.textContent).includes("2024-05");
+	}`)
+	if got := b.text("#place-count"); got != strconv.Itoa(len(storedNames(t, app))) {
+		t.Errorf("the list's count says %q, want %d places", got, len(storedNames(t, app)))
+	}
+}
