@@ -260,3 +260,20 @@ func explain(err error) error {
 	}
 	return err
 }
+
+// press clicks the element selector names with the mouse once a hand
+// could: it is in view, nothing covers its middle, and the page around it
+// has stopped moving (a swap or a live update may shift it just before).
+func (b *tab) press(what, selector string) {
+	b.t.Helper()
+	b.until(what+" can be pressed", `(selector) => {
+		const e = document.querySelector(selector);
+		if (!e) return false;
+		e.scrollIntoView({block: "nearest"});
+		const r = e.getBoundingClientRect(), key = [r.x, r.y, r.width, r.height].join();
+		const steady = e.__lastBox === key;
+		e.__lastBox = key;
+		return steady && r.width > 0 && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest(selector) === e;
+	}`, selector)
+	b.do(what, chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
+}

@@ -89,7 +89,7 @@ func TestWriterEditsDragsDeletesAndUndoesOnTheMap(t *testing.T) {
 
 	// Delete happens at once, with Undo.
 	beforeDelete := app.GitHub.File("places.csv")
-	b.do("delete Salvador", chromedp.Click(chromedp.CSS(`button[aria-label="Delete Salvador"]`), chromedp.NodeVisible))
+	b.press("delete Salvador", `button[aria-label="Delete Salvador"]`)
 	b.until("Salvador is gone from the list and the map", `(n) =>
 		![...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Salvador") &&
 		document.documentElement.dataset.markersReady === String(n) &&
@@ -97,7 +97,7 @@ func TestWriterEditsDragsDeletesAndUndoesOnTheMap(t *testing.T) {
 	if bytes.Contains(app.GitHub.File("places.csv"), []byte("\nSalvador,")) {
 		t.Error("Salvador is still stored after Delete")
 	}
-	b.do("undo the delete", chromedp.Click(chromedp.CSS("#curate-status .undo-button"), chromedp.NodeVisible))
+	b.press("undo the delete", "#curate-status .undo-button")
 	b.until("Salvador is back on the list and the map", `(n) =>
 		[...document.querySelectorAll("#place-list li .place-name")].some(e => e.textContent === "Salvador") &&
 		document.documentElement.dataset.markersReady === String(n) &&
