@@ -36,6 +36,62 @@
     return options;
   }
 
+  // readPage reads whib's own page at address as a document: HTML the
+  // server rendered and escaped exactly as for a navigation, in which
+  // scripts never run. It rejects with what went wrong, in words.
+  function readPage(address) {
+    return new Promise(function (resolve, reject) {
+      var request = new XMLHttpRequest();
+      request.open("GET", address);
+      request.responseType = "document";
+      request.timeout = FETCH_TIMEOUT_MS;
+      request.setRequestHeader("Accept", "text/html");
+      request.onload = function () {
+        if (request.status !== 200 || !request.response) {
+          reject(new Error("the server answered " + request.status));
+          return;
+        }
+        resolve(request.response);
+      };
+      request.onerror = request.ontimeout = function () {
+        reject(new Error("the server did not answer"));
+      };
+      request.send();
+    });
+  }
+
+  // adoptParts puts the children of page's elements with these ids in
+  // place of this page's (the children, not the elements: what watches
+  // them stays), adopted as nodes so no text becomes markup, and keeps the
+  // keyboard on the entry it was on when that entry still shows. It
+  // reports whether every part was there to adopt.
+  function adoptParts(page, ids) {
+    var all = true;
+    ids.forEach(function (id) {
+      var fresh = page.getElementById(id);
+      var old = document.getElementById(id);
+      if (!fresh || !old) {
+        all = false;
+        return;
+      }
+      var focused = old.contains(document.activeElement) ? document.activeElement.closest("[id]") : null;
+      old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
+        return document.importNode(node, true);
+      }));
+      if (window.htmx && typeof window.htmx.process === "function") {
+        window.htmx.process(old);
+      }
+      var again = focused && focused.id ? document.getElementById(focused.id) : null;
+      if (again && old.contains(again)) {
+        (again.matches("a[href], button, input") ? again : again.querySelector("a[href], button, input") || again).focus();
+      }
+    });
+    return all;
+  }
+
+  // list.js and live.js bring parts of the page up to date the same way.
+  window.whibPage = Object.freeze({ read: readPage, adopt: adoptParts });
+
   function start() {
     var mapElement = document.getElementById("map");
     if (!mapElement || typeof window.L === "undefined") {
@@ -834,10 +890,7 @@
   }
 
   // refreshList puts the list and its stats (or, on /embed, the credit
-  // line) of the page at address in place of this page's. That HTML is
-  // whib's own page, rendered and escaped by the server exactly as for a
-  // navigation; it is read as a document, in which scripts never run, and
-  // its nodes are adopted, so no text ever becomes markup here.
+  // line) of the page at address in place of this page's.
   function refreshList(state, address) {
     var targets = ["places", "embed-credit"].filter(function (id) {
       return document.getElementById(id);
@@ -845,40 +898,18 @@
     if (targets.length === 0) {
       return;
     }
-    var request = new XMLHttpRequest();
     var number = ++state.listRequest;
-    request.open("GET", address);
-    request.responseType = "document";
-    request.timeout = FETCH_TIMEOUT_MS;
-    request.setRequestHeader("Accept", "text/html");
-    request.onload = function () {
-      if (number !== state.listRequest) {
-        return; // another year was chosen since
-      }
-      var page = request.response;
-      if (request.status !== 200 || !page) {
-        setMapStatus("The list could not be brought up to date (the server answered " + request.status + "). Reload the page to see it.");
-        return;
-      }
-      targets.forEach(function (id) {
-        var fresh = page.getElementById(id);
-        var old = document.getElementById(id);
-        if (fresh && old) {
-          // The children, not the element: what watches it (curate.js) stays.
-          old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
-            return document.importNode(node, true);
-          }));
-          if (window.htmx && typeof window.htmx.process === "function") {
-            window.htmx.process(old);
-          }
+    readPage(address)
+      .then(function (page) {
+        if (number !== state.listRequest) {
+          return; // another year was chosen since
         }
+        adoptParts(page, targets);
+        document.documentElement.dataset.listVisited = new URLSearchParams(address.split("?")[1] || "").get("visited") || "";
+      })
+      .catch(function (error) {
+        setMapStatus("The list could not be brought up to date (" + error.message + "). Reload the page to see it.");
       });
-      document.documentElement.dataset.listVisited = new URLSearchParams(address.split("?")[1] || "").get("visited") || "";
-    };
-    request.onerror = request.ontimeout = function () {
-      setMapStatus("The list could not be brought up to date: the server did not answer. Reload the page to see it.");
-    };
-    request.send();
   }
 
   // offerYear adds the year of a visit just added to the year control.

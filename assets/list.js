@@ -17,7 +17,6 @@
 (function () {
   "use strict";
 
-  var FETCH_TIMEOUT_MS = 20000;
   var TYPING_PAUSE_MS = 250;
 
   function start() {
@@ -75,44 +74,24 @@
     if (address === window.location.pathname + window.location.search) {
       return; // the list shows this filter already (Enter in the box)
     }
-    var request = new XMLHttpRequest();
-    request.open("GET", address);
-    request.responseType = "document";
-    request.timeout = FETCH_TIMEOUT_MS;
-    request.setRequestHeader("Accept", "text/html");
-    request.onload = function () {
-      if (number !== state.request) {
-        return; // more was typed since
-      }
-      var fresh = request.response && request.response.getElementById("place-results");
-      var old = document.getElementById("place-results");
-      if (request.status !== 200 || !fresh || !old) {
-        say("The list could not be filtered (the server answered " + request.status + "). Try again, or reload the page.");
-        return;
-      }
-      var focused = document.activeElement && old.contains(document.activeElement) ? document.activeElement.closest("[id]") : null;
-      old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
-        return document.importNode(node, true);
-      }));
-      // The keyboard stays on the entry it was on, when it still shows.
-      var again = focused && focused.id ? document.getElementById(focused.id) : null;
-      if (again && old.contains(again)) {
-        (again.matches("a[href], button, input") ? again : again.querySelector("a[href], button, input") || again).focus();
-      }
-      if (window.htmx && typeof window.htmx.process === "function") {
-        window.htmx.process(old);
-      }
-      history.replaceState(null, "", address + "#places");
-      var result = document.getElementById("place-filter-result");
-      say(result ? result.firstChild.textContent.trim() : "Every place is shown.");
-      document.documentElement.dataset.listQuery = new URLSearchParams(address.split("?")[1] || "").get("q") || "";
-    };
-    request.onerror = request.ontimeout = function () {
-      if (number === state.request) {
-        say("The list could not be filtered: the server did not answer. Try again, or reload the page.");
-      }
-    };
-    request.send();
+    window.whibPage.read(address)
+      .then(function (page) {
+        if (number !== state.request) {
+          return; // more was typed since
+        }
+        if (!window.whibPage.adopt(page, ["place-results"])) {
+          throw new Error("the page had no list");
+        }
+        history.replaceState(null, "", address + "#places");
+        var result = document.getElementById("place-filter-result");
+        say(result ? result.firstChild.textContent.trim() : "Every place is shown.");
+        document.documentElement.dataset.listQuery = new URLSearchParams(address.split("?")[1] || "").get("q") || "";
+      })
+      .catch(function (error) {
+        if (number === state.request) {
+          say("The list could not be filtered (" + error.message + "). Try again, or reload the page.");
+        }
+      });
   }
 
   function say(text) {

@@ -179,36 +179,17 @@
   }
 
   // reloadList puts in the list of this page's address as the server
-  // renders it now (escaped there; read as a document, in which scripts
-  // never run), keeping the keyboard on the entry it was on.
+  // renders it now; on failure the count and the notice still say what
+  // changed.
   function reloadList() {
-    var old = document.getElementById("place-results");
-    if (!old) {
+    if (!document.getElementById("place-results") || !window.whibPage) {
       return;
     }
-    var request = new XMLHttpRequest();
-    request.open("GET", window.location.pathname + window.location.search);
-    request.responseType = "document";
-    request.timeout = FETCH_TIMEOUT_MS;
-    request.setRequestHeader("Accept", "text/html");
-    request.onload = function () {
-      var fresh = request.status === 200 && request.response ? request.response.getElementById("place-results") : null;
-      if (!fresh || !old.isConnected) {
-        return; // the count and the notice still say what changed
-      }
-      var focused = old.contains(document.activeElement) ? document.activeElement.closest("[id]") : null;
-      old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (node) {
-        return document.importNode(node, true);
-      }));
-      if (window.htmx && typeof window.htmx.process === "function") {
-        window.htmx.process(old);
-      }
-      var again = focused && focused.id ? document.getElementById(focused.id) : null;
-      if (again) {
-        (again.matches("a[href], button") ? again : again.querySelector("a[href], button") || again).focus();
-      }
-    };
-    request.send();
+    window.whibPage.read(window.location.pathname + window.location.search)
+      .then(function (page) {
+        window.whibPage.adopt(page, ["place-results"]);
+      })
+      .catch(function () {});
   }
 
   // placeCount is how many places the list counts: the rows of a place
