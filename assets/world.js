@@ -56,46 +56,17 @@
 
     // The shading needs only the visited countries' shapes, each loaded
     // once and kept; a year chosen above the map shows its countries only.
-    var shapes = {}; // code → its layer, once loaded
-    var requested = {};
-    var wanted = {};
-    var showWanted = function () {
-      Object.keys(shapes).forEach(function (code) {
-        if (wanted[code]) {
-          visited.addLayer(shapes[code]);
-        } else {
-          visited.removeLayer(shapes[code]);
-        }
+    var countries = outlinesOf(visited, visitedStyle, function (place) {
+      var code = String((place && place.country) || "");
+      return /^[A-Z]{2}$/.test(code) ? code : "";
+    }, function (codes) {
+      return load(url + "&codes=" + codes.join(",")).then(function (data) {
+        return [data];
       });
-    };
+    });
     var shade = function (places) {
-      wanted = {};
-      places.forEach(function (place) {
-        var code = String((place && place.country) || "");
-        if (/^[A-Z]{2}$/.test(code)) {
-          wanted[code] = true;
-        }
-      });
-      showWanted();
-      var fresh = Object.keys(wanted).filter(function (code) {
-        return !requested[code];
-      });
-      if (fresh.length === 0) {
-        return Promise.resolve();
-      }
-      fresh.forEach(function (code) {
-        requested[code] = true;
-      });
-      return load(url + "&codes=" + fresh.sort().join(",")).then(function (data) {
-        (data.features || []).forEach(function (feature) {
-          var code = String((feature.properties && feature.properties.code) || "");
-          if (!shapes[code]) {
-            shapes[code] = L.geoJSON(null, { pane: "visited", interactive: false, style: visitedStyle });
-          }
-          shapes[code].addData(feature);
-        });
-        showWanted();
-      });
+      countries.want(places);
+      return countries.load();
     };
     hook.places
       .catch(function () {
@@ -167,18 +138,15 @@
   // GET /regions.geojson takes at most this many codes.
   var REGIONS_PER_REQUEST = 500;
 
-  // visitedRegions is the "Visited regions" layer. The first time it is
-  // switched on it loads the outlines of the regions of the visits shown
-  // (their "region" codes, sorted, as the countries' shading does), each
-  // once; afterwards it follows what app.js shows (a year chosen, a place
-  // added, changed or deleted), loading only regions not seen before.
-  function visitedRegions(map, hook) {
-    var style = { className: "world-region", color: "#7a3e9d", weight: 1, fillColor: "#7a3e9d", fillOpacity: 0.25 };
-    var layer = L.layerGroup();
+  // outlinesOf shades, in layer, the outlines of the codes (codeOf a
+  // place, "" for none) of the places wanted: each outline is a layer of
+  // its own, loaded once (fetchCodes: sorted codes → a promise of GeoJSON
+  // feature collections whose features carry properties.code) and shown
+  // while a place wanted has its code.
+  function outlinesOf(layer, style, codeOf, fetchCodes) {
     var outlines = {}; // code → its outline, once loaded
     var requested = {}; // codes loaded or being loaded
-    var wanted = {}; // codes of the visits shown
-    var switchedOn = false;
+    var wanted = {};
     var showWanted = function () {
       Object.keys(outlines).forEach(function (code) {
         if (wanted[code]) {
@@ -188,42 +156,62 @@
         }
       });
     };
-    var fetchWanted = function () {
-      var codes = Object.keys(wanted).filter(function (code) {
-        return !requested[code];
-      });
-      codes.sort();
+    return {
+      want: function (places) {
+        wanted = {};
+        (places || []).forEach(function (place) {
+          var code = codeOf(place);
+          if (code) {
+            wanted[code] = true;
+          }
+        });
+        showWanted();
+      },
+      // load fetches the wanted outlines not loaded yet.
+      load: function () {
+        var codes = Object.keys(wanted).filter(function (code) {
+          return !requested[code];
+        }).sort();
+        if (codes.length === 0) {
+          return Promise.resolve();
+        }
+        codes.forEach(function (code) {
+          requested[code] = true;
+        });
+        return fetchCodes(codes).then(function (collections) {
+          collections.forEach(function (data) {
+            (data.features || []).forEach(function (feature) {
+              var code = String((feature.properties && feature.properties.code) || "");
+              if (!outlines[code]) {
+                outlines[code] = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
+              }
+              outlines[code].addData(feature);
+            });
+          });
+          showWanted();
+        });
+      },
+    };
+  }
+
+  // visitedRegions is the "Visited regions" layer. The first time it is
+  // switched on it loads the outlines of the regions of the visits shown;
+  // afterwards it follows what app.js shows (a year chosen, a place added,
+  // changed or deleted), loading only regions not seen before.
+  function visitedRegions(map, hook) {
+    var style = { className: "world-region", color: "#7a3e9d", weight: 1, fillColor: "#7a3e9d", fillOpacity: 0.25 };
+    var layer = L.layerGroup();
+    var regions = outlinesOf(layer, style, function (place) {
+      var code = String((place && place.region) || "");
+      return REGION_CODE.test(code) ? code : "";
+    }, function (codes) {
       var requests = [];
       for (var i = 0; i < codes.length; i += REGIONS_PER_REQUEST) {
         requests.push(load("/regions.geojson?codes=" + codes.slice(i, i + REGIONS_PER_REQUEST).join(",")));
       }
-      codes.forEach(function (code) {
-        requested[code] = true;
-      });
-      return Promise.all(requests).then(function (collections) {
-        collections.forEach(function (data) {
-          (data.features || []).forEach(function (feature) {
-            var code = String((feature.properties && feature.properties.code) || "");
-            if (!outlines[code]) {
-              outlines[code] = L.geoJSON(null, { pane: "visited", interactive: false, style: style });
-            }
-            outlines[code].addData(feature);
-          });
-        });
-        showWanted();
-      });
-    };
-    var show = function (places) {
-      wanted = {};
-      (places || []).forEach(function (place) {
-        var code = String((place && place.region) || "");
-        if (REGION_CODE.test(code)) {
-          wanted[code] = true;
-        }
-      });
-      showWanted();
-      return switchedOn ? fetchWanted() : Promise.resolve();
-    };
+      return Promise.all(requests);
+    });
+    var switchedOn = false;
     map.on("overlayadd", function (event) {
       if (event.layer !== layer || switchedOn) {
         return;
@@ -235,7 +223,8 @@
         })
         .then(function (places) {
           // The visits app.js shows, plans aside (whib.shown).
-          return show(typeof hook.shown === "function" ? hook.shown() : places);
+          regions.want(typeof hook.shown === "function" ? hook.shown() : places);
+          return regions.load();
         })
         .then(function () {
           document.documentElement.dataset.regionsReady = "true";
@@ -247,9 +236,12 @@
     return {
       layer: layer,
       show: function (places) {
-        show(places).catch(function () {
-          document.documentElement.dataset.regionsError = "true";
-        });
+        regions.want(places);
+        if (switchedOn) {
+          regions.load().catch(function () {
+            document.documentElement.dataset.regionsError = "true";
+          });
+        }
       },
     };
   }
